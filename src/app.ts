@@ -1,0 +1,107 @@
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import { systemClock, type Clock } from './lib/clock.js'
+import { cachingPlugin } from './plugins/caching.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { openapiPlugin } from './plugins/openapi.js'
+import { schemasPlugin } from './plugins/schemas.js'
+import { servicesPlugin } from './plugins/services.js'
+import { articleRoutes } from './routes/articles/index.js'
+import { authorRoutes } from './routes/authors/index.js'
+import { healthRoutes } from './routes/health/index.js'
+import { mediaRoutes } from './routes/media/index.js'
+import { pageRoutes } from './routes/pages/index.js'
+import { sectionRoutes } from './routes/sections/index.js'
+import { siteRoutes } from './routes/site/index.js'
+import { tagRoutes } from './routes/tags/index.js'
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  clock?: Clock
+  /** Pino options, or false to silence (tests). Defaults to JSON logs at config.logLevel. */
+  logger?: FastifyServerOptions['logger']
+  /** Serve the interactive docs at /docs (default true). */
+  docs?: boolean
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/
+
+/** One line per request (on completion), labelled requestId; probes are not logged. */
+class RequestLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => request.url.startsWith('/health/') })
+  }
+
+  override incomingRequest(request: Parameters<LogController['incomingRequest']>[0]) {
+    request.log.debug({ req: request }, 'incoming request')
+  }
+}
+
+/** The composition root: cross-cutting plugins first, then one encapsulated plugin per resource. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const app = Fastify<RawServerDefault>({
+    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    },
+    logController: new RequestLogController(),
+    // A hop count trusts that many proxies in front of us (X-Forwarded-For, right to left).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    // Unknown body fields are rejected (400), never silently dropped (TOOLCHAIN: Ajv strips by default).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(errorsPlugin)
+  await app.register(schemasPlugin)
+  await app.register(openapiPlugin, { docs: options.docs ?? true })
+  await app.register(helmet, {
+    // A JSON API embeds nothing; /docs sets its own CSP for its static assets.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  })
+  if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Link', 'Location', 'Retry-After', 'X-Request-Id', 'Last-Modified'],
+      maxAge: 600,
+    })
+  }
+  await app.register(cachingPlugin, config.cache)
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id)
+    return payload
+  })
+  await app.register(servicesPlugin, { config, database, clock: options.clock ?? systemClock })
+
+  await app.register(healthRoutes)
+  await app.register(mediaRoutes)
+  await app.register(
+    async (v1) => {
+      await v1.register(siteRoutes)
+      await v1.register(sectionRoutes)
+      await v1.register(articleRoutes)
+      await v1.register(authorRoutes)
+      await v1.register(tagRoutes)
+      await v1.register(pageRoutes)
+    },
+    { prefix: '/v1' },
+  )
+  return app
+}

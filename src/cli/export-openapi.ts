@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config.js'
+import { createDatabase } from '../db/client.js'
+
+export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
+
+/**
+ * The OpenAPI document as the code describes it. The configuration is fixed (not the caller's
+ * environment) so the committed file does not depend on who generated it.
+ */
+export async function generateOpenApi(): Promise<Record<string, unknown>> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000' })
+  // Routes never query while the spec is built; an in-memory database just satisfies the wiring.
+  const database = await createDatabase({ kind: 'pglite' })
+  const app = await buildApp({ config, database, logger: false, docs: false })
+  try {
+    await app.ready()
+    return app.swagger() as unknown as Record<string, unknown>
+  } finally {
+    await app.close()
+    await database.close()
+  }
+}
+
+export function serialiseOpenApi(document: Record<string, unknown>): string {
+  return `${JSON.stringify(document, null, 2)}\n`
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const document = await generateOpenApi()
+  mkdirSync(path.dirname(OPENAPI_FILE), { recursive: true })
+  writeFileSync(OPENAPI_FILE, serialiseOpenApi(document))
+  process.stdout.write(`wrote ${path.relative(process.cwd(), OPENAPI_FILE)}\n`)
+}

@@ -1,0 +1,18 @@
+import { ConfigError, loadConfig } from '../config.js'
+import { openConfiguredDatabase } from '../db/client.js'
+import { appliedMigrationCount, runMigrations } from '../db/migrate.js'
+
+/** `npm run db:migrate`: applies migrations/ to DATABASE_URL, or to the embedded database in DATA_DIR. */
+try {
+  const config = loadConfig(process.env)
+  const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
+  try {
+    await runMigrations(database)
+    process.stdout.write(`migrations applied (${await appliedMigrationCount(database)} in total) to ${database.kind}\n`)
+  } finally {
+    await database.close()
+  }
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.message : error)}\n`)
+  process.exit(1)
+}

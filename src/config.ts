@@ -1,0 +1,140 @@
+import { Type, type Static, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import path from 'node:path'
+
+/**
+ * Every environment variable the service reads, with its type and default. This module is the only
+ * reader of process.env: everything else receives a validated `Config`.
+ */
+const Bool = (fallback: boolean, description: string) => Type.Boolean({ default: fallback, description })
+
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind (0.0.0.0 in containers)' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset means embedded PGlite' }),
+  ),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and local files' }),
+  MEDIA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local media files (default DATA_DIR/media)' })),
+  SEED: Bool(true, 'Load the demo content on first start'),
+  ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', description: 'First admin account' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 256, description: 'First admin password' })),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated allowed origins, or * for any' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Public base URL of the API' })),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: '^(true|false|[0-9]+|[0-9a-fA-F.:/, ]+)$',
+    description: 'true/false, a hop count, or comma-separated proxy addresses/CIDRs',
+  }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024, description: 'Max JSON body bytes' }),
+  CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 60, description: 'Cache-Control max-age of public GETs (s)' }),
+  CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate (s)' }),
+})
+
+type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  port: number
+  host: string
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number }
+  dataDir: string
+  mediaDir: string
+  seed: boolean
+  admin: { email: string; password: string } | undefined
+  logLevel: string
+  corsOrigins: string[] | '*'
+  publicUrl: string
+  trustProxy: boolean | number | string[]
+  bodyLimit: number
+  cache: { maxAge: number; staleWhileRevalidate: number }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function describe(schema: TSchema): string {
+  const s = schema as Record<string, unknown>
+  if (Array.isArray(s.anyOf)) return `one of ${(s.anyOf as { const: string }[]).map((x) => x.const).join(', ')}`
+  if (s.type === 'integer') {
+    const range = [s.minimum !== undefined ? `>= ${s.minimum}` : '', s.maximum !== undefined ? `<= ${s.maximum}` : '']
+    return `an integer ${range.filter(Boolean).join(' and ')}`.trim()
+  }
+  if (s.type === 'boolean') return 'true or false'
+  if (s.format === 'email') return 'an email address'
+  if (typeof s.pattern === 'string') return `a value matching ${s.pattern}`
+  if (typeof s.minLength === 'number') return `a string of at least ${s.minLength} characters`
+  return 'a valid value'
+}
+
+function parseBoolean(raw: string): boolean | string {
+  const value = raw.trim().toLowerCase()
+  if (['true', '1', 'yes', 'on'].includes(value)) return true
+  if (['false', '0', 'no', 'off'].includes(value)) return false
+  return raw
+}
+
+/** Validates the environment once, naming every bad variable in one error. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const properties = EnvSchema.properties as Record<string, TSchema>
+  const input: Record<string, unknown> = {}
+  for (const [key, schema] of Object.entries(properties)) {
+    const raw = env[key]
+    if (raw === undefined || raw === '') continue
+    const type = (schema as { type?: string }).type
+    if (type === 'boolean') input[key] = parseBoolean(raw)
+    else if (type === 'integer') input[key] = /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw
+    else input[key] = raw
+  }
+  const withDefaults = Value.Default(EnvSchema, input) as Record<string, unknown>
+  const problems: string[] = []
+  const seen = new Set<string>()
+  for (const error of Value.Errors(EnvSchema, withDefaults)) {
+    const key = error.instancePath.replace(/^\//, '').split('/')[0] ?? ''
+    if (!key || seen.has(key)) continue
+    seen.add(key)
+    const schema = properties[key]
+    problems.push(`${key} must be ${schema ? describe(schema) : 'valid'} (got ${JSON.stringify(env[key])})`)
+  }
+  const e = withDefaults as Env
+  if (problems.length === 0 && (e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const dataDir = path.resolve(e.DATA_DIR)
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  const origins = e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir },
+    dataDir,
+    mediaDir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(dataDir, 'media'),
+    seed: e.SEED,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: origins.includes('*') ? '*' : origins,
+    publicUrl,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    bodyLimit: e.BODY_LIMIT,
+    cache: { maxAge: e.CACHE_MAX_AGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },
+  }
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (raw === 'true') return true
+  if (raw === 'false') return false
+  if (/^\d+$/.test(raw)) return Number(raw)
+  return raw.split(',').map((s) => s.trim()).filter(Boolean)
+}

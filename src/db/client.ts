@@ -1,0 +1,120 @@
+import { PGlite } from '@electric-sql/pglite'
+import { citext } from '@electric-sql/pglite/contrib/citext'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import * as schema from './schema/index.js'
+import { acquireDirectoryLock, type DirectoryLock } from './lock.js'
+
+/** One type for both drivers (TOOLCHAIN pitfall 4: a union of the two breaks `.returning()`). */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type Tx = PgTransaction<PgQueryResultHKT, typeof schema>
+/** Repositories accept either the database or an open transaction. */
+export type Executor = Db | Tx
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
+  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined }
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres'
+  readonly db: Db
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>
+  close(): Promise<void>
+  /** The underlying pg pool (postgres only), for LISTEN/NOTIFY and raw maintenance. */
+  readonly pool: pg.Pool | undefined
+  /** The underlying PGlite instance (embedded only). */
+  readonly pglite: PGlite | undefined
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.kind === 'postgres') return createPostgres(options)
+  return createPglite(options)
+}
+
+async function createPglite(options: { dataDir?: string | undefined; snapshot?: Blob | undefined }): Promise<Database> {
+  let lock: DirectoryLock | undefined
+  let dataDir: string | undefined
+  if (options.dataDir) {
+    // PGlite fails with ENOENT when the parent is missing, and two processes on one directory corrupt it.
+    mkdirSync(options.dataDir, { recursive: true })
+    lock = acquireDirectoryLock(options.dataDir)
+    dataDir = path.join(options.dataDir, 'pglite')
+  }
+  let client: PGlite
+  try {
+    client = new PGlite({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
+      extensions: { citext, pg_trgm },
+    })
+    await client.waitReady
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db
+  let closed = false
+  return {
+    kind: 'pglite',
+    db,
+    pool: undefined,
+    pglite: client,
+    async ping() {
+      await client.query('select 1')
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        await client.close()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}
+
+async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined }): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'newsroom-cms',
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+  })
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
+  pool.on('error', () => {})
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db
+  let closed = false
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    pglite: undefined,
+    async ping() {
+      await db.execute(sql`select 1`)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+  }
+}
+
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export function openConfiguredDatabase(
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number },
+  options: { poolSize?: number } = {},
+): Promise<Database> {
+  return database.kind === 'postgres'
+    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize })
+    : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
+}

@@ -1,0 +1,48 @@
+import { asc, count, desc, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../client.js'
+import { articles, articleTags, tags } from '../schema/index.js'
+import { isPublicAs } from './article-reads.js'
+
+export interface TagRow {
+  id: string
+  slug: string
+  name: string
+  description: string
+  articleCount: number
+}
+
+export type TagOrder = 'name' | '-article_count'
+
+export function createTagRepository(db: Executor) {
+  const columns = (now: Date) => ({
+    id: tags.id,
+    slug: tags.slug,
+    name: tags.name,
+    description: tags.description,
+    articleCount: sql<number>`(select count(*) from ${articleTags} at join ${articles} a on a.id = at.article_id where at.tag_id = "tags"."id" and ${isPublicAs('a', now)})`.mapWith(
+      Number,
+    ).as('article_count'),
+  })
+  return {
+    async list(now: Date, page: { order: TagOrder; limit: number; offset: number }): Promise<TagRow[]> {
+      const query = db.select(columns(now)).from(tags)
+      const ordered =
+        page.order === 'name'
+          ? query.orderBy(asc(tags.name), asc(tags.slug))
+          : query.orderBy(desc(sql`article_count`), asc(tags.name))
+      return ordered.limit(page.limit).offset(page.offset)
+    },
+
+    async count(): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(tags)
+      return row?.n ?? 0
+    },
+
+    async findBySlug(slug: string, now: Date): Promise<TagRow | undefined> {
+      const [row] = await db.select(columns(now)).from(tags).where(eq(tags.slug, slug)).limit(1)
+      return row
+    },
+  }
+}
+
+export type TagRepository = ReturnType<typeof createTagRepository>

@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { articleStatus, bodyFormat } from './enums.js'
+import { authors, sections, tags } from './taxonomy.js'
+import { tsvector } from './types.js'
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    title: text('title').notNull(),
+    excerpt: text('excerpt').notNull().default(''),
+    bodyFormat: bodyFormat('body_format').notNull().default('markdown'),
+    bodySource: text('body_source').notNull().default(''),
+    /** Sanitised HTML rendered from body_source; the only body ever served. */
+    bodyHtml: text('body_html').notNull().default(''),
+    /** Plain text of the body, for search, word count and similarity. */
+    bodyText: text('body_text').notNull().default(''),
+    featuredImageUrl: text('featured_image_url'),
+    featuredImageAlt: text('featured_image_alt'),
+    featuredImageCaption: text('featured_image_caption'),
+    featuredImageCredit: text('featured_image_credit'),
+    sectionId: uuid('section_id')
+      .notNull()
+      .references(() => sections.id, { onDelete: 'restrict' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => authors.id, { onDelete: 'restrict' }),
+    status: articleStatus('status').notNull().default('draft'),
+    /** When the article is (or becomes, if scheduled) public. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+    wordCount: integer('word_count').notNull().default(0),
+    readingTimeMinutes: integer('reading_time_minutes').notNull().default(0),
+    seoMetaTitle: text('seo_meta_title'),
+    seoMetaDescription: text('seo_meta_description'),
+    seoCanonicalUrl: text('seo_canonical_url'),
+    seoOgImage: text('seo_og_image'),
+    commentsOpen: boolean('comments_open').notNull().default(true),
+    /** Approved comments; maintained in the same transaction as every moderation change. */
+    commentCount: integer('comment_count').notNull().default(0),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(excerpt, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(body_text, '')), 'C')`,
+      ),
+  },
+  (t) => [
+    // The public list: visible = published or scheduled-and-due, newest first, keyset on (published_at, id).
+    index('articles_public_feed_idx')
+      .on(t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status in ('published', 'scheduled')`),
+    index('articles_section_feed_idx')
+      .on(t.sectionId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status in ('published', 'scheduled')`),
+    index('articles_author_feed_idx')
+      .on(t.authorId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status in ('published', 'scheduled')`),
+    index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
+    index('articles_search_idx').using('gin', t.search),
+    check('articles_published_has_date', sql`status in ('draft', 'archived') or published_at is not null`),
+    check('articles_version_positive', sql`version > 0`),
+    // Keyset cursors carry millisecond timestamps (JavaScript dates); finer values would make pages skip rows.
+    check('articles_published_at_ms', sql`published_at = date_trunc('milliseconds', published_at)`),
+  ],
+)
+
+export const articleTags = pgTable(
+  'article_tags',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.tagId] }), index('article_tags_tag_idx').on(t.tagId, t.articleId)],
+)
+
+/** Editor-pinned Related Posts, shown before the ranked ones. */
+export const articleRelatedPins = pgTable(
+  'article_related_pins',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    relatedArticleId: uuid('related_article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.articleId, t.relatedArticleId] }),
+    check('article_related_pins_not_self', sql`article_id <> related_article_id`),
+  ],
+)
+
+/** Old slugs keep answering with a 301 to the article's current slug. */
+export const articleSlugRedirects = pgTable(
+  'article_slug_redirects',
+  {
+    slug: text('slug').primaryKey(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('article_slug_redirects_article_idx').on(t.articleId)],
+)

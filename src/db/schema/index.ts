@@ -1,0 +1,5 @@
+export * from './enums.js'
+export * from './taxonomy.js'
+export * from './articles.js'
+export * from './pages.js'
+export * from './site.js'

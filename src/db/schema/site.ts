@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm'
+import { check, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import type { LinkItem, SocialLink } from './types.js'
+
+/** A single row (id = 1): the publication's identity and chrome. */
+export const siteSettings = pgTable(
+  'site_settings',
+  {
+    id: integer('id').primaryKey().default(1),
+    title: text('title').notNull(),
+    tagline: text('tagline').notNull().default(''),
+    description: text('description').notNull().default(''),
+    url: text('url'),
+    logoUrl: text('logo_url'),
+    socialLinks: jsonb('social_links').$type<SocialLink[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Links shown in the navigation after the sections (which come first, in editor order). */
+    navigationLinks: jsonb('navigation_links').$type<LinkItem[]>().notNull().default(sql`'[]'::jsonb`),
+    footerLinks: jsonb('footer_links').$type<LinkItem[]>().notNull().default(sql`'[]'::jsonb`),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('site_settings_single_row', sql`${t.id} = 1`)],
+)

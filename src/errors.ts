@@ -1,0 +1,78 @@
+/**
+ * The closed table of error codes the API can answer with. Every error a client sees is one of
+ * these, rendered as RFC 9457 problem+json by plugins/errors.ts. Clients switch on `code`, so a
+ * code is never renamed once shipped; add new ones instead.
+ */
+export const errorTable = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  BAD_CURSOR: { status: 400, title: 'The pagination cursor is not valid' },
+  BAD_QUERY: { status: 400, title: 'The search query is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNAUTHORIZED: { status: 401, title: 'Authentication is required' },
+  INVALID_TOKEN: { status: 401, title: 'The access token is not valid' },
+  INVALID_CREDENTIALS: { status: 401, title: 'The email or password is not correct' },
+  INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },
+  FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
+  COMMENTS_CLOSED: { status: 403, title: 'Comments are closed for this article' },
+  NOT_FOUND: { status: 404, title: 'The resource was not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'There is no such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this endpoint' },
+  NOT_ACCEPTABLE: { status: 406, title: 'The requested representation is not available' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  SLUG_TAKEN: { status: 409, title: 'The slug is already in use' },
+  EMAIL_TAKEN: { status: 409, title: 'The email address is already in use' },
+  IN_USE: { status: 409, title: 'The resource is still in use' },
+  VERSION_CONFLICT: { status: 409, title: 'The resource was changed by someone else' },
+  IDEMPOTENCY_CONFLICT: { status: 409, title: 'The idempotency key was used for a different request' },
+  GONE: { status: 410, title: 'The resource is no longer available' },
+  PRECONDITION_FAILED: { status: 412, title: 'The resource was changed since you read it' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported' },
+  INVALID_TRANSITION: { status: 422, title: 'The status change is not allowed' },
+  UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'The request must be conditional (If-Match)' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+  BAD_GATEWAY: { status: 502, title: 'An upstream service failed' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
+  TIMEOUT: { status: 503, title: 'The request took too long' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ErrorCode = keyof typeof errorTable
+
+export interface InvalidParam {
+  /** Where the problem is: `body.email`, `querystring.limit`, `params.slug`, `header.if-match`. */
+  name: string
+  reason: string
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly detail: string | undefined
+  readonly invalidParams: InvalidParam[] | undefined
+  readonly headers: Record<string, string> | undefined
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { invalidParams?: InvalidParam[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(detail ?? errorTable[code].title, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.status = errorTable[code].status
+    this.detail = detail
+    this.invalidParams = options.invalidParams
+    this.headers = options.headers
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError
+}
+
+/** A problem `type` URI per code: stable, documented in the OpenAPI description, not dereferenced. */
+export function problemType(code: ErrorCode): string {
+  return `urn:newsroom:problem:${code.toLowerCase().replaceAll('_', '-')}`
+}

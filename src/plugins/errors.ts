@@ -1,0 +1,159 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, errorTable, problemType, type ErrorCode, type InvalidParam } from '../errors.js'
+import type { ProblemBody } from '../schemas/common.js'
+
+interface ValidationIssue {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+/** Fastify's own errors, by code, mapped onto the closed table. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_BAD_URL: 'VALIDATION_FAILED',
+  FST_ERR_ASYNC_CONSTRAINT: 'VALIDATION_FAILED',
+  FST_ERR_NOT_FOUND: 'ROUTE_NOT_FOUND',
+}
+
+/** Connection-level failures (pg SQLSTATE classes 08, 57P, 53300; socket errors): the database is away. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400)/
+const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE.has(code))) return true
+    const message = (e as { message?: unknown }).message
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true
+  }
+  return false
+}
+
+function fieldName(context: string | undefined, issue: ValidationIssue): string {
+  const base = (context ?? 'body') === 'headers' ? 'header' : (context ?? 'body')
+  const path = issue.instancePath.split('/').filter(Boolean).join('.')
+  const extra =
+    typeof issue.params.missingProperty === 'string'
+      ? issue.params.missingProperty
+      : typeof issue.params.additionalProperty === 'string'
+        ? issue.params.additionalProperty
+        : undefined
+  return [base, path, extra].filter(Boolean).join('.')
+}
+
+function reasonOf(issue: ValidationIssue): string {
+  if (issue.keyword === 'additionalProperties') return 'is not a known field'
+  if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+    return `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`
+  }
+  return issue.message ?? issue.keyword
+}
+
+/** Ajv reports each failed anyOf branch; keep one line per field, most specific first. */
+function invalidParamsOf(error: FastifyError & { validationContext?: string }): InvalidParam[] {
+  const seen = new Map<string, InvalidParam>()
+  for (const issue of (error.validation ?? []) as ValidationIssue[]) {
+    const name = fieldName(error.validationContext, issue)
+    if (seen.has(name) && issue.keyword === 'anyOf') continue
+    if (!seen.has(name)) seen.set(name, { name, reason: reasonOf(issue) })
+  }
+  return [...seen.values()]
+}
+
+export function toProblem(
+  error: unknown,
+  request: FastifyRequest,
+): { problem: ProblemBody; headers: Record<string, string>; unexpected: boolean } {
+  let code: ErrorCode = 'INTERNAL'
+  let detail = 'An unexpected error occurred. It has been logged with the request id.'
+  let invalidParams: InvalidParam[] | undefined
+  let headers: Record<string, string> = {}
+  let unexpected = false
+  const fe = error as FastifyError & { validationContext?: string }
+
+  if (error instanceof AppError) {
+    code = error.code
+    detail = error.detail ?? errorTable[code].title
+    invalidParams = error.invalidParams
+    headers = error.headers ?? {}
+  } else if (fe && Array.isArray(fe.validation)) {
+    code = 'VALIDATION_FAILED'
+    invalidParams = invalidParamsOf(fe)
+    detail = `Invalid ${fe.validationContext ?? 'request'}: ${invalidParams.map((p) => `${p.name} ${p.reason}`).join('; ')}`
+  } else if (fe?.code && FASTIFY_CODES[fe.code]) {
+    code = FASTIFY_CODES[fe.code] as ErrorCode
+    detail = fe.message
+  } else if (fe?.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || fe instanceof SyntaxError) {
+    code = 'MALFORMED_JSON'
+    detail = 'The request body is not valid JSON'
+  } else if (typeof fe?.code === 'string' && (fe.code.startsWith('FST_JWT') || fe.code.startsWith('FAST_JWT'))) {
+    code = 'INVALID_TOKEN'
+    detail = 'The access token is missing, malformed, expired or not signed by this server'
+  } else if (fe?.statusCode === 429) {
+    code = 'RATE_LIMITED'
+    detail = fe.message
+  } else if (isDatabaseUnavailable(error)) {
+    code = 'SERVICE_UNAVAILABLE'
+    detail = 'The database is not reachable right now. Retry shortly.'
+    headers = { 'retry-after': '5' }
+  } else if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Any other client error fastify or a plugin raised: keep its status, pick the matching code.
+    const match = (Object.keys(errorTable) as ErrorCode[]).find((c) => errorTable[c].status === fe.statusCode)
+    code = match ?? 'VALIDATION_FAILED'
+    detail = fe.message
+  } else {
+    unexpected = true
+  }
+
+  const entry = errorTable[code]
+  const problem: ProblemBody = {
+    type: problemType(code),
+    title: entry.title,
+    status: entry.status,
+    detail,
+    code,
+    requestId: String(request.id),
+    instance: request.url.split('?')[0] ?? request.url,
+  }
+  if (invalidParams && invalidParams.length > 0) problem.invalid_params = invalidParams
+  const retryAfter = headers['retry-after']
+  if (retryAfter && /^\d+$/.test(retryAfter)) problem.retry_after = Number(retryAfter)
+  return { problem, headers, unexpected }
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers({ ...headers, 'cache-control': 'private, no-store' })
+    .type('application/problem+json; charset=utf-8')
+    .send(problem)
+}
+
+/** One error shape for everything: AppError, validation, JSON parse, JWT, rate limits, unknown errors. */
+export const errorsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, request, reply) => {
+      const { problem, headers, unexpected } = toProblem(error, request)
+      if (unexpected) request.log.error({ err: error }, 'unexpected error')
+      else if (problem.status >= 500) request.log.warn({ err: error, code: problem.code }, problem.detail)
+      else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
+      return sendProblem(reply, problem, headers)
+    })
+
+    app.setNotFoundHandler((request, reply) => {
+      const problem = toProblem(new AppError('ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]} is not an endpoint of this API`), request).problem
+      return sendProblem(reply, problem)
+    })
+  },
+  { name: 'errors' },
+)

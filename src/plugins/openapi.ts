@@ -1,0 +1,95 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { errorTable, problemType } from '../errors.js'
+
+const API_DESCRIPTION = `
+A headless CMS for news publishers: everything a news site shows, as typed JSON.
+
+* Public endpoints need no authentication and are cacheable: they send \`ETag\` and \`Cache-Control\` and
+  answer \`304 Not Modified\` to \`If-None-Match\`.
+* Lists answer \`{ "data": [...], "meta": {...} }\` and paginate with \`limit\` plus either \`page\`
+  (with \`meta.total\` and \`meta.pages\`) or \`cursor\` (keyset, \`meta.next_cursor\`); \`Link\` headers carry
+  first/prev/next/last.
+* Every error is RFC 9457 \`application/problem+json\` with a stable \`code\`:
+${Object.entries(errorTable)
+  .map(([code, e]) => `  \`${code}\` (${e.status}, type \`${problemType(code as keyof typeof errorTable)}\`)`)
+  .join(',\n')}.
+`.trim()
+
+export const OPENAPI_TAGS = [
+  { name: 'Site', description: 'Site identity, navigation and footer' },
+  { name: 'Sections', description: 'Ordered sections (navigation categories)' },
+  { name: 'Articles', description: 'Published articles' },
+  { name: 'Authors', description: 'Author profiles' },
+  { name: 'Tags', description: 'Tags' },
+  { name: 'Pages', description: 'Static pages (About Us, Privacy Policy, …)' },
+  { name: 'Media', description: 'Stored images' },
+  { name: 'Health', description: 'Liveness and readiness probes' },
+]
+
+type Operation = { security?: unknown[]; responses?: Record<string, { description?: string }> }
+
+/**
+ * House rules applied to every operation: an explicit `security: []` on public operations (so
+ * generators and linters know they need no token) and a real description on success responses.
+ */
+function finishDocument(document: Record<string, unknown>): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Operation>>
+  for (const pathItem of Object.values(paths)) {
+    for (const operation of Object.values(pathItem)) {
+      operation.security ??= []
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (!response.description || response.description === 'Default Response') {
+          response.description = status === '204' ? 'No content' : status.startsWith('2') ? 'OK' : 'See the problem details'
+        }
+      }
+    }
+  }
+  return document
+}
+
+/**
+ * OpenAPI 3.1 generated from the route schemas. Shared schemas keep their $id as component name
+ * (TOOLCHAIN pitfall 6), so generated clients get ArticleSummary rather than def-3.
+ */
+export const openapiPlugin = fp(
+  async (app: FastifyInstance, options: { docs: boolean }) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Newsroom CMS API',
+          version: '1.0.0',
+          description: API_DESCRIPTION,
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
+        servers: [{ url: '/', description: 'This server' }],
+        tags: OPENAPI_TAGS,
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /v1/auth/login' },
+          },
+        },
+      },
+      transformObject: (documents) => finishDocument((documents as { openapiObject: Record<string, unknown> }).openapiObject),
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `Schema${i}`),
+      },
+    })
+
+    if (options.docs) {
+      await app.register(swaggerUi, {
+        routePrefix: '/docs',
+        staticCSP: true,
+        uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true },
+      })
+    }
+
+    app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
+      return reply.header('cache-control', 'public, max-age=300').send(app.swagger())
+    })
+  },
+  { name: 'openapi', dependencies: ['schemas'] },
+)

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { InvalidParam, ListMeta, Problem } from '../schemas/common.js'
+import { contentSchemas } from '../schemas/content.js'
+
+/** Every shared schema, by $id: the serializer resolves `ref()`s to them; OpenAPI lists them as components. */
+export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas]
+
+export const schemasPlugin = fp(
+  async (app: FastifyInstance) => {
+    for (const schema of sharedSchemas) app.addSchema(schema)
+  },
+  { name: 'schemas' },
+)

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
+import { sendList } from '../shared.js'
+import { ArticleList, ArticleListQuery, ArticleResponse } from './schemas.js'
+
+export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/articles',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listArticles',
+        summary: 'List published articles',
+        description:
+          'Newest first. Filter by section, tags (any of), author and dates; paginate by page (with totals) or cursor. Latest Posts is this list; `exclude` skips the article being read.',
+        tags: ['Articles'],
+        querystring: ArticleListQuery,
+        response: { 200: ArticleList, ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => sendList(request, reply, await app.services.publicArticles.list(request.query)),
+  )
+
+  app.get(
+    '/articles/:slug',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'getArticle',
+        summary: 'Get a published article',
+        description: 'The full article. An old slug answers 301 with the Location of the current one.',
+        tags: ['Articles'],
+        params: SlugParams,
+        querystring: NoQuery,
+        response: {
+          200: ArticleResponse,
+          301: { description: 'The article moved to a new slug (see Location)', ...Type.Null() },
+          ...problemResponses(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const found = await app.services.publicArticles.get(request.params.slug)
+      if (found.kind === 'redirect') {
+        return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}`, 301)
+      }
+      return { data: found.article }
+    },
+  )
+}

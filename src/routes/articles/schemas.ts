@@ -1,0 +1,28 @@
+import { Type } from 'typebox'
+import { DataOf, DateFilter, ListOf, PaginationQuery, ref, StringEnum } from '../../schemas/common.js'
+import { Article, ArticleSummary } from '../../schemas/content.js'
+
+const SlugFilter = (description: string) => Type.String({ minLength: 1, maxLength: 120, description })
+
+export const ArticleListQuery = Type.Object(
+  {
+    ...PaginationQuery,
+    section: Type.Optional(SlugFilter('Section slug')),
+    tag: Type.Optional(
+      Type.Array(SlugFilter('Tag slug'), { maxItems: 10, description: 'Tag slug; repeat for any of several tags' }),
+    ),
+    author: Type.Optional(SlugFilter('Author slug')),
+    published_after: Type.Optional(DateFilter('Published at or after')),
+    published_before: Type.Optional(DateFilter('Published before')),
+    exclude: Type.Optional(
+      Type.Array(SlugFilter('Article slug'), { maxItems: 20, description: 'Leave out these articles (e.g. the one being read)' }),
+    ),
+    sort: Type.Optional(
+      StringEnum(['-published_at', 'published_at'], { default: '-published_at', description: 'Newest first by default' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const ArticleList = ListOf(ref(ArticleSummary))
+export const ArticleResponse = DataOf(ref(Article))

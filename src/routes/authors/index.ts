@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
+import { Author } from '../../schemas/content.js'
+
+export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/authors',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listAuthors',
+        summary: 'List authors',
+        tags: ['Authors'],
+        querystring: NoQuery,
+        response: {
+          200: Type.Object(
+            { data: Type.Array(ref(Author)), meta: Type.Object({ total: Type.Integer() }, { additionalProperties: false }) },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400),
+        },
+      },
+    },
+    async () => {
+      const data = await app.services.publicSite.authors()
+      return { data, meta: { total: data.length } }
+    },
+  )
+
+  app.get(
+    '/authors/:slug',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'getAuthor',
+        summary: 'Get an author profile',
+        description: 'Their articles: GET /v1/articles?author={slug}.',
+        tags: ['Authors'],
+        params: SlugParams,
+        querystring: NoQuery,
+        response: { 200: DataOf(ref(Author)), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ data: await app.services.publicSite.author(request.params.slug) }),
+  )
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
+import { Page, PageSummary } from '../../schemas/content.js'
+
+export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/pages',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listPages',
+        summary: 'List published static pages',
+        tags: ['Pages'],
+        querystring: NoQuery,
+        response: {
+          200: Type.Object(
+            { data: Type.Array(ref(PageSummary)), meta: Type.Object({ total: Type.Integer() }, { additionalProperties: false }) },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400),
+        },
+      },
+    },
+    async () => {
+      const data = await app.services.publicSite.pages()
+      return { data, meta: { total: data.length } }
+    },
+  )
+
+  app.get(
+    '/pages/:slug',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'getPage',
+        summary: 'Get a static page',
+        tags: ['Pages'],
+        params: SlugParams,
+        querystring: NoQuery,
+        response: { 200: DataOf(ref(Page)), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ data: await app.services.publicSite.page(request.params.slug) }),
+  )
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
+import { Section } from '../../schemas/content.js'
+
+export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/sections',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listSections',
+        summary: 'List sections in navigation order',
+        tags: ['Sections'],
+        querystring: NoQuery,
+        response: {
+          200: Type.Object(
+            { data: Type.Array(ref(Section)), meta: Type.Object({ total: Type.Integer() }, { additionalProperties: false }) },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400),
+        },
+      },
+    },
+    async () => {
+      const data = await app.services.publicSite.sections()
+      return { data, meta: { total: data.length } }
+    },
+  )
+
+  app.get(
+    '/sections/:slug',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'getSection',
+        summary: 'Get a section',
+        tags: ['Sections'],
+        params: SlugParams,
+        querystring: NoQuery,
+        response: { 200: DataOf(ref(Section)), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ data: await app.services.publicSite.section(request.params.slug) }),
+  )
+}

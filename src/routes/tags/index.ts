@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { DataOf, ListOf, NoQuery, PaginationQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
+import { Tag } from '../../schemas/content.js'
+import { sendList } from '../shared.js'
+
+const TagListQuery = Type.Object(
+  {
+    limit: PaginationQuery.limit,
+    page: PaginationQuery.page,
+    sort: Type.Optional(
+      StringEnum(['name', '-article_count'], { default: 'name', description: 'Alphabetical, or most used first' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/tags',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listTags',
+        summary: 'List tags',
+        tags: ['Tags'],
+        querystring: TagListQuery,
+        response: { 200: ListOf(ref(Tag)), ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => sendList(request, reply, await app.services.publicSite.tags(request.query)),
+  )
+
+  app.get(
+    '/tags/:slug',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'getTag',
+        summary: 'Get a tag',
+        description: 'Its articles: GET /v1/articles?tag={slug}.',
+        tags: ['Tags'],
+        params: SlugParams,
+        querystring: NoQuery,
+        response: { 200: DataOf(ref(Tag)), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ data: await app.services.publicSite.tag(request.params.slug) }),
+  )
+}

@@ -1,0 +1,194 @@
+import { Type, type Static } from 'typebox'
+import { DateTime, Nullable, ref } from './common.js'
+
+export const SocialLink = Type.Object(
+  {
+    network: Type.String({ minLength: 1, maxLength: 40, description: 'e.g. x, facebook, linkedin, youtube' }),
+    url: Type.String({ format: 'uri', maxLength: 500 }),
+  },
+  { $id: 'SocialLink', additionalProperties: false },
+)
+
+export const FeaturedImage = Type.Object(
+  {
+    url: Type.String(),
+    alt: Type.String(),
+    caption: Nullable(Type.String()),
+    credit: Nullable(Type.String()),
+  },
+  { $id: 'FeaturedImage', additionalProperties: false },
+)
+
+export const SectionRef = Type.Object(
+  { slug: Type.String(), name: Type.String() },
+  { $id: 'SectionRef', additionalProperties: false },
+)
+export const AuthorRef = Type.Object(
+  { slug: Type.String(), name: Type.String() },
+  { $id: 'AuthorRef', additionalProperties: false },
+)
+export const TagRef = Type.Object({ slug: Type.String(), name: Type.String() }, { $id: 'TagRef', additionalProperties: false })
+
+const summaryProperties = {
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  title: Type.String(),
+  excerpt: Type.String(),
+  featured_image: Nullable(ref(FeaturedImage)),
+  section: ref(SectionRef),
+  author: ref(AuthorRef),
+  tags: Type.Array(ref(TagRef)),
+  published_at: DateTime(),
+  updated_at: DateTime(),
+  reading_time_minutes: Type.Integer(),
+  comment_count: Type.Integer({ description: 'Approved comments' }),
+}
+
+export const ArticleSummary = Type.Object(summaryProperties, {
+  $id: 'ArticleSummary',
+  description: 'An article in a list (no body)',
+  additionalProperties: false,
+})
+export type ArticleSummaryBody = Static<typeof ArticleSummary>
+
+export const Seo = Type.Object(
+  {
+    meta_title: Type.String({ description: 'Falls back to the title' }),
+    meta_description: Type.String({ description: 'Falls back to the excerpt' }),
+    canonical_url: Nullable(Type.String()),
+    og_image: Nullable(Type.String({ description: 'Falls back to the featured image' })),
+  },
+  { $id: 'Seo', additionalProperties: false },
+)
+
+export const ArticleAuthor = Type.Object(
+  {
+    slug: Type.String(),
+    name: Type.String(),
+    bio: Type.String(),
+    website: Nullable(Type.String()),
+    avatar_url: Nullable(Type.String()),
+    social_links: Type.Array(ref(SocialLink)),
+  },
+  { $id: 'ArticleAuthor', description: 'The author box shown under an article', additionalProperties: false },
+)
+
+export const Article = Type.Object(
+  {
+    ...summaryProperties,
+    author: ref(ArticleAuthor),
+    body_html: Type.String({ description: 'Sanitised HTML' }),
+    word_count: Type.Integer(),
+    comments_open: Type.Boolean(),
+    seo: ref(Seo),
+  },
+  { $id: 'Article', description: 'A full article', additionalProperties: false },
+)
+export type ArticleBody = Static<typeof Article>
+
+export const Section = Type.Object(
+  {
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    position: Type.Integer({ description: 'Navigation order' }),
+    article_count: Type.Integer({ description: 'Published articles' }),
+  },
+  { $id: 'Section', additionalProperties: false },
+)
+export type SectionBody = Static<typeof Section>
+
+export const Author = Type.Object(
+  {
+    slug: Type.String(),
+    name: Type.String(),
+    bio: Type.String(),
+    website: Nullable(Type.String()),
+    avatar_url: Nullable(Type.String()),
+    social_links: Type.Array(ref(SocialLink)),
+    article_count: Type.Integer({ description: 'Published articles' }),
+  },
+  { $id: 'Author', additionalProperties: false },
+)
+export type AuthorBody = Static<typeof Author>
+
+export const Tag = Type.Object(
+  {
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    article_count: Type.Integer({ description: 'Published articles' }),
+  },
+  { $id: 'Tag', additionalProperties: false },
+)
+export type TagBody = Static<typeof Tag>
+
+export const PageSummary = Type.Object(
+  { slug: Type.String(), title: Type.String(), updated_at: DateTime() },
+  { $id: 'PageSummary', additionalProperties: false },
+)
+
+export const Page = Type.Object(
+  {
+    slug: Type.String(),
+    title: Type.String(),
+    body_html: Type.String({ description: 'Sanitised HTML' }),
+    seo: Type.Object(
+      { meta_title: Type.String(), meta_description: Type.String() },
+      { additionalProperties: false },
+    ),
+    updated_at: DateTime(),
+  },
+  { $id: 'Page', additionalProperties: false },
+)
+export type PageBody = Static<typeof Page>
+
+export const Link = Type.Object(
+  { label: Type.String({ minLength: 1, maxLength: 80 }), url: Type.String({ minLength: 1, maxLength: 500 }) },
+  { $id: 'Link', additionalProperties: false },
+)
+
+export const NavigationItem = Type.Object(
+  {
+    label: Type.String(),
+    url: Type.String({ description: 'Frontend path, e.g. /section/asia-pacific or /about-us' }),
+    section: Nullable(Type.String({ description: 'Section slug when the item is a section' })),
+  },
+  { $id: 'NavigationItem', additionalProperties: false },
+)
+
+export const Site = Type.Object(
+  {
+    title: Type.String(),
+    tagline: Type.String(),
+    description: Type.String(),
+    url: Nullable(Type.String()),
+    logo: Nullable(Type.String()),
+    social_links: Type.Array(ref(SocialLink)),
+    navigation: Type.Array(ref(NavigationItem), { description: 'Sections in editor order, then the extra links' }),
+    footer_links: Type.Array(ref(Link)),
+  },
+  { $id: 'Site', additionalProperties: false },
+)
+export type SiteBody = Static<typeof Site>
+
+/** Every shared schema, registered once with app.addSchema (order: dependencies first). */
+export const contentSchemas = [
+  SocialLink,
+  FeaturedImage,
+  SectionRef,
+  AuthorRef,
+  TagRef,
+  ArticleSummary,
+  Seo,
+  ArticleAuthor,
+  Article,
+  Section,
+  Author,
+  Tag,
+  PageSummary,
+  Page,
+  Link,
+  NavigationItem,
+  Site,
+]

@@ -1,0 +1,72 @@
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { openConfiguredDatabase } from './db/client.js'
+import { DataDirLockedError } from './db/lock.js'
+import { runMigrations } from './db/migrate.js'
+import { seedOnFirstStart } from './db/seed/seed.js'
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+}
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message)
+    throw error
+  }
+
+  let database
+  try {
+    database = await openConfiguredDatabase(config.database)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) fail(error.message)
+    throw error
+  }
+
+  const app = await buildApp({ config, database })
+  try {
+    await runMigrations(database)
+    if (config.seed) await seedOnFirstStart({ database, config, storage: app.services.storage, log: app.log })
+  } catch (error) {
+    app.log.fatal({ err: error }, 'could not prepare the database')
+    await database.close()
+    process.exit(1)
+  }
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: draining requests')
+    const force = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, 15_000)
+    force.unref()
+    try {
+      await app.close()
+      await database.close()
+      process.exit(0)
+    } catch (error) {
+      app.log.error({ err: error }, 'error during shutdown')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(
+    { url: config.publicUrl, docs: `${config.publicUrl}/docs`, database: database.kind },
+    `Newsroom CMS API listening; docs at ${config.publicUrl}/docs`,
+  )
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

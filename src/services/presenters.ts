@@ -1,0 +1,94 @@
+import type { ArticleFullRow, ArticleSummaryRow } from '../db/repositories/article-reads.js'
+import type { AuthorRow } from '../db/repositories/authors.js'
+import type { PageRow } from '../db/repositories/pages.js'
+import type { SectionRow } from '../db/repositories/sections.js'
+import type { TagRow } from '../db/repositories/tags.js'
+import type { ArticleBody, ArticleSummaryBody, AuthorBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
+
+/**
+ * Output mappers: the only place a database row becomes a public representation. They allow-list
+ * fields (nothing is spread from a row), so a column added later never leaks by accident.
+ */
+export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBody {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    excerpt: row.excerpt,
+    featured_image: row.featuredImageUrl
+      ? {
+          url: row.featuredImageUrl,
+          alt: row.featuredImageAlt ?? '',
+          caption: row.featuredImageCaption,
+          credit: row.featuredImageCredit,
+        }
+      : null,
+    section: { slug: row.sectionSlug, name: row.sectionName },
+    author: { slug: row.authorSlug, name: row.authorName },
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    published_at: row.publishedAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    reading_time_minutes: row.readingTimeMinutes,
+    comment_count: row.commentCount,
+  }
+}
+
+export function presentArticle(row: ArticleFullRow): ArticleBody {
+  const summary = presentArticleSummary(row)
+  return {
+    ...summary,
+    author: {
+      slug: row.authorSlug,
+      name: row.authorName,
+      bio: row.authorBio,
+      website: row.authorWebsite,
+      avatar_url: row.authorAvatarUrl,
+      social_links: row.authorSocialLinks.map((l) => ({ network: l.network, url: l.url })),
+    },
+    body_html: row.bodyHtml,
+    word_count: row.wordCount,
+    comments_open: row.commentsOpen,
+    seo: {
+      meta_title: row.seoMetaTitle ?? row.title,
+      meta_description: row.seoMetaDescription ?? row.excerpt,
+      canonical_url: row.seoCanonicalUrl,
+      og_image: row.seoOgImage ?? row.featuredImageUrl,
+    },
+  }
+}
+
+export function presentSection(row: SectionRow): SectionBody {
+  return {
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    position: row.position,
+    article_count: row.articleCount,
+  }
+}
+
+export function presentAuthor(row: AuthorRow): AuthorBody {
+  return {
+    slug: row.slug,
+    name: row.name,
+    bio: row.bio,
+    website: row.website,
+    avatar_url: row.avatarUrl,
+    social_links: row.socialLinks.map((l) => ({ network: l.network, url: l.url })),
+    article_count: row.articleCount,
+  }
+}
+
+export function presentTag(row: TagRow): TagBody {
+  return { slug: row.slug, name: row.name, description: row.description, article_count: row.articleCount }
+}
+
+export function presentPage(row: PageRow): PageBody {
+  return {
+    slug: row.slug,
+    title: row.title,
+    body_html: row.bodyHtml,
+    seo: { meta_title: row.seoMetaTitle ?? row.title, meta_description: row.seoMetaDescription ?? '' },
+    updated_at: row.updatedAt.toISOString(),
+  }
+}

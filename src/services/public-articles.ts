@@ -1,0 +1,74 @@
+import type { ArticleReadRepository, ArticleSummaryRow, ListOrder, PublicArticleFilter } from '../db/repositories/article-reads.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../lib/clock.js'
+import { parseStrictDate } from '../lib/dates.js'
+import { cursorModeResult, pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../lib/pagination.js'
+import type { ArticleBody, ArticleSummaryBody } from '../schemas/content.js'
+import { presentArticle, presentArticleSummary } from './presenters.js'
+
+export interface ArticleListQuery extends PagingQuery {
+  section?: string | undefined
+  tag?: string[] | undefined
+  author?: string | undefined
+  published_after?: string | undefined
+  published_before?: string | undefined
+  exclude?: string[] | undefined
+  sort?: 'published_at' | '-published_at' | undefined
+}
+
+export type ArticleLookup = { kind: 'article'; article: ArticleBody } | { kind: 'redirect'; slug: string }
+
+const keyOf = (row: ArticleSummaryRow) => ({ at: row.publishedAt.toISOString(), id: row.id })
+
+function parseDate(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined
+  const date = parseStrictDate(value)
+  if (!date) {
+    throw new AppError('VALIDATION_FAILED', `${name} is not a valid date`, {
+      invalidParams: [{ name: `querystring.${name}`, reason: 'must be an ISO 8601 date or date-time' }],
+    })
+  }
+  return date
+}
+
+export function createPublicArticleService(deps: { articles: ArticleReadRepository; clock: Clock }) {
+  const { articles, clock } = deps
+
+  return {
+    async list(query: ArticleListQuery): Promise<PageResult<ArticleSummaryBody>> {
+      const paging = resolvePaging(query)
+      const filter: PublicArticleFilter = {
+        now: clock.now(),
+        section: query.section,
+        tags: query.tag,
+        author: query.author,
+        publishedAfter: parseDate(query.published_after, 'published_after'),
+        publishedBefore: parseDate(query.published_before, 'published_before'),
+        excludeSlugs: query.exclude,
+      }
+      const order: ListOrder = query.sort === 'published_at' ? 'asc' : 'desc'
+      if (paging.mode === 'cursor') {
+        const rows = await articles.listPublic(filter, { order, limit: paging.limit, cursor: paging.cursor })
+        const result = cursorModeResult(rows, paging, keyOf)
+        return { ...result, items: result.items.map(presentArticleSummary) }
+      }
+      const [rows, total] = await Promise.all([
+        articles.listPublic(filter, { order, limit: paging.limit, offset: paging.offset }),
+        articles.countPublic(filter),
+      ])
+      const result = pageModeResult(rows, paging, total, keyOf)
+      return { ...result, items: result.items.map(presentArticleSummary) }
+    },
+
+    /** A public article, or the slug it moved to (old slugs answer 301). */
+    async get(slug: string): Promise<ArticleLookup> {
+      const row = await articles.findPublicBySlug(slug, clock.now())
+      if (row) return { kind: 'article', article: presentArticle(row) }
+      const moved = await articles.findRedirect(slug)
+      if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
+      throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)
+    },
+  }
+}
+
+export type PublicArticleService = ReturnType<typeof createPublicArticleService>

@@ -1,0 +1,49 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+t.test('defaults: embedded database, port 3000, seed on', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.port, 3000)
+  t.equal(config.database.kind, 'pglite')
+  t.equal(config.seed, true)
+  t.equal(config.publicUrl, 'http://localhost:3000')
+  t.equal(config.trustProxy, false)
+  t.same(config.corsOrigins, [])
+  t.equal(config.admin, undefined)
+})
+
+t.test('values are parsed', async (t) => {
+  const config = loadConfig({
+    PORT: '8080',
+    DATABASE_URL: 'postgres://u@db:5432/news',
+    SEED: 'false',
+    CORS_ORIGINS: 'https://a.example, https://b.example',
+    PUBLIC_URL: 'https://api.example/',
+    TRUST_PROXY: '2',
+    ADMIN_EMAIL: 'boss@example.com',
+    ADMIN_PASSWORD: 'long-enough-password',
+  })
+  t.equal(config.port, 8080)
+  t.same(config.database, { kind: 'postgres', url: 'postgres://u@db:5432/news', poolSize: 10 })
+  t.equal(config.seed, false)
+  t.same(config.corsOrigins, ['https://a.example', 'https://b.example'])
+  t.equal(config.publicUrl, 'https://api.example')
+  t.equal(config.trustProxy, 2)
+  t.same(config.admin, { email: 'boss@example.com', password: 'long-enough-password' })
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
+  t.equal(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*')
+})
+
+t.test('every bad variable is named in one error', async (t) => {
+  const error = t.throws(() =>
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SEED: 'maybe', LOG_LEVEL: 'loud', ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'longenoughpassword' }),
+  ) as ConfigError
+  t.ok(error instanceof ConfigError)
+  t.equal(error.problems.length, 5)
+  for (const name of ['PORT', 'DATABASE_URL', 'SEED', 'LOG_LEVEL', 'ADMIN_EMAIL']) t.match(error.message, name)
+  t.match(error.message, /PORT must be an integer >= 0 and <= 65535 \(got "eighty"\)/)
+})
+
+t.test('ADMIN_EMAIL and ADMIN_PASSWORD go together', async (t) => {
+  t.throws(() => loadConfig({ ADMIN_EMAIL: 'a@example.com' }), /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/)
+})

@@ -1,0 +1,85 @@
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { count, sql } from 'drizzle-orm'
+import type { PgTable } from 'drizzle-orm/pg-core'
+import { acquireDirectoryLock } from '../../src/db/lock.js'
+import { appliedMigrationCount } from '../../src/db/migrate.js'
+import { articles, articleTags, authors, pages, sections, siteSettings, tags } from '../../src/db/schema/index.js'
+import { seedDemoContent, seedOnFirstStart } from '../../src/db/seed/seed.js'
+import { createStorage } from '../../src/services/storage.js'
+import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js'
+import { createTestDatabase } from '../helpers/database.js'
+import { testConfig } from '../helpers/build.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+t.test('migrations apply to an empty database and create the content model', async (t) => {
+  const testDb = await createTestDatabase()
+  t.teardown(() => testDb.destroy())
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+  t.equal(await appliedMigrationCount(testDb.database), journal.entries.length)
+  const result = await testDb.database.db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+  )
+  const tables = (result as unknown as { rows: { table_name: string }[] }).rows.map((r) => r.table_name)
+  for (const table of ['articles', 'article_tags', 'article_related_pins', 'article_slug_redirects', 'sections', 'authors', 'tags', 'pages', 'site_settings']) {
+    t.ok(tables.includes(table), `${table} exists`)
+  }
+  const ext = await testDb.database.db.execute(sql`select extname from pg_extension order by extname`)
+  const names = (ext as unknown as { rows: { extname: string }[] }).rows.map((r) => r.extname)
+  t.ok(names.includes('citext') && names.includes('pg_trgm'))
+})
+
+t.test('the seed is idempotent and seeds once on first start', async (t) => {
+  const testDb = await createTestDatabase()
+  t.teardown(() => testDb.destroy())
+  const config = testConfig()
+  const media = { storage: createStorage(config), publicUrl: config.publicUrl }
+  const db = testDb.database.db
+  const totals = async () => {
+    const c = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0]!.n
+    return [await c(sections), await c(authors), await c(tags), await c(pages), await c(articles), await c(articleTags), await c(siteSettings)]
+  }
+  const log = { info() {} }
+  t.equal(await seedOnFirstStart({ database: testDb.database, config, storage: media.storage, log }), true)
+  const first = await totals()
+  t.same(first.slice(0, 5), [7, 1, 20, 5, 18])
+  t.equal(await seedOnFirstStart({ database: testDb.database, config, storage: media.storage, log }), false, 'not again')
+  t.same(await seedDemoContent(db, { media }), { sections: 0, tags: 0, pages: 0, articles: 0 }, 'an explicit re-run adds nothing')
+  t.same(await totals(), first)
+})
+
+t.test('one process per data directory: a second server refuses with a clear message', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'newsroom-lock-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const lock = acquireDirectoryLock(dir)
+  t.throws(() => acquireDirectoryLock(dir), /in use by another process/)
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  t.equal(code, 1)
+  t.match(stderr, `The data directory ${dir} is in use by another process (pid ${process.pid})`)
+
+  lock.release()
+  const again = acquireDirectoryLock(dir)
+  again.release()
+})
+
+t.test('a lock left by a dead process is taken over', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'newsroom-lock-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(path.join(dir, 'server.lock'), '999999')
+  const lock = acquireDirectoryLock(dir)
+  t.equal(readFileSync(path.join(dir, 'server.lock'), 'utf8'), String(process.pid))
+  lock.release()
+})
