@@ -6,12 +6,17 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { openapiPlugin } from './plugins/openapi.js'
+import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
 import { servicesPlugin } from './plugins/services.js'
+import { validationPlugin } from './plugins/validation.js'
+import { adminRoutes } from './routes/admin/index.js'
 import { articleRoutes } from './routes/articles/index.js'
+import { authRoutes } from './routes/auth/index.js'
 import { authorRoutes } from './routes/authors/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { mediaRoutes } from './routes/media/index.js'
@@ -59,8 +64,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     bodyLimit: config.bodyLimit,
-    // Unknown body fields are rejected (400), never silently dropped (TOOLCHAIN: Ajv strips by default).
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -68,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin)
   await app.register(schemasPlugin)
+  await app.register(validationPlugin)
   await app.register(openapiPlugin, { docs: options.docs ?? true })
   await app.register(helmet, {
     // A JSON API embeds nothing; /docs sets its own CSP for its static assets.
@@ -88,7 +92,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
     return payload
   })
-  await app.register(servicesPlugin, { config, database, clock: options.clock ?? systemClock })
+  const clock = options.clock ?? systemClock
+  await app.register(rateLimitPlugin, { config })
+  await app.register(authPlugin, { config, clock })
+  await app.register(servicesPlugin, { config, database, clock })
 
   await app.register(healthRoutes)
   await app.register(mediaRoutes)
@@ -100,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(authorRoutes)
       await v1.register(tagRoutes)
       await v1.register(pageRoutes)
+      await v1.register(authRoutes)
+      await v1.register(adminRoutes, { prefix: '/admin' })
     },
     { prefix: '/v1' },
   )

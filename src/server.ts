@@ -1,9 +1,12 @@
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
 import { runMigrations } from './db/migrate.js'
+import { demoAuthor } from './db/seed/demo-content.js'
 import { seedOnFirstStart } from './db/seed/seed.js'
+
+const DEMO_AUTHOR_SLUG = demoAuthor.slug
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`)
@@ -13,7 +16,7 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let config: Config
   try {
-    config = loadConfig(process.env)
+    config = withEmbeddedSecrets(loadConfig(process.env))
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message)
     throw error
@@ -31,6 +34,13 @@ async function main(): Promise<void> {
   try {
     await runMigrations(database)
     if (config.seed) await seedOnFirstStart({ database, config, storage: app.services.storage, log: app.log })
+    const created = await app.services.users.ensureFirstAdmin({ admin: config.admin, generate: config.seed, authorSlug: DEMO_AUTHOR_SLUG, log: app.log })
+    if (created?.password) {
+      // Printed once, to the console only: the demo account's random password is not stored anywhere else.
+      process.stdout.write(
+        `\n  Demo admin account created — log in with:\n    email:    ${created.email}\n    password: ${created.password}\n  (POST ${config.publicUrl}/v1/auth/login; change it with POST /v1/auth/password)\n\n`,
+      )
+    } else if (created) app.log.info({ email: created.email }, 'first admin account created from ADMIN_EMAIL')
   } catch (error) {
     app.log.fatal({ err: error }, 'could not prepare the database')
     await database.close()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, loadConfig, withEmbeddedSecrets } from '../src/config.js'
 
 t.test('defaults: embedded database, port 3000, seed on', async (t) => {
   const config = loadConfig({})
@@ -16,6 +16,7 @@ t.test('values are parsed', async (t) => {
   const config = loadConfig({
     PORT: '8080',
     DATABASE_URL: 'postgres://u@db:5432/news',
+    JWT_SECRET: 'k'.repeat(32),
     SEED: 'false',
     CORS_ORIGINS: 'https://a.example, https://b.example',
     PUBLIC_URL: 'https://api.example/',
@@ -46,4 +47,21 @@ t.test('every bad variable is named in one error', async (t) => {
 
 t.test('ADMIN_EMAIL and ADMIN_PASSWORD go together', async (t) => {
   t.throws(() => loadConfig({ ADMIN_EMAIL: 'a@example.com' }), /ADMIN_EMAIL and ADMIN_PASSWORD must be set together/)
+})
+
+t.test('JWT_SECRET: required with DATABASE_URL, generated once and kept on the embedded default', async (t) => {
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgres://u@db/news' }), /JWT_SECRET is required when DATABASE_URL is set/)
+  t.throws(() => loadConfig({ JWT_SECRET: 'short' }), /JWT_SECRET must be a string of at least 32 characters/)
+  const { mkdtempSync, rmSync, readFileSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const path = await import('node:path')
+  const dir = mkdtempSync(path.join(tmpdir(), 'newsroom-secret-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const first = withEmbeddedSecrets(loadConfig({ DATA_DIR: dir }))
+  const second = withEmbeddedSecrets(loadConfig({ DATA_DIR: dir }))
+  t.ok(first.auth.jwtSecret && first.auth.jwtSecret.length >= 32)
+  t.equal(second.auth.jwtSecret, first.auth.jwtSecret, 'the same key after a restart')
+  t.equal(readFileSync(path.join(dir, 'jwt-secret'), 'utf8'), first.auth.jwtSecret)
+  const configured = withEmbeddedSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: 'c'.repeat(40) }))
+  t.equal(configured.auth.jwtSecret, 'c'.repeat(40), 'a configured key wins')
 })

@@ -12,7 +12,8 @@ export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', 
  * environment) so the committed file does not depend on who generated it.
  */
 export async function generateOpenApi(): Promise<Record<string, unknown>> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000' })
+  // Nothing is signed while the document is built: any key of the right length will do.
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost:3000', JWT_SECRET: 'x'.repeat(32) })
   // Routes never query while the spec is built; an in-memory database just satisfies the wiring.
   const database = await createDatabase({ kind: 'pglite' })
   const app = await buildApp({ config, database, logger: false, docs: false })

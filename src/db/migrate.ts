@@ -5,11 +5,12 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { fileURLToPath } from 'node:url'
 import type { Database } from './client.js'
+import { LOCK_KEYS } from './repositories/locks.js'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url))
 
-/** Any 64-bit number, the same in every process: serialises concurrent migrators on one PostgreSQL. */
-const MIGRATION_LOCK_KEY = 7_364_201_554
+/** The same in every process: serialises concurrent migrators on one PostgreSQL. */
+const MIGRATION_LOCK_KEY = LOCK_KEYS.migrate
 
 /** Applies migrations/ to either driver. Safe when several API processes start at once. */
 export async function runMigrations(database: Database): Promise<void> {

@@ -17,3 +17,14 @@ export function slugify(input: string): string {
 
 /** The pattern every slug the API accepts must match (documented in the OpenAPI schemas). */
 export const SLUG_PATTERN = '^[a-z0-9]+(?:-[a-z0-9]+)*$'
+
+/** `base`, or `base-2`, `base-3`… : the first that `taken` says is free. */
+export async function uniqueSlug(base: string, taken: (slug: string) => Promise<boolean>): Promise<string> {
+  const root = base || 'untitled'
+  if (!(await taken(root))) return root
+  for (let n = 2; n < 1000; n++) {
+    const candidate = `${root.slice(0, 90)}-${n}`
+    if (!(await taken(candidate))) return candidate
+  }
+  return `${root.slice(0, 80)}-${Date.now().toString(36)}`
+}

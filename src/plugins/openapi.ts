@@ -26,6 +26,15 @@ export const OPENAPI_TAGS = [
   { name: 'Tags', description: 'Tags' },
   { name: 'Pages', description: 'Static pages (About Us, Privacy Policy, …)' },
   { name: 'Media', description: 'Stored images' },
+  { name: 'Auth', description: 'Log in, refresh, log out; the current account' },
+  { name: 'Editor: articles', description: 'Write, schedule, publish; revisions and previews' },
+  { name: 'Editor: sections', description: 'Sections and their order' },
+  { name: 'Editor: tags', description: 'Tags' },
+  { name: 'Editor: authors', description: 'Author profiles' },
+  { name: 'Editor: pages', description: 'Static pages' },
+  { name: 'Editor: settings', description: 'Site settings (admin)' },
+  { name: 'Editor: users', description: 'Accounts and roles (admin)' },
+  { name: 'Editor: audit', description: 'Audit trail (admin)' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

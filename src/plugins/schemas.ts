@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { adminSchemas } from '../schemas/admin.js'
 import { InvalidParam, ListMeta, Problem } from '../schemas/common.js'
 import { contentSchemas } from '../schemas/content.js'
 
 /** Every shared schema, by $id: the serializer resolves `ref()`s to them; OpenAPI lists them as components. */
-export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas]
+export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas, ...adminSchemas]
 
 export const schemasPlugin = fp(
   async (app: FastifyInstance) => {

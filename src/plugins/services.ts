@@ -19,7 +19,7 @@ export const servicesPlugin = fp(
     app.decorate('config', options.config)
     app.decorate('database', options.database)
     app.decorate('clock', options.clock)
-    app.decorate('services', createServices(options))
+    app.decorate('services', createServices({ ...options, tokens: app.tokens, previews: app.previews }))
   },
-  { name: 'services' },
+  { name: 'services', dependencies: ['auth'] },
 )

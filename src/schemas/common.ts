@@ -140,3 +140,9 @@ export const DateFilter = (description: string) =>
 
 /** For routes without parameters: unknown query parameters are rejected like unknown body fields. */
 export const NoQuery = Type.Object({}, { additionalProperties: false })
+
+/** An absolute http(s) URL: `format: uri` alone would accept javascript: and data: URLs. */
+export const HttpUrl = (description?: string) =>
+  Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, ...(description ? { description } : {}) })
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })

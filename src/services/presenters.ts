@@ -3,6 +3,8 @@ import type { AuthorRow } from '../db/repositories/authors.js'
 import type { PageRow } from '../db/repositories/pages.js'
 import type { SectionRow } from '../db/repositories/sections.js'
 import type { TagRow } from '../db/repositories/tags.js'
+import type { UserWithAuthor } from '../db/repositories/users.js'
+import type { AdminUserBody } from '../schemas/admin.js'
 import type { ArticleBody, ArticleSummaryBody, AuthorBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
 
 /**
@@ -90,5 +92,20 @@ export function presentPage(row: PageRow): PageBody {
     body_html: row.bodyHtml,
     seo: { meta_title: row.seoMetaTitle ?? row.title, meta_description: row.seoMetaDescription ?? '' },
     updated_at: row.updatedAt.toISOString(),
+  }
+}
+
+export function presentUser(user: UserWithAuthor): AdminUserBody {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    author: user.authorSlug && user.authorName ? { slug: user.authorSlug, name: user.authorName } : null,
+    disabled: user.disabled,
+    last_login_at: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+    version: user.version,
   }
 }

@@ -60,6 +60,14 @@ export function createPublicArticleService(deps: { articles: ArticleReadReposito
       return { ...result, items: result.items.map(presentArticleSummary) }
     },
 
+    /** Any article, whatever its status, for a holder of a signed preview link to it. */
+    async preview(slug: string, articleId: string): Promise<ArticleBody> {
+      const row = await articles.findAnyBySlug(slug)
+      if (!row || row.id !== articleId) throw new AppError('NOT_FOUND', 'The preview link does not match this article')
+      // A draft has no publication date yet: show its last update, as the byline will read until it is published.
+      return presentArticle({ ...row, publishedAt: row.publishedAt ?? row.updatedAt })
+    },
+
     /** A public article, or the slug it moved to (old slugs answer 301). */
     async get(slug: string): Promise<ArticleLookup> {
       const row = await articles.findPublicBySlug(slug, clock.now())

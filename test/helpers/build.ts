@@ -30,6 +30,7 @@ export function testConfig(env: Record<string, string> = {}, dataDir?: string): 
     PUBLIC_URL: 'http://api.test',
     DATA_DIR: dataDir ?? path.join(tmpdir(), 'newsroom-unused'),
     MEDIA_DIR: SHARED_MEDIA_DIR,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
     ...env,
   })
 }
@@ -44,7 +45,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   if (options.seed) {
     await seedDemoContent(testDb.database.db, { media: { storage: createStorage(config), publicUrl: config.publicUrl } })
   }
-  const app = await buildApp({ config, database: testDb.database, logger: false, docs: true, ...(options.clock ? { clock: options.clock } : {}) })
+  const app = await buildApp({ config, database: testDb.database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, docs: true, ...(options.clock ? { clock: options.clock } : {}) })
   t.teardown(async () => {
     await app.close()
     await testDb.destroy()

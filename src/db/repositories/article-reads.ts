@@ -200,8 +200,8 @@ export function createArticleReadRepository(db: Executor) {
       return row as ArticleFullRow | undefined
     },
 
-    /** Any status: used for signed draft previews. */
-    async findAnyBySlug(slug: string): Promise<ArticleFullRow | undefined> {
+    /** Any status (a draft may have no publication date): used for signed draft previews. */
+    async findAnyBySlug(slug: string): Promise<(Omit<ArticleFullRow, 'publishedAt'> & { publishedAt: Date | null }) | undefined> {
       const [row] = await db
         .select(fullColumns)
         .from(articles)
@@ -209,7 +209,7 @@ export function createArticleReadRepository(db: Executor) {
         .innerJoin(authors, eq(authors.id, articles.authorId))
         .where(eq(articles.slug, slug))
         .limit(1)
-      return row as ArticleFullRow | undefined
+      return row as (Omit<ArticleFullRow, 'publishedAt'> & { publishedAt: Date | null }) | undefined
     },
 
     /** The current slug of the article an old slug belonged to. */

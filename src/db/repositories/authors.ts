@@ -37,6 +37,29 @@ export function createAuthorRepository(db: Executor) {
       const [row] = await db.select(columns(now)).from(authors).where(eq(authors.slug, slug)).limit(1)
       return row
     },
+
+    async findById(id: string, now: Date): Promise<AuthorRow | undefined> {
+      const [row] = await db.select(columns(now)).from(authors).where(eq(authors.id, id)).limit(1)
+      return row
+    },
+
+    async findIdBySlug(slug: string): Promise<string | undefined> {
+      const [row] = await db.select({ id: authors.id }).from(authors).where(eq(authors.slug, slug)).limit(1)
+      return row?.id
+    },
+
+    async insert(values: typeof authors.$inferInsert): Promise<string> {
+      const [row] = await db.insert(authors).values(values).returning({ id: authors.id })
+      return row!.id
+    },
+
+    async update(id: string, values: Partial<typeof authors.$inferInsert>): Promise<void> {
+      await db.update(authors).set({ ...values, updatedAt: sql`now()` }).where(eq(authors.id, id))
+    },
+
+    async delete(id: string): Promise<void> {
+      await db.delete(authors).where(eq(authors.id, id))
+    },
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { pages } from '../schema/index.js'
 
@@ -13,6 +13,39 @@ export function createPageRepository(db: Executor) {
         .where(and(eq(pages.slug, slug), eq(pages.status, 'published')))
         .limit(1)
       return row
+    },
+
+    async findBySlug(slug: string): Promise<PageRow | undefined> {
+      const [row] = await db.select().from(pages).where(eq(pages.slug, slug)).limit(1)
+      return row
+    },
+
+    async findById(id: string): Promise<PageRow | undefined> {
+      const [row] = await db.select().from(pages).where(eq(pages.id, id)).limit(1)
+      return row
+    },
+
+    async list(): Promise<PageRow[]> {
+      return db.select().from(pages).orderBy(asc(pages.title))
+    },
+
+    async insert(values: typeof pages.$inferInsert): Promise<PageRow> {
+      const [row] = await db.insert(pages).values(values).returning()
+      return row!
+    },
+
+    async update(id: string, expectedVersion: number, values: Partial<typeof pages.$inferInsert>): Promise<PageRow | undefined> {
+      const [row] = await db
+        .update(pages)
+        .set({ ...values, version: sql`${pages.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(pages.id, id), eq(pages.version, expectedVersion)))
+        .returning()
+      return row
+    },
+
+    async delete(id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db.delete(pages).where(and(eq(pages.id, id), eq(pages.version, expectedVersion))).returning({ id: pages.id })
+      return rows.length > 0
     },
 
     async listPublished(): Promise<Pick<PageRow, 'slug' | 'title' | 'updatedAt'>[]> {

@@ -37,6 +37,37 @@ export function createSectionRepository(db: Executor) {
       const [row] = await db.select(columns(now)).from(sections).where(eq(sections.slug, slug)).limit(1)
       return row
     },
+
+    async findIdBySlug(slug: string): Promise<string | undefined> {
+      const [row] = await db.select({ id: sections.id }).from(sections).where(eq(sections.slug, slug)).limit(1)
+      return row?.id
+    },
+
+    async slugs(): Promise<string[]> {
+      return (await db.select({ slug: sections.slug }).from(sections).orderBy(asc(sections.position), asc(sections.name))).map((r) => r.slug)
+    },
+
+    async nextPosition(): Promise<number> {
+      const [row] = await db.select({ max: sql<number | null>`max(${sections.position})` }).from(sections)
+      return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1
+    },
+
+    async insert(values: typeof sections.$inferInsert): Promise<string> {
+      const [row] = await db.insert(sections).values(values).returning({ id: sections.id })
+      return row!.id
+    },
+
+    async update(id: string, values: Partial<typeof sections.$inferInsert>): Promise<void> {
+      await db.update(sections).set({ ...values, updatedAt: sql`now()` }).where(eq(sections.id, id))
+    },
+
+    async setPosition(slug: string, position: number): Promise<void> {
+      await db.update(sections).set({ position, updatedAt: sql`now()` }).where(eq(sections.slug, slug))
+    },
+
+    async delete(id: string): Promise<void> {
+      await db.delete(sections).where(eq(sections.id, id))
+    },
   }
 }
 

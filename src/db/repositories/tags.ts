@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, sql } from 'drizzle-orm'
+import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, articleTags, tags } from '../schema/index.js'
 import { isPublicAs } from './article-reads.js'
@@ -41,6 +41,36 @@ export function createTagRepository(db: Executor) {
     async findBySlug(slug: string, now: Date): Promise<TagRow | undefined> {
       const [row] = await db.select(columns(now)).from(tags).where(eq(tags.slug, slug)).limit(1)
       return row
+    },
+
+    async findBySlugs(slugs: string[]): Promise<{ id: string; slug: string; name: string }[]> {
+      if (slugs.length === 0) return []
+      return db.select({ id: tags.id, slug: tags.slug, name: tags.name }).from(tags).where(inArray(tags.slug, slugs))
+    },
+
+    /** Creates what is missing (by slug) and returns all of them; safe against concurrent creation. */
+    async ensure(values: { slug: string; name: string }[]): Promise<{ id: string; slug: string }[]> {
+      if (values.length === 0) return []
+      await db.insert(tags).values(values).onConflictDoNothing({ target: tags.slug })
+      return db.select({ id: tags.id, slug: tags.slug }).from(tags).where(inArray(tags.slug, values.map((v) => v.slug)))
+    },
+
+    async findIdBySlug(slug: string): Promise<string | undefined> {
+      const [row] = await db.select({ id: tags.id }).from(tags).where(eq(tags.slug, slug)).limit(1)
+      return row?.id
+    },
+
+    async insert(values: typeof tags.$inferInsert): Promise<string> {
+      const [row] = await db.insert(tags).values(values).returning({ id: tags.id })
+      return row!.id
+    },
+
+    async update(id: string, values: Partial<typeof tags.$inferInsert>): Promise<void> {
+      await db.update(tags).set({ ...values, updatedAt: sql`now()` }).where(eq(tags.id, id))
+    },
+
+    async delete(id: string): Promise<void> {
+      await db.delete(tags).where(eq(tags.id, id))
     },
   }
 }

@@ -4,13 +4,16 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
 import { articleStatus, bodyFormat } from './enums.js'
+import { users } from './users.js'
 import { authors, sections, tags } from './taxonomy.js'
 import { tsvector } from './types.js'
 
@@ -38,6 +41,8 @@ export const articles = pgTable(
       .notNull()
       .references(() => authors.id, { onDelete: 'restrict' }),
     status: articleStatus('status').notNull().default('draft'),
+    /** The account that created the article: ownership for authors and contributors. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** When the article is (or becomes, if scheduled) public. */
     publishedAt: timestamp('published_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -70,6 +75,7 @@ export const articles = pgTable(
       .on(t.authorId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`status in ('published', 'scheduled')`),
     index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
+    index('articles_created_by_idx').on(t.createdBy),
     index('articles_search_idx').using('gin', t.search),
     check('articles_published_has_date', sql`status in ('draft', 'archived') or published_at is not null`),
     check('articles_version_positive', sql`version > 0`),
@@ -121,4 +127,20 @@ export const articleSlugRedirects = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('article_slug_redirects_article_idx').on(t.articleId)],
+)
+
+/** Every saved state of an article (version N = the state after its Nth write), for history and restore. */
+export const articleRevisions = pgTable(
+  'article_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('article_revisions_article_version_idx').on(t.articleId, t.version)],
 )

@@ -1,16 +1,14 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
 import { renderBody } from '../../lib/markdown.js'
 import { slugify } from '../../lib/slugify.js'
 import type { Database, Executor } from '../client.js'
+import { createLockRepository, LOCK_KEYS } from '../repositories/locks.js'
 import { articles, articleTags, authors, pages, sections, siteSettings, tags } from '../schema/index.js'
 import type { MediaStorage } from '../../services/storage.js'
 import { demoArticles, demoAuthor, demoPages, demoSections, demoSite, demoTags } from './demo-content.js'
 import { demoCardSvg, storeDemoCard } from './images.js'
-
-/** Serialises seeding across processes starting together on one PostgreSQL. */
-const SEED_LOCK_KEY = 7_364_201_555
 
 export interface SeedReport {
   sections: number
@@ -170,7 +168,8 @@ export async function seedOnFirstStart(options: {
 }): Promise<boolean> {
   const { database, config, storage, log } = options
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`)
+    // Serialises seeding across processes starting together on one PostgreSQL.
+    await createLockRepository(tx).transactionLock(LOCK_KEYS.seed)
     const [existing] = await tx.select({ id: siteSettings.id }).from(siteSettings).limit(1)
     if (existing) return false
     const report = await seedDemoContent(tx, { media: { storage, publicUrl: config.publicUrl } })

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
+import { problemResponses, SlugParams } from '../../schemas/common.js'
 import { sendList } from '../shared.js'
-import { ArticleList, ArticleListQuery, ArticleResponse } from './schemas.js'
+import { ArticleList, ArticleListQuery, ArticleQuery, ArticleResponse } from './schemas.js'
 
 export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -29,18 +29,24 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getArticle',
         summary: 'Get a published article',
-        description: 'The full article. An old slug answers 301 with the Location of the current one.',
+        description:
+          'The full article. An old slug answers 301 with the Location of the current one. With `preview=<token>` (from POST /v1/admin/articles/{id}/preview) a draft or scheduled article is returned, never cached.',
         tags: ['Articles'],
         params: SlugParams,
-        querystring: NoQuery,
+        querystring: ArticleQuery,
         response: {
           200: ArticleResponse,
           301: { description: 'The article moved to a new slug (see Location)', ...Type.Null() },
-          ...problemResponses(400, 404),
+          ...problemResponses(400, 401, 404),
         },
       },
     },
     async (request, reply) => {
+      if (request.query.preview !== undefined) {
+        const articleId = app.previews.verify(request.query.preview)
+        reply.header('cache-control', 'private, no-store')
+        return { data: await app.services.publicArticles.preview(request.params.slug, articleId) }
+      }
       const found = await app.services.publicArticles.get(request.params.slug)
       if (found.kind === 'redirect') {
         return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}`, 301)

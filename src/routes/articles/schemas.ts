@@ -26,3 +26,8 @@ export const ArticleListQuery = Type.Object(
 
 export const ArticleList = ListOf(ref(ArticleSummary))
 export const ArticleResponse = DataOf(ref(Article))
+
+export const ArticleQuery = Type.Object(
+  { preview: Type.Optional(Type.String({ minLength: 10, maxLength: 2000, description: 'Signed draft preview token' })) },
+  { additionalProperties: false },
+)

@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig, withEmbeddedSecrets } from '../config.js'
+import { openConfiguredDatabase } from '../db/client.js'
+import { runMigrations } from '../db/migrate.js'
+import { createUnitOfWork } from '../db/repositories/index.js'
+import { AppError } from '../errors.js'
+import { systemClock } from '../lib/clock.js'
+import { randomPassword } from '../lib/passwords.js'
+import { ROLES, type Role } from '../services/actor.js'
+import { createUserService } from '../services/users.js'
+
+const USAGE = `Usage: npm run user:create -- --email <email> --name <name> --role <${ROLES.join('|')}> [--password <password>] [--author <author-slug>]
+Without --password a random one is generated and printed.`
+
+/** `npm run user:create`: adds an account from the command line (same rules as POST /v1/admin/users). */
+try {
+  const { values } = parseArgs({
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', default: 'editor' },
+      password: { type: 'string' },
+      author: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help || !values.email || !values.name) {
+    process.stdout.write(`${USAGE}\n`)
+    process.exit(values.help ? 0 : 2)
+  }
+  if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`)
+  if (values.password !== undefined && values.password.length < 10) throw new Error('--password needs at least 10 characters')
+  const config = withEmbeddedSecrets(loadConfig(process.env))
+  const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
+  try {
+    await runMigrations(database)
+    const password = values.password ?? randomPassword()
+    const users = createUserService({ uow: createUnitOfWork(database.db), clock: systemClock })
+    const user = await users.create(null, { email: values.email, name: values.name, role: values.role as Role, password, author: values.author })
+    process.stdout.write(`created ${user.role} ${user.email} (${user.id})${values.password ? '' : `\npassword: ${password}`}\n`)
+  } finally {
+    await database.close()
+  }
+} catch (error) {
+  const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error)
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+}

@@ -1,0 +1,222 @@
+import { and, count, desc, eq, getTableColumns, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../client.js'
+import {
+  articleRelatedPins,
+  articleRevisions,
+  articles,
+  articleSlugRedirects,
+  articleTags,
+  authors,
+  sections,
+  tags,
+  users,
+} from '../schema/index.js'
+import type { TagRefRow } from './article-reads.js'
+
+/** The editor's view of an article: every column plus its references by slug. */
+export type ArticleRow = Omit<typeof articles.$inferSelect, 'search'>
+export interface ArticleRecord extends ArticleRow {
+  sectionSlug: string
+  sectionName: string
+  authorSlug: string
+  authorName: string
+  tags: TagRefRow[]
+  relatedIds: string[]
+}
+
+export type ArticleValues = Partial<Omit<typeof articles.$inferInsert, 'id' | 'search' | 'version'>>
+
+export interface AdminArticleFilter {
+  status?: ArticleRow['status'][] | undefined
+  section?: string | undefined
+  author?: string | undefined
+  /** Authors and contributors see only their own articles. */
+  ownedBy?: { userId: string; authorId: string | null } | undefined
+  q?: string | undefined
+}
+
+// Every column but the generated search vector (large, and never shown to editors).
+const { search: _search, ...articleColumns } = getTableColumns(articles)
+
+const recordColumns = {
+  ...articleColumns,
+  sectionSlug: sections.slug,
+  sectionName: sections.name,
+  authorSlug: authors.slug,
+  authorName: authors.name,
+  tags: sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`,
+  relatedIds: sql<string[]>`coalesce((select json_agg(p.related_article_id order by p.position) from ${articleRelatedPins} p where p.article_id = "articles"."id"), '[]'::json)`,
+}
+
+function ownership(owner: { userId: string; authorId: string | null }): SQL {
+  const own = [eq(articles.createdBy, owner.userId)]
+  if (owner.authorId) own.push(eq(articles.authorId, owner.authorId))
+  return or(...own) as SQL
+}
+
+export function createArticleRepository(db: Executor) {
+  const selectRecord = () =>
+    db
+      .select(recordColumns)
+      .from(articles)
+      .innerJoin(sections, eq(sections.id, articles.sectionId))
+      .innerJoin(authors, eq(authors.id, articles.authorId))
+
+  return {
+    async findById(id: string): Promise<ArticleRecord | undefined> {
+      const [row] = await selectRecord().where(eq(articles.id, id)).limit(1)
+      return row as ArticleRecord | undefined
+    },
+
+    /** Locks the article row for the rest of the transaction (read-modify-write). */
+    async lockById(id: string): Promise<boolean> {
+      const rows = await db.select({ id: articles.id }).from(articles).where(eq(articles.id, id)).for('update')
+      return rows.length > 0
+    },
+
+    async list(filter: AdminArticleFilter, page: { limit: number; offset: number }): Promise<ArticleRecord[]> {
+      return (await selectRecord()
+        .where(and(...conditions(filter)))
+        .orderBy(desc(articles.updatedAt), desc(articles.id))
+        .limit(page.limit)
+        .offset(page.offset)) as ArticleRecord[]
+    },
+
+    async count(filter: AdminArticleFilter): Promise<number> {
+      const [row] = await db
+        .select({ n: count() })
+        .from(articles)
+        .where(and(...conditions(filter)))
+      return row?.n ?? 0
+    },
+
+    async insert(values: ArticleValues & Pick<typeof articles.$inferInsert, 'slug' | 'title' | 'sectionId' | 'authorId'>): Promise<string> {
+      const [row] = await db.insert(articles).values(values).returning({ id: articles.id })
+      return row!.id
+    },
+
+    /** Writes only when the version still matches; returns the new version, or undefined when stale. */
+    async update(id: string, expectedVersion: number, values: ArticleValues): Promise<number | undefined> {
+      const [row] = await db
+        .update(articles)
+        .set({ ...values, version: sql`${articles.version} + 1` })
+        .where(and(eq(articles.id, id), eq(articles.version, expectedVersion)))
+        .returning({ version: articles.version })
+      return row?.version
+    },
+
+    async delete(id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db
+        .delete(articles)
+        .where(and(eq(articles.id, id), eq(articles.version, expectedVersion)))
+        .returning({ id: articles.id })
+      return rows.length > 0
+    },
+
+    async slugTaken(slug: string, exceptId?: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: articles.id })
+        .from(articles)
+        .where(exceptId ? and(eq(articles.slug, slug), ne(articles.id, exceptId)) : eq(articles.slug, slug))
+        .limit(1)
+      return row !== undefined
+    },
+
+    /** Keeps an old slug answering 301; a slug taken by a new article stops redirecting. */
+    async addRedirect(slug: string, articleId: string): Promise<void> {
+      await db
+        .insert(articleSlugRedirects)
+        .values({ slug, articleId })
+        .onConflictDoUpdate({ target: articleSlugRedirects.slug, set: { articleId, createdAt: sql`now()` } })
+    },
+
+    async removeRedirect(slug: string): Promise<void> {
+      await db.delete(articleSlugRedirects).where(eq(articleSlugRedirects.slug, slug))
+    },
+
+    async setTags(articleId: string, tagIds: string[]): Promise<void> {
+      await db.delete(articleTags).where(eq(articleTags.articleId, articleId))
+      if (tagIds.length > 0) await db.insert(articleTags).values(tagIds.map((tagId, position) => ({ articleId, tagId, position })))
+    },
+
+    async setRelatedPins(articleId: string, relatedIds: string[]): Promise<void> {
+      await db.delete(articleRelatedPins).where(eq(articleRelatedPins.articleId, articleId))
+      if (relatedIds.length > 0) {
+        await db
+          .insert(articleRelatedPins)
+          .values(relatedIds.map((relatedArticleId, position) => ({ articleId, relatedArticleId, position })))
+      }
+    },
+
+    async existingIds(ids: string[]): Promise<string[]> {
+      if (ids.length === 0) return []
+      return (await db.select({ id: articles.id }).from(articles).where(inArray(articles.id, ids))).map((r) => r.id)
+    },
+
+    async countBySection(sectionId: string): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(articles).where(eq(articles.sectionId, sectionId))
+      return row?.n ?? 0
+    },
+
+    async countByAuthor(authorId: string): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(articles).where(eq(articles.authorId, authorId))
+      return row?.n ?? 0
+    },
+
+    async moveSection(fromId: string, toId: string): Promise<number> {
+      const rows = await db.update(articles).set({ sectionId: toId }).where(eq(articles.sectionId, fromId)).returning({ id: articles.id })
+      return rows.length
+    },
+
+    async reassignAuthor(fromId: string, toId: string): Promise<number> {
+      const rows = await db.update(articles).set({ authorId: toId }).where(eq(articles.authorId, fromId)).returning({ id: articles.id })
+      return rows.length
+    },
+
+    async insertRevision(values: typeof articleRevisions.$inferInsert): Promise<void> {
+      await db.insert(articleRevisions).values(values)
+    },
+
+    async listRevisions(articleId: string) {
+      return db
+        .select({
+          version: articleRevisions.version,
+          createdAt: articleRevisions.createdAt,
+          createdById: articleRevisions.createdBy,
+          createdByName: users.name,
+          snapshot: articleRevisions.snapshot,
+        })
+        .from(articleRevisions)
+        .leftJoin(users, eq(users.id, articleRevisions.createdBy))
+        .where(eq(articleRevisions.articleId, articleId))
+        .orderBy(desc(articleRevisions.version))
+    },
+
+    async findRevision(articleId: string, version: number) {
+      const [row] = await db
+        .select({
+          version: articleRevisions.version,
+          createdAt: articleRevisions.createdAt,
+          createdById: articleRevisions.createdBy,
+          createdByName: users.name,
+          snapshot: articleRevisions.snapshot,
+        })
+        .from(articleRevisions)
+        .leftJoin(users, eq(users.id, articleRevisions.createdBy))
+        .where(and(eq(articleRevisions.articleId, articleId), eq(articleRevisions.version, version)))
+      return row
+    },
+  }
+}
+
+function conditions(filter: AdminArticleFilter): SQL[] {
+  const out: SQL[] = []
+  if (filter.status && filter.status.length > 0) out.push(inArray(articles.status, filter.status))
+  if (filter.section) out.push(eq(articles.sectionId, sql`(select id from ${sections} where slug = ${filter.section})`))
+  if (filter.author) out.push(eq(articles.authorId, sql`(select id from ${authors} where slug = ${filter.author})`))
+  if (filter.ownedBy) out.push(ownership(filter.ownedBy))
+  if (filter.q) out.push(sql`${articles.title} ilike ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
+  return out
+}
+
+export type ArticleRepository = ReturnType<typeof createArticleRepository>

@@ -1,0 +1,47 @@
+import type { Db, Executor } from '../client.js'
+import { createArticleReadRepository } from './article-reads.js'
+import { createArticleRepository } from './articles.js'
+import { createAuditRepository } from './audit.js'
+import { createAuthorRepository } from './authors.js'
+import { createLockRepository } from './locks.js'
+import { createPageRepository } from './pages.js'
+import { createRefreshTokenRepository } from './refresh-tokens.js'
+import { createSectionRepository } from './sections.js'
+import { createSiteRepository } from './site.js'
+import { createTagRepository } from './tags.js'
+import { createUserRepository } from './users.js'
+
+/** Every repository, bound to one executor (the database, or a transaction). */
+export function createRepositories(db: Executor) {
+  return {
+    articleReads: createArticleReadRepository(db),
+    articles: createArticleRepository(db),
+    audit: createAuditRepository(db),
+    authors: createAuthorRepository(db),
+    locks: createLockRepository(db),
+    pages: createPageRepository(db),
+    refreshTokens: createRefreshTokenRepository(db),
+    sections: createSectionRepository(db),
+    site: createSiteRepository(db),
+    tags: createTagRepository(db),
+    users: createUserRepository(db),
+  }
+}
+
+export type Repositories = ReturnType<typeof createRepositories>
+
+/**
+ * Repositories plus a way to run several of their calls atomically: services receive this, never
+ * the database. `transaction(fn)` hands `fn` the same repositories bound to one transaction.
+ */
+export interface UnitOfWork {
+  readonly repos: Repositories
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>
+}
+
+export function createUnitOfWork(db: Db): UnitOfWork {
+  return {
+    repos: createRepositories(db),
+    transaction: (fn) => db.transaction((tx) => fn(createRepositories(tx))),
+  }
+}

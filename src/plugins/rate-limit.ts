@@ -1,0 +1,59 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+
+type Check = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isExceeded?: boolean; ttlInSeconds?: number; isAllowed: boolean }>
+
+export interface Limiters {
+  /** Failed logins per client IP and per account (email), counted on failure only. */
+  loginByIp: Check
+  loginByAccount: Check
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    limiters: Limiters
+  }
+}
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000
+
+export function rateLimited(retryAfterSeconds: number, detail: string): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds))
+  return new AppError('RATE_LIMITED', detail, { headers: { 'retry-after': String(seconds) } })
+}
+
+/**
+ * The one rate-limit mechanism (@fastify/rate-limit): routes opt in with `config.rateLimit`; the
+ * login throttle uses its manual limiters so that only failures count.
+ */
+export const rateLimitPlugin = fp(
+  async (app: FastifyInstance, options: { config: Config }) => {
+    await app.register(rateLimit, {
+      global: false,
+      // Rate-limit answers go through the error handler, as problem+json with Retry-After.
+      errorResponseBuilder: (_request, context) =>
+        rateLimited(context.ttl / 1000, `Too many requests: at most ${context.max} per ${context.after}. Retry after ${Math.ceil(context.ttl / 1000)} s.`),
+    })
+    const emailOf = (request: FastifyRequest) => {
+      const email = (request.body as { email?: unknown } | undefined)?.email
+      return typeof email === 'string' ? email.trim().toLowerCase() : ''
+    }
+    // A peek counts as exceeded only past max, so max = limit - 1 lets exactly `limit` failures through.
+    app.decorate('limiters', {
+      loginByIp: app.createRateLimit({
+        max: Math.max(options.config.auth.loginIpLimit - 1, 0),
+        timeWindow: FIFTEEN_MINUTES,
+        keyGenerator: (request) => `login-ip:${request.ip}`,
+      }) as Check,
+      loginByAccount: app.createRateLimit({
+        max: Math.max(options.config.auth.loginAccountLimit - 1, 0),
+        timeWindow: FIFTEEN_MINUTES,
+        keyGenerator: (request) => `login-account:${emailOf(request)}`,
+      }) as Check,
+    })
+  },
+  { name: 'rate-limit' },
+)

@@ -1,0 +1,36 @@
+import { Ajv, type Options } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { sharedSchemas } from './schemas.js'
+
+/**
+ * Two validators. Query strings, path parameters and headers arrive as text, so they are coerced
+ * (`?limit=5` → 5, `?tag=a` → ["a"]). JSON bodies are not: `{"title": 42}` is a type error, not the
+ * string "42". Neither strips unknown fields: `additionalProperties: false` rejects them (400).
+ */
+function createAjv(coerce: boolean): Ajv {
+  const options: Options = {
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: true,
+    allowUnionTypes: true,
+    strict: false,
+  }
+  const ajv = new Ajv(options)
+  addFormats.default(ajv)
+  for (const schema of sharedSchemas) ajv.addSchema(schema)
+  return ajv
+}
+
+export const validationPlugin = fp(
+  async (app: FastifyInstance) => {
+    const forText = createAjv(true)
+    const forJson = createAjv(false)
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? forJson : forText).compile(schema))
+    // A JSON API: text/plain bodies are refused with 415 rather than parsed into a string.
+    app.removeContentTypeParser('text/plain')
+  },
+  { name: 'validation', dependencies: ['schemas'] },
+)

@@ -1,0 +1,111 @@
+import { Type } from 'typebox'
+import { STATUS_VALUES } from '../../../schemas/admin.js'
+import { DateTime, HttpUrl, Nullable, PaginationQuery, Slug, StringEnum } from '../../../schemas/common.js'
+
+const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' })
+
+const FeaturedImageInput = Type.Object(
+  {
+    url: HttpUrl('Image URL'),
+    alt: Type.String({ maxLength: 500, description: 'Alternative text (required for accessibility; may be empty for decorative images)' }),
+    caption: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    credit: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  },
+  { additionalProperties: false },
+)
+
+const SeoInput = Type.Object(
+  {
+    meta_title: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+    meta_description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    canonical_url: Type.Optional(Nullable(HttpUrl())),
+    og_image: Type.Optional(Nullable(HttpUrl())),
+  },
+  { additionalProperties: false },
+)
+
+const fields = {
+  slug: Type.Optional(Slug('URL slug; generated from the title when omitted')),
+  excerpt: Type.Optional(Type.String({ maxLength: 1000, description: 'Generated from the body when omitted on create' })),
+  body: Type.Optional(Type.String({ maxLength: 200000, description: 'Markdown or HTML source; stored sanitised' })),
+  body_format: Type.Optional(StringEnum(['markdown', 'html'], { description: 'Default markdown' })),
+  featured_image: Type.Optional(Nullable(FeaturedImageInput)),
+  author: Type.Optional(Slug('Author slug (editors; others write under their own byline)')),
+  tags: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), {
+      maxItems: 20,
+      description: 'Tag names or slugs, in order; unknown tags are created',
+    }),
+  ),
+  related_article_ids: Type.Optional(
+    Type.Array(Type.String({ format: 'uuid' }), { maxItems: 10, description: 'Pinned Related Posts, in order' }),
+  ),
+  status: Type.Optional(StringEnum(STATUS_VALUES)),
+  published_at: Type.Optional(Nullable(DateTime('When it is (or becomes) public; required in the future for scheduled'))),
+  seo: Type.Optional(SeoInput),
+  comments_open: Type.Optional(Type.Boolean()),
+}
+
+export const ArticleCreateBody = Type.Object(
+  { title: Title, section: Slug('Section slug'), ...fields },
+  { additionalProperties: false },
+)
+
+export const ArticleUpdateBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    section: Type.Optional(Slug('Section slug')),
+    ...fields,
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match for clients that cannot set headers' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+export const AdminArticleListQuery = Type.Object(
+  {
+    limit: PaginationQuery.limit,
+    page: PaginationQuery.page,
+    status: Type.Optional(Type.Array(StringEnum(STATUS_VALUES), { maxItems: 4, description: 'Repeat for several' })),
+    section: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    author: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Title contains' })),
+  },
+  { additionalProperties: false },
+)
+
+export const RevisionParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }), version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
+
+const RevisionAuthor = Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }))
+
+export const RevisionSummary = Type.Object(
+  {
+    version: Type.Integer(),
+    created_at: DateTime(),
+    created_by: RevisionAuthor,
+    title: Type.String(),
+    status: Type.String(),
+  },
+  { additionalProperties: false },
+)
+
+export const Revision = Type.Object(
+  {
+    version: Type.Integer(),
+    created_at: DateTime(),
+    created_by: RevisionAuthor,
+    snapshot: Type.Object({}, { additionalProperties: true, description: 'Every editable field as it was' }),
+  },
+  { additionalProperties: false },
+)
+
+export const Preview = Type.Object(
+  {
+    token: Type.String(),
+    url: Type.String({ description: 'GET it to read the article as it is now, whatever its status' }),
+    expires_at: DateTime(),
+  },
+  { additionalProperties: false },
+)

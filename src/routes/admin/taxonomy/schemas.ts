@@ -1,0 +1,51 @@
+import { Type } from 'typebox'
+import { HttpUrl, Nullable, Slug } from '../../../schemas/common.js'
+
+const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' })
+const Description = Type.String({ maxLength: 2000 })
+
+export const SectionCreateBody = Type.Object(
+  { name: Name, slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { additionalProperties: false },
+)
+export const SectionUpdateBody = Type.Object(
+  { name: Type.Optional(Name), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export const SectionOrderBody = Type.Object(
+  { sections: Type.Array(Slug(), { minItems: 1, maxItems: 500, description: 'Every section slug, in the new order' }) },
+  { additionalProperties: false },
+)
+export const SectionDeleteQuery = Type.Object(
+  { move_to: Type.Optional(Slug('Move the section’s articles here first')) },
+  { additionalProperties: false },
+)
+
+export const TagCreateBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { additionalProperties: false },
+)
+export const TagUpdateBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const SocialLinks = Type.Array(
+  Type.Object({ network: Type.String({ minLength: 1, maxLength: 40 }), url: HttpUrl() }, { additionalProperties: false }),
+  { maxItems: 20 },
+)
+const authorFields = {
+  slug: Type.Optional(Slug()),
+  bio: Type.Optional(Type.String({ maxLength: 5000 })),
+  website: Type.Optional(Nullable(HttpUrl())),
+  avatar_url: Type.Optional(Nullable(HttpUrl())),
+  social_links: Type.Optional(SocialLinks),
+}
+export const AuthorCreateBody = Type.Object({ name: Name, ...authorFields }, { additionalProperties: false })
+export const AuthorUpdateBody = Type.Object({ name: Type.Optional(Name), ...authorFields }, { additionalProperties: false, minProperties: 1 })
+export const AuthorDeleteQuery = Type.Object(
+  { reassign_to: Type.Optional(Slug('Give the author’s articles to this author first')) },
+  { additionalProperties: false },
+)
+
+export const SlugParam = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })

@@ -1,0 +1,140 @@
+import { Type, type Static } from 'typebox'
+import { DateTime, Nullable, ref, StringEnum } from './common.js'
+import { AuthorRef, SectionRef, TagRef } from './content.js'
+
+export const ROLE_VALUES = ['admin', 'editor', 'author', 'contributor'] as const
+export const STATUS_VALUES = ['draft', 'scheduled', 'published', 'archived'] as const
+
+export const AdminFeaturedImage = Type.Object(
+  {
+    url: Type.String(),
+    alt: Type.String(),
+    caption: Nullable(Type.String()),
+    credit: Nullable(Type.String()),
+  },
+  { $id: 'AdminFeaturedImage', additionalProperties: false },
+)
+
+export const AdminSeo = Type.Object(
+  {
+    meta_title: Nullable(Type.String()),
+    meta_description: Nullable(Type.String()),
+    canonical_url: Nullable(Type.String()),
+    og_image: Nullable(Type.String()),
+  },
+  { $id: 'AdminSeo', description: 'As stored (public responses fill gaps from title/excerpt/image)', additionalProperties: false },
+)
+
+export const AdminArticle = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    slug: Type.String(),
+    title: Type.String(),
+    excerpt: Type.String(),
+    status: StringEnum(STATUS_VALUES),
+    version: Type.Integer({ description: 'Optimistic concurrency: send it back as If-Match: "v<version>"' }),
+    body_format: StringEnum(['markdown', 'html']),
+    body_source: Type.String(),
+    body_html: Type.String({ description: 'Sanitised HTML rendered from body_source' }),
+    word_count: Type.Integer(),
+    reading_time_minutes: Type.Integer(),
+    featured_image: Nullable(ref(AdminFeaturedImage)),
+    section: ref(SectionRef),
+    author: ref(AuthorRef),
+    tags: Type.Array(ref(TagRef)),
+    related_article_ids: Type.Array(Type.String({ format: 'uuid' }), { description: 'Editor-pinned Related Posts, in order' }),
+    published_at: Nullable(DateTime()),
+    created_at: DateTime(),
+    updated_at: DateTime(),
+    created_by: Nullable(Type.String({ format: 'uuid' })),
+    comments_open: Type.Boolean(),
+    comment_count: Type.Integer(),
+    seo: ref(AdminSeo),
+    is_public: Type.Boolean({ description: 'Readers can see it now' }),
+    public_url: Nullable(Type.String({ description: 'The public API URL, when public' })),
+  },
+  { $id: 'AdminArticle', additionalProperties: false },
+)
+export type AdminArticleBody = Static<typeof AdminArticle>
+
+export const AdminUser = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    email: Type.String(),
+    name: Type.String(),
+    role: StringEnum(ROLE_VALUES),
+    author: Nullable(ref(AuthorRef)),
+    disabled: Type.Boolean(),
+    last_login_at: Nullable(DateTime()),
+    created_at: DateTime(),
+    updated_at: DateTime(),
+    version: Type.Integer(),
+  },
+  { $id: 'AdminUser', additionalProperties: false },
+)
+export type AdminUserBody = Static<typeof AdminUser>
+
+export const TokenResponse = Type.Object(
+  {
+    access_token: Type.String({ description: 'JWT (HS256), send as Authorization: Bearer <token>' }),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
+    refresh_token: Type.String({ description: 'Opaque, single use: POST it to /v1/auth/refresh for a new pair' }),
+  },
+  { $id: 'TokenResponse', description: 'RFC 6749 §5.1 token response', additionalProperties: false },
+)
+
+
+export const AdminPage = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    slug: Type.String(),
+    title: Type.String(),
+    status: StringEnum(['draft', 'published']),
+    body_format: StringEnum(['markdown', 'html']),
+    body_source: Type.String(),
+    body_html: Type.String(),
+    seo: Type.Object({ meta_title: Nullable(Type.String()), meta_description: Nullable(Type.String()) }, { additionalProperties: false }),
+    version: Type.Integer(),
+    created_at: DateTime(),
+    updated_at: DateTime(),
+  },
+  { $id: 'AdminPage', additionalProperties: false },
+)
+export type AdminPageBody = Static<typeof AdminPage>
+
+export const AdminSettings = Type.Object(
+  {
+    title: Type.String(),
+    tagline: Type.String(),
+    description: Type.String(),
+    url: Nullable(Type.String()),
+    logo: Nullable(Type.String()),
+    social_links: Type.Array(Type.Object({ network: Type.String(), url: Type.String() }, { additionalProperties: false })),
+    navigation_links: Type.Array(Type.Object({ label: Type.String(), url: Type.String() }, { additionalProperties: false }), {
+      description: 'Shown after the sections in the navigation',
+    }),
+    footer_links: Type.Array(Type.Object({ label: Type.String(), url: Type.String() }, { additionalProperties: false })),
+    version: Type.Integer(),
+    updated_at: DateTime(),
+  },
+  { $id: 'AdminSettings', additionalProperties: false },
+)
+export type AdminSettingsBody = Static<typeof AdminSettings>
+
+export const AuditEntry = Type.Object(
+  {
+    id: Type.Integer(),
+    at: DateTime(),
+    actor: Nullable(Type.Object({ id: Nullable(Type.String()), email: Nullable(Type.String()) }, { additionalProperties: false })),
+    action: Type.String({ description: 'e.g. article.create, article.published, user.update, auth.login' }),
+    entity_type: Type.String(),
+    entity_id: Nullable(Type.String()),
+    summary: Type.String(),
+    changes: Nullable(Type.Object({}, { additionalProperties: true })),
+    request_id: Nullable(Type.String()),
+  },
+  { $id: 'AuditEntry', additionalProperties: false },
+)
+
+export const adminSchemas = [AdminFeaturedImage, AdminSeo, AdminArticle, AdminUser, TokenResponse, AdminPage, AdminSettings, AuditEntry]

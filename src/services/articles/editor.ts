@@ -1,0 +1,312 @@
+import type { ArticleRecord, ArticleValues } from '../../db/repositories/articles.js'
+import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
+import { AppError } from '../../errors.js'
+import type { Clock } from '../../lib/clock.js'
+import { parseStrictDate } from '../../lib/dates.js'
+import { renderBody, type BodyFormat } from '../../lib/markdown.js'
+import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
+import { slugify, uniqueSlug } from '../../lib/slugify.js'
+import type { AdminArticleBody } from '../../schemas/admin.js'
+import { forbid, isStaff, owns, type Actor } from '../actor.js'
+import { audit } from '../audit.js'
+import { articleSnapshot, presentAdminArticle } from './present-admin.js'
+import { nextWorkflowState, type ArticleStatus } from './workflow.js'
+
+export interface ArticleInput {
+  title?: string | undefined
+  slug?: string | undefined
+  excerpt?: string | undefined
+  body?: string | undefined
+  body_format?: BodyFormat | undefined
+  featured_image?: { url: string; alt: string; caption?: string | null | undefined; credit?: string | null | undefined } | null | undefined
+  section?: string | undefined
+  author?: string | undefined
+  tags?: string[] | undefined
+  related_article_ids?: string[] | undefined
+  status?: ArticleStatus | undefined
+  published_at?: string | null | undefined
+  seo?: Partial<Record<'meta_title' | 'meta_description' | 'canonical_url' | 'og_image', string | null>> | undefined
+  comments_open?: boolean | undefined
+}
+
+/** The version a write expects (`*` = any), and where the client said it. */
+export interface Precondition {
+  version: number | '*'
+  via: 'if-match' | 'body'
+}
+
+export interface AdminArticleQuery extends PagingQuery {
+  status?: ArticleStatus[] | undefined
+  section?: string | undefined
+  author?: string | undefined
+  q?: string | undefined
+}
+
+export interface PreviewSigner {
+  sign(articleId: string): { token: string; expiresAt: Date }
+}
+
+const AUTO_EXCERPT_LENGTH = 220
+
+function autoExcerpt(text: string): string {
+  if (text.length <= AUTO_EXCERPT_LENGTH) return text
+  const cut = text.slice(0, AUTO_EXCERPT_LENGTH)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 100))}…`
+}
+
+function unprocessable(field: string, detail: string): never {
+  throw new AppError('UNPROCESSABLE', detail, { invalidParams: [{ name: `body.${field}`, reason: detail }] })
+}
+
+function checkPrecondition(current: { version: number }, precondition: Precondition): void {
+  if (precondition.version === '*' || precondition.version === current.version) return
+  const detail = `The article is at version ${current.version}; your copy is version ${precondition.version}. Reload it and reapply your change.`
+  throw new AppError(precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT', detail)
+}
+
+/** Who may write what: the role rules of the editorial workflow, in one place. */
+function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleInput, authorId: string | undefined): void {
+  if (isStaff(actor)) return
+  if (current && !owns(actor, current)) forbid('You can only edit your own articles')
+  if (authorId !== undefined && authorId !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
+  if (actor.role === 'contributor') {
+    if (current && current.status !== 'draft') forbid('Contributors can only edit drafts; this article is ' + current.status)
+    if (input.status !== undefined && input.status !== 'draft') forbid('Contributors cannot publish, schedule or archive')
+    if (input.published_at !== undefined) forbid('Contributors cannot set published_at')
+    if (input.author !== undefined) forbid('Contributors cannot set the author')
+  }
+}
+
+export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publicUrl: string; previews: PreviewSigner }) {
+  const { uow, clock, publicUrl, previews } = deps
+  const present = (row: ArticleRecord) => presentAdminArticle(row, { publicUrl, now: clock.now() })
+
+  async function load(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
+    const row = await repos.articles.findById(id)
+    if (!row) throw new AppError('NOT_FOUND', 'No article has this id')
+    if (!isStaff(actor) && !owns(actor, row)) forbid('You can only see your own articles')
+    return row
+  }
+
+  /** Turns the input into column values, resolving slugs to ids and applying the workflow. */
+  async function toValues(repos: Repositories, actor: Actor, current: ArticleRecord | null, input: ArticleInput) {
+    const values: ArticleValues = {}
+    const now = clock.now()
+    if (input.title !== undefined) values.title = input.title.trim()
+    if (input.excerpt !== undefined) values.excerpt = input.excerpt.trim()
+    if (input.body !== undefined || input.body_format !== undefined) {
+      const format = input.body_format ?? current?.bodyFormat ?? 'markdown'
+      const source = input.body ?? current?.bodySource ?? ''
+      const body = renderBody(source, format)
+      Object.assign(values, { bodyFormat: format, bodySource: source, bodyHtml: body.html, bodyText: body.text, wordCount: body.wordCount, readingTimeMinutes: body.readingTimeMinutes })
+      if (!current && input.excerpt === undefined) values.excerpt = autoExcerpt(body.text)
+    }
+    if (input.featured_image !== undefined) {
+      const image = input.featured_image
+      Object.assign(values, {
+        featuredImageUrl: image?.url ?? null,
+        featuredImageAlt: image?.alt ?? null,
+        featuredImageCaption: image?.caption ?? null,
+        featuredImageCredit: image?.credit ?? null,
+      })
+    }
+    if (input.section !== undefined) {
+      values.sectionId = (await repos.sections.findIdBySlug(input.section)) ?? unprocessable('section', `No section has the slug "${input.section}"`)
+    }
+    let authorId: string | undefined
+    if (input.author !== undefined) {
+      authorId = (await repos.authors.findIdBySlug(input.author)) ?? unprocessable('author', `No author has the slug "${input.author}"`)
+      values.authorId = authorId
+    }
+    if (input.seo) {
+      const seo = input.seo
+      if (seo.meta_title !== undefined) values.seoMetaTitle = seo.meta_title
+      if (seo.meta_description !== undefined) values.seoMetaDescription = seo.meta_description
+      if (seo.canonical_url !== undefined) values.seoCanonicalUrl = seo.canonical_url
+      if (seo.og_image !== undefined) values.seoOgImage = seo.og_image
+    }
+    if (input.comments_open !== undefined) values.commentsOpen = input.comments_open
+
+    let publishedAt: Date | null | undefined
+    if (input.published_at !== undefined) {
+      publishedAt = input.published_at === null ? null : (parseStrictDate(input.published_at) ?? unprocessable('published_at', 'is not a valid date-time'))
+    }
+    authorize(actor, current, input, authorId)
+    const state = nextWorkflowState(current ? { status: current.status, publishedAt: current.publishedAt } : null, { status: input.status, publishedAt }, now)
+    values.status = state.status
+    values.publishedAt = state.publishedAt
+    return values
+  }
+
+  async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput): Promise<void> {
+    if (input.tags !== undefined) {
+      const wanted = [...new Map(input.tags.map((name) => [slugify(name), name.trim()] as const)).entries()].filter(([slug]) => slug)
+      const rows = await repos.tags.ensure(wanted.map(([slug, name]) => ({ slug, name })))
+      const idBySlug = new Map(rows.map((r) => [r.slug, r.id]))
+      await repos.articles.setTags(articleId, wanted.map(([slug]) => idBySlug.get(slug)!))
+    }
+    if (input.related_article_ids !== undefined) {
+      const ids = [...new Set(input.related_article_ids)]
+      if (ids.includes(articleId)) unprocessable('related_article_ids', 'An article cannot be related to itself')
+      const existing = new Set(await repos.articles.existingIds(ids))
+      const missing = ids.filter((id) => !existing.has(id))
+      if (missing.length > 0) unprocessable('related_article_ids', `Unknown articles: ${missing.join(', ')}`)
+      await repos.articles.setRelatedPins(articleId, ids)
+    }
+  }
+
+  async function saveRevision(repos: Repositories, actor: Actor, articleId: string): Promise<ArticleRecord> {
+    const row = (await repos.articles.findById(articleId))!
+    await repos.articles.insertRevision({ articleId, version: row.version, snapshot: articleSnapshot(row), createdBy: actor.id })
+    return row
+  }
+
+  async function update(repos: Repositories, actor: Actor, id: string, precondition: Precondition, input: ArticleInput, action = 'article.update') {
+    if (!(await repos.articles.lockById(id))) throw new AppError('NOT_FOUND', 'No article has this id')
+    const current = await load(repos, actor, id)
+    checkPrecondition(current, precondition)
+    const values = await toValues(repos, actor, current, input)
+    if (input.slug !== undefined && input.slug !== current.slug) {
+      if (await repos.articles.slugTaken(input.slug, id)) throw new AppError('SLUG_TAKEN', `Another article uses the slug "${input.slug}"`)
+      values.slug = input.slug
+      await repos.articles.removeRedirect(input.slug)
+      await repos.articles.addRedirect(current.slug, id)
+    }
+    values.updatedAt = clock.now()
+    const version = await repos.articles.update(id, current.version, values)
+    if (version === undefined) throw new AppError('PRECONDITION_FAILED', 'The article changed while saving; reload it')
+    await applyRelations(repos, id, input)
+    const saved = await saveRevision(repos, actor, id)
+    const changed = Object.keys(input)
+    await audit(repos, actor, {
+      action: current.status !== saved.status ? `article.${saved.status}` : action,
+      entityType: 'article',
+      entityId: id,
+      summary: `${action === 'article.restore' ? 'Restored' : 'Updated'} "${saved.title}" (v${saved.version}): ${changed.join(', ') || 'no fields'}`,
+      changes: { fields: changed, from_status: current.status, to_status: saved.status, version: saved.version },
+    })
+    return saved
+  }
+
+  return {
+    async list(actor: Actor, query: AdminArticleQuery): Promise<PageResult<AdminArticleBody>> {
+      const paging = resolvePaging(query, { allowCursor: false })
+      const offset = paging.mode === 'page' ? paging.offset : 0
+      const page = paging.mode === 'page' ? paging.page : 1
+      const filter = {
+        status: query.status,
+        section: query.section,
+        author: query.author,
+        q: query.q,
+        ownedBy: isStaff(actor) ? undefined : { userId: actor.id, authorId: actor.authorId },
+      }
+      const [rows, total] = await Promise.all([
+        uow.repos.articles.list(filter, { limit: paging.limit, offset }),
+        uow.repos.articles.count(filter),
+      ])
+      const result = pageModeResult(rows, { limit: paging.limit, page, offset }, total)
+      return { ...result, items: result.items.map(present) }
+    },
+
+    async get(actor: Actor, id: string): Promise<AdminArticleBody> {
+      return present(await load(uow.repos, actor, id))
+    },
+
+    async create(actor: Actor, input: ArticleInput & { title: string; section: string }): Promise<AdminArticleBody> {
+      const saved = await uow.transaction(async (repos) => {
+        const values = await toValues(repos, actor, null, input)
+        const authorId = values.authorId ?? actor.authorId ?? unprocessable('author', 'Your account has no author profile: name an author')
+        let slug = input.slug
+        if (slug !== undefined) {
+          if (await repos.articles.slugTaken(slug)) throw new AppError('SLUG_TAKEN', `Another article uses the slug "${slug}"`)
+        } else {
+          slug = await uniqueSlug(slugify(input.title), (s) => repos.articles.slugTaken(s))
+        }
+        await repos.articles.removeRedirect(slug)
+        const now = clock.now()
+        const id = await repos.articles.insert({
+          ...values,
+          slug,
+          title: values.title ?? input.title,
+          sectionId: values.sectionId!,
+          authorId,
+          createdBy: actor.id,
+          createdAt: now,
+          updatedAt: now,
+        })
+        await applyRelations(repos, id, input)
+        const row = await saveRevision(repos, actor, id)
+        await audit(repos, actor, { action: 'article.create', entityType: 'article', entityId: id, summary: `Created "${row.title}" as ${row.status}` })
+        return row
+      })
+      return present(saved)
+    },
+
+    async update(actor: Actor, id: string, precondition: Precondition, input: ArticleInput): Promise<AdminArticleBody> {
+      return present(await uow.transaction((repos) => update(repos, actor, id, precondition, input)))
+    },
+
+    async delete(actor: Actor, id: string, precondition: Precondition): Promise<void> {
+      await uow.transaction(async (repos) => {
+        if (!(await repos.articles.lockById(id))) throw new AppError('NOT_FOUND', 'No article has this id')
+        const current = await load(repos, actor, id)
+        if (actor.role === 'contributor' && current.status !== 'draft') forbid('Contributors can only delete their own drafts')
+        checkPrecondition(current, precondition)
+        if (!(await repos.articles.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The article changed meanwhile')
+        await audit(repos, actor, { action: 'article.delete', entityType: 'article', entityId: id, summary: `Deleted "${current.title}" (${current.status})`, changes: { snapshot: articleSnapshot(current) } })
+      })
+    },
+
+    async revisions(actor: Actor, id: string) {
+      await load(uow.repos, actor, id)
+      return (await uow.repos.articles.listRevisions(id)).map((r) => ({
+        version: r.version,
+        created_at: r.createdAt.toISOString(),
+        created_by: r.createdById ? { id: r.createdById, name: r.createdByName ?? '' } : null,
+        title: String(r.snapshot.title ?? ''),
+        status: String(r.snapshot.status ?? ''),
+      }))
+    },
+
+    async revision(actor: Actor, id: string, version: number) {
+      await load(uow.repos, actor, id)
+      const r = await uow.repos.articles.findRevision(id, version)
+      if (!r) throw new AppError('NOT_FOUND', `The article has no version ${version}`)
+      return {
+        version: r.version,
+        created_at: r.createdAt.toISOString(),
+        created_by: r.createdById ? { id: r.createdById, name: r.createdByName ?? '' } : null,
+        snapshot: r.snapshot,
+      }
+    },
+
+    /** Makes an earlier version current again, as a new version (history is never rewritten). */
+    async restore(actor: Actor, id: string, version: number, precondition: Precondition): Promise<AdminArticleBody> {
+      return present(
+        await uow.transaction(async (repos) => {
+          const revision = await repos.articles.findRevision(id, version)
+          if (!revision) throw new AppError('NOT_FOUND', `The article has no version ${version}`)
+          const snapshot = revision.snapshot as unknown as ArticleInput
+          const input: ArticleInput = { ...snapshot }
+          // The workflow state is not rolled back: restoring the text of v3 does not unpublish the article.
+          delete input.status
+          delete input.published_at
+          if (!isStaff(actor)) delete input.author
+          return update(repos, actor, id, precondition, input, 'article.restore')
+        }),
+      )
+    },
+
+    async preview(actor: Actor, id: string): Promise<{ token: string; url: string; expires_at: string }> {
+      const row = await load(uow.repos, actor, id)
+      const { token, expiresAt } = previews.sign(row.id)
+      return {
+        token,
+        url: `${publicUrl}/v1/articles/${row.slug}?preview=${encodeURIComponent(token)}`,
+        expires_at: expiresAt.toISOString(),
+      }
+    },
+  }
+}
+
+export type ArticleEditor = ReturnType<typeof createArticleEditor>

@@ -1,0 +1,68 @@
+import type { ArticleRecord } from '../../db/repositories/articles.js'
+import type { AdminArticleBody } from '../../schemas/admin.js'
+import { isPublicState } from './workflow.js'
+
+export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: string; now: Date }): AdminArticleBody {
+  const isPublic = isPublicState({ status: row.status, publishedAt: row.publishedAt }, options.now)
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    excerpt: row.excerpt,
+    status: row.status,
+    version: row.version,
+    body_format: row.bodyFormat,
+    body_source: row.bodySource,
+    body_html: row.bodyHtml,
+    word_count: row.wordCount,
+    reading_time_minutes: row.readingTimeMinutes,
+    featured_image: row.featuredImageUrl
+      ? { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit }
+      : null,
+    section: { slug: row.sectionSlug, name: row.sectionName },
+    author: { slug: row.authorSlug, name: row.authorName },
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    related_article_ids: row.relatedIds,
+    published_at: row.publishedAt ? row.publishedAt.toISOString() : null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    created_by: row.createdBy,
+    comments_open: row.commentsOpen,
+    comment_count: row.commentCount,
+    seo: {
+      meta_title: row.seoMetaTitle,
+      meta_description: row.seoMetaDescription,
+      canonical_url: row.seoCanonicalUrl,
+      og_image: row.seoOgImage,
+    },
+    is_public: isPublic,
+    public_url: isPublic ? `${options.publicUrl}/v1/articles/${row.slug}` : null,
+  }
+}
+
+/** What a revision keeps: every field an editor can change, references by slug. */
+export function articleSnapshot(row: ArticleRecord): Record<string, unknown> {
+  return {
+    title: row.title,
+    slug: row.slug,
+    excerpt: row.excerpt,
+    body_format: row.bodyFormat,
+    body: row.bodySource,
+    featured_image: row.featuredImageUrl
+      ? { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit }
+      : null,
+    section: row.sectionSlug,
+    author: row.authorSlug,
+    tags: row.tags.map((t) => t.slug),
+    related_article_ids: row.relatedIds,
+    status: row.status,
+    published_at: row.publishedAt ? row.publishedAt.toISOString() : null,
+    seo: {
+      meta_title: row.seoMetaTitle,
+      meta_description: row.seoMetaDescription,
+      canonical_url: row.seoCanonicalUrl,
+      og_image: row.seoOgImage,
+    },
+    comments_open: row.commentsOpen,
+  }
+}

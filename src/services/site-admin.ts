@@ -1,0 +1,162 @@
+import type { PageRow } from '../db/repositories/pages.js'
+import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
+import type { SiteSettingsRow } from '../db/repositories/site.js'
+import { AppError } from '../errors.js'
+import { renderBody, type BodyFormat } from '../lib/markdown.js'
+import { slugify } from '../lib/slugify.js'
+import type { AdminPageBody, AdminSettingsBody } from '../schemas/admin.js'
+import type { Actor } from './actor.js'
+import { audit } from './audit.js'
+import type { Precondition } from './articles/editor.js'
+
+export interface PageInput {
+  title?: string | undefined
+  slug?: string | undefined
+  body?: string | undefined
+  body_format?: BodyFormat | undefined
+  status?: 'draft' | 'published' | undefined
+  seo?: { meta_title?: string | null | undefined; meta_description?: string | null | undefined } | undefined
+}
+
+export interface SettingsInput {
+  title?: string | undefined
+  tagline?: string | undefined
+  description?: string | undefined
+  url?: string | null | undefined
+  logo?: string | null | undefined
+  social_links?: { network: string; url: string }[] | undefined
+  navigation_links?: { label: string; url: string }[] | undefined
+  footer_links?: { label: string; url: string }[] | undefined
+}
+
+export function presentAdminPage(row: PageRow): AdminPageBody {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    status: row.status,
+    body_format: row.bodyFormat,
+    body_source: row.bodySource,
+    body_html: row.bodyHtml,
+    seo: { meta_title: row.seoMetaTitle, meta_description: row.seoMetaDescription },
+    version: row.version,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  }
+}
+
+export function presentSettings(row: SiteSettingsRow): AdminSettingsBody {
+  return {
+    title: row.title,
+    tagline: row.tagline,
+    description: row.description,
+    url: row.url,
+    logo: row.logoUrl,
+    social_links: row.socialLinks,
+    navigation_links: row.navigationLinks,
+    footer_links: row.footerLinks,
+    version: row.version,
+    updated_at: row.updatedAt.toISOString(),
+  }
+}
+
+function checkVersion(kind: string, current: { version: number }, precondition: Precondition): void {
+  if (precondition.version === '*' || precondition.version === current.version) return
+  throw new AppError(
+    precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT',
+    `The ${kind} is at version ${current.version}; your copy is version ${precondition.version}`,
+  )
+}
+
+function pageValues(input: PageInput, current?: PageRow) {
+  const values: Partial<PageRow> = {}
+  if (input.title !== undefined) values.title = input.title.trim()
+  if (input.status !== undefined) values.status = input.status
+  if (input.body !== undefined || input.body_format !== undefined) {
+    const format = input.body_format ?? current?.bodyFormat ?? 'markdown'
+    const source = input.body ?? current?.bodySource ?? ''
+    const body = renderBody(source, format)
+    Object.assign(values, { bodyFormat: format, bodySource: source, bodyHtml: body.html, bodyText: body.text })
+  }
+  if (input.seo?.meta_title !== undefined) values.seoMetaTitle = input.seo.meta_title
+  if (input.seo?.meta_description !== undefined) values.seoMetaDescription = input.seo.meta_description
+  return values
+}
+
+export function createSiteAdmin(deps: { uow: UnitOfWork }) {
+  const { uow } = deps
+
+  async function page(repos: Repositories, id: string): Promise<PageRow> {
+    const row = await repos.pages.findById(id)
+    if (!row) throw new AppError('NOT_FOUND', 'No page has this id')
+    return row
+  }
+
+  return {
+    listPages: async () => (await uow.repos.pages.list()).map(presentAdminPage),
+    getPage: async (id: string) => presentAdminPage(await page(uow.repos, id)),
+
+    async createPage(actor: Actor, input: PageInput & { title: string }): Promise<AdminPageBody> {
+      return uow.transaction(async (repos) => {
+        const slug = input.slug ?? slugify(input.title)
+        if (await repos.pages.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${slug}"`)
+        const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...pageValues({ body: '', ...input }) })
+        await audit(repos, actor, { action: 'page.create', entityType: 'page', entityId: row.id, summary: `Created page ${row.title}` })
+        return presentAdminPage(row)
+      })
+    },
+
+    async updatePage(actor: Actor, id: string, precondition: Precondition, input: PageInput): Promise<AdminPageBody> {
+      return uow.transaction(async (repos) => {
+        const current = await page(repos, id)
+        checkVersion('page', current, precondition)
+        const values = pageValues(input, current)
+        if (input.slug !== undefined && input.slug !== current.slug) {
+          const other = await repos.pages.findBySlug(input.slug)
+          if (other) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${input.slug}"`)
+          values.slug = input.slug
+        }
+        const row = await repos.pages.update(id, current.version, values)
+        if (!row) throw new AppError('PRECONDITION_FAILED', 'The page changed meanwhile')
+        await audit(repos, actor, { action: 'page.update', entityType: 'page', entityId: id, summary: `Updated page ${row.title}: ${Object.keys(input).join(', ')}` })
+        return presentAdminPage(row)
+      })
+    },
+
+    async deletePage(actor: Actor, id: string, precondition: Precondition): Promise<void> {
+      await uow.transaction(async (repos) => {
+        const current = await page(repos, id)
+        checkVersion('page', current, precondition)
+        if (!(await repos.pages.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The page changed meanwhile')
+        await audit(repos, actor, { action: 'page.delete', entityType: 'page', entityId: id, summary: `Deleted page ${current.title}` })
+      })
+    },
+
+    /** A site started with SEED=false gets placeholder settings here, ready to be edited. */
+    async getSettings(): Promise<AdminSettingsBody> {
+      return presentSettings((await uow.repos.site.get()) ?? (await uow.repos.site.ensure()))
+    },
+
+    async updateSettings(actor: Actor, precondition: Precondition, input: SettingsInput): Promise<AdminSettingsBody> {
+      return uow.transaction(async (repos) => {
+        const current = await repos.site.ensure()
+        checkVersion('settings', current, precondition)
+        const row = await repos.site.update(current.version, {
+          title: input.title,
+          tagline: input.tagline,
+          description: input.description,
+          url: input.url,
+          logoUrl: input.logo,
+          socialLinks: input.social_links,
+          navigationLinks: input.navigation_links,
+          footerLinks: input.footer_links,
+        })
+        if (!row) throw new AppError('PRECONDITION_FAILED', 'The settings changed meanwhile')
+        await audit(repos, actor, { action: 'settings.update', entityType: 'settings', entityId: '1', summary: `Updated site settings: ${Object.keys(input).join(', ')}` })
+        return presentSettings(row)
+      })
+    },
+  }
+}
+
+export type SiteAdmin = ReturnType<typeof createSiteAdmin>

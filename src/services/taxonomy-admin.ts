@@ -1,0 +1,217 @@
+import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../lib/clock.js'
+import { slugify } from '../lib/slugify.js'
+import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
+import { forbid, isStaff, type Actor } from './actor.js'
+import { audit } from './audit.js'
+import { presentAuthor, presentSection, presentTag } from './presenters.js'
+
+export interface SectionInput {
+  name?: string | undefined
+  slug?: string | undefined
+  description?: string | undefined
+}
+export interface TagInput {
+  name?: string | undefined
+  slug?: string | undefined
+  description?: string | undefined
+}
+export interface AuthorInput {
+  name?: string | undefined
+  slug?: string | undefined
+  bio?: string | undefined
+  website?: string | null | undefined
+  avatar_url?: string | null | undefined
+  social_links?: { network: string; url: string }[] | undefined
+}
+
+function taken(kind: string, slug: string): never {
+  throw new AppError('SLUG_TAKEN', `Another ${kind} uses the slug "${slug}"`, { invalidParams: [{ name: 'body.slug', reason: 'already in use' }] })
+}
+
+/** Unique-violation on a slug column (SQLSTATE 23505), from a race between check and insert. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: unknown }).code === '23505') return true
+  return false
+}
+
+async function guardSlug<T>(kind: string, slug: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (isUniqueViolation(error)) taken(kind, slug)
+    throw error
+  }
+}
+
+export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
+  const { uow, clock } = deps
+
+  async function section(repos: Repositories, slug: string) {
+    const row = await repos.sections.findBySlug(slug, clock.now())
+    if (!row) throw new AppError('NOT_FOUND', `No section has the slug "${slug}"`)
+    return row
+  }
+  async function tag(repos: Repositories, slug: string) {
+    const row = await repos.tags.findBySlug(slug, clock.now())
+    if (!row) throw new AppError('NOT_FOUND', `No tag has the slug "${slug}"`)
+    return row
+  }
+  async function author(repos: Repositories, slug: string) {
+    const row = await repos.authors.findBySlug(slug, clock.now())
+    if (!row) throw new AppError('NOT_FOUND', `No author has the slug "${slug}"`)
+    return row
+  }
+
+  return {
+    async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<SectionBody> {
+      return uow.transaction(async (repos) => {
+        const slug = input.slug ?? slugify(input.name)
+        if (await repos.sections.findIdBySlug(slug)) taken('section', slug)
+        await guardSlug('section', slug, async () =>
+          repos.sections.insert({ slug, name: input.name, description: input.description ?? '', position: await repos.sections.nextPosition() }),
+        )
+        await audit(repos, actor, { action: 'section.create', entityType: 'section', entityId: slug, summary: `Created section ${input.name}` })
+        return presentSection(await section(repos, slug))
+      })
+    },
+
+    async updateSection(actor: Actor, slug: string, input: SectionInput): Promise<SectionBody> {
+      return uow.transaction(async (repos) => {
+        const current = await section(repos, slug)
+        const newSlug = input.slug ?? slug
+        if (newSlug !== slug && (await repos.sections.findIdBySlug(newSlug))) taken('section', newSlug)
+        await guardSlug('section', newSlug, () => repos.sections.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        await audit(repos, actor, { action: 'section.update', entityType: 'section', entityId: newSlug, summary: `Updated section ${slug}`, changes: { ...input } })
+        return presentSection(await section(repos, newSlug))
+      })
+    },
+
+    /** Sets the navigation order: `slugs` must list every section exactly once. */
+    async reorderSections(actor: Actor, slugs: string[]): Promise<SectionBody[]> {
+      return uow.transaction(async (repos) => {
+        const existing = await repos.sections.slugs()
+        const given = new Set(slugs)
+        if (given.size !== slugs.length || given.size !== existing.length || existing.some((s) => !given.has(s))) {
+          throw new AppError('UNPROCESSABLE', `List every section exactly once: ${existing.join(', ')}`, {
+            invalidParams: [{ name: 'body.sections', reason: 'must be a permutation of all section slugs' }],
+          })
+        }
+        for (const [position, slug] of slugs.entries()) await repos.sections.setPosition(slug, position)
+        await audit(repos, actor, { action: 'section.reorder', entityType: 'section', summary: `Reordered sections: ${slugs.join(', ')}` })
+        return (await repos.sections.list(clock.now())).map(presentSection)
+      })
+    },
+
+    /** Refused while articles use the section, unless they are moved to `moveTo` first. */
+    async deleteSection(actor: Actor, slug: string, moveTo: string | undefined): Promise<void> {
+      await uow.transaction(async (repos) => {
+        const current = await section(repos, slug)
+        const inUse = await repos.articles.countBySection(current.id)
+        if (inUse > 0) {
+          if (!moveTo) throw new AppError('IN_USE', `${inUse} article(s) are in "${slug}": pass move_to=<section> to move them first`)
+          if (moveTo === slug) throw new AppError('UNPROCESSABLE', 'move_to must name another section')
+          const target = await repos.sections.findIdBySlug(moveTo)
+          if (!target) throw new AppError('UNPROCESSABLE', `No section has the slug "${moveTo}"`, { invalidParams: [{ name: 'querystring.move_to', reason: 'unknown section' }] })
+          await repos.articles.moveSection(current.id, target)
+        }
+        await repos.sections.delete(current.id)
+        await audit(repos, actor, { action: 'section.delete', entityType: 'section', entityId: slug, summary: `Deleted section ${slug}${inUse ? `, moved ${inUse} article(s) to ${moveTo}` : ''}` })
+      })
+    },
+
+    async listTags(): Promise<TagBody[]> {
+      return (await uow.repos.tags.list(clock.now(), { order: 'name', limit: 10000, offset: 0 })).map(presentTag)
+    },
+
+    async createTag(actor: Actor, input: TagInput & { name: string }): Promise<TagBody> {
+      return uow.transaction(async (repos) => {
+        const slug = input.slug ?? slugify(input.name)
+        if (await repos.tags.findIdBySlug(slug)) taken('tag', slug)
+        await guardSlug('tag', slug, () => repos.tags.insert({ slug, name: input.name, description: input.description ?? '' }))
+        await audit(repos, actor, { action: 'tag.create', entityType: 'tag', entityId: slug, summary: `Created tag ${input.name}` })
+        return presentTag(await tag(repos, slug))
+      })
+    },
+
+    async updateTag(actor: Actor, slug: string, input: TagInput): Promise<TagBody> {
+      return uow.transaction(async (repos) => {
+        const current = await tag(repos, slug)
+        const newSlug = input.slug ?? slug
+        if (newSlug !== slug && (await repos.tags.findIdBySlug(newSlug))) taken('tag', newSlug)
+        await guardSlug('tag', newSlug, () => repos.tags.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        await audit(repos, actor, { action: 'tag.update', entityType: 'tag', entityId: newSlug, summary: `Updated tag ${slug}`, changes: { ...input } })
+        return presentTag(await tag(repos, newSlug))
+      })
+    },
+
+    /** Removes the tag from its articles too. */
+    async deleteTag(actor: Actor, slug: string): Promise<void> {
+      await uow.transaction(async (repos) => {
+        const current = await tag(repos, slug)
+        await repos.tags.delete(current.id)
+        await audit(repos, actor, { action: 'tag.delete', entityType: 'tag', entityId: slug, summary: `Deleted tag ${slug} (${current.articleCount} published article(s) used it)` })
+      })
+    },
+
+    async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<AuthorBody> {
+      return uow.transaction(async (repos) => {
+        const slug = input.slug ?? slugify(input.name)
+        if (await repos.authors.findIdBySlug(slug)) taken('author', slug)
+        await guardSlug('author', slug, () =>
+          repos.authors.insert({
+            slug,
+            name: input.name,
+            bio: input.bio ?? '',
+            website: input.website ?? null,
+            avatarUrl: input.avatar_url ?? null,
+            socialLinks: input.social_links ?? [],
+          }),
+        )
+        await audit(repos, actor, { action: 'author.create', entityType: 'author', entityId: slug, summary: `Created author ${input.name}` })
+        return presentAuthor(await author(repos, slug))
+      })
+    },
+
+    /** Staff edit any profile; authors and contributors edit the one linked to their account. */
+    async updateAuthor(actor: Actor, slug: string, input: AuthorInput): Promise<AuthorBody> {
+      return uow.transaction(async (repos) => {
+        const current = await author(repos, slug)
+        if (!isStaff(actor) && current.id !== actor.authorId) forbid('You can only edit your own author profile')
+        if (!isStaff(actor) && input.slug !== undefined && input.slug !== slug) forbid('Only editors can change an author slug')
+        const newSlug = input.slug ?? slug
+        if (newSlug !== slug && (await repos.authors.findIdBySlug(newSlug))) taken('author', newSlug)
+        await guardSlug('author', newSlug, () =>
+          repos.authors.update(current.id, {
+            name: input.name,
+            slug: input.slug,
+            bio: input.bio,
+            website: input.website,
+            avatarUrl: input.avatar_url,
+            socialLinks: input.social_links,
+          }),
+        )
+        await audit(repos, actor, { action: 'author.update', entityType: 'author', entityId: newSlug, summary: `Updated author ${slug}`, changes: { fields: Object.keys(input) } })
+        return presentAuthor(await author(repos, newSlug))
+      })
+    },
+
+    async deleteAuthor(actor: Actor, slug: string, reassignTo: string | undefined): Promise<void> {
+      await uow.transaction(async (repos) => {
+        const current = await author(repos, slug)
+        const inUse = await repos.articles.countByAuthor(current.id)
+        if (inUse > 0) {
+          if (!reassignTo) throw new AppError('IN_USE', `${inUse} article(s) are by "${slug}": pass reassign_to=<author> to move them first`)
+          const target = reassignTo === slug ? undefined : await repos.authors.findIdBySlug(reassignTo)
+          if (!target) throw new AppError('UNPROCESSABLE', `reassign_to must name another existing author`, { invalidParams: [{ name: 'querystring.reassign_to', reason: 'unknown author' }] })
+          await repos.articles.reassignAuthor(current.id, target)
+        }
+        await repos.authors.delete(current.id)
+        await audit(repos, actor, { action: 'author.delete', entityType: 'author', entityId: slug, summary: `Deleted author ${slug}` })
+      })
+    },
+  }
+}
+
+export type TaxonomyAdmin = ReturnType<typeof createTaxonomyAdmin>
