@@ -18,10 +18,12 @@ import { adminRoutes } from './routes/admin/index.js'
 import { articleRoutes } from './routes/articles/index.js'
 import { authRoutes } from './routes/auth/index.js'
 import { authorRoutes } from './routes/authors/index.js'
+import { feedRoutes, sitemapXmlRoutes } from './routes/feeds/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { mediaRoutes } from './routes/media/index.js'
 import { pageRoutes } from './routes/pages/index.js'
 import { sectionRoutes } from './routes/sections/index.js'
+import { searchRoutes } from './routes/search/index.js'
 import { siteRoutes } from './routes/site/index.js'
 import { tagRoutes } from './routes/tags/index.js'
 
@@ -99,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes)
   await app.register(mediaRoutes)
+  await app.register(sitemapXmlRoutes)
   await app.register(
     async (v1) => {
       await v1.register(siteRoutes)
@@ -107,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(authorRoutes)
       await v1.register(tagRoutes)
       await v1.register(pageRoutes)
+      await v1.register(searchRoutes)
+      await v1.register(feedRoutes)
       await v1.register(authRoutes)
       await v1.register(adminRoutes, { prefix: '/admin' })
     },

@@ -31,3 +31,29 @@ export function decodeCursor(raw: string): Cursor | null {
   if (!UUID.test(id) || Number.isNaN(Date.parse(at)) || !/^\d{4}-\d{2}-\d{2}T/.test(at)) return null
   return { direction: direction === 'a' ? 'after' : 'before', at: new Date(at).toISOString(), id }
 }
+
+/** Cursor for lists ordered by a relevance score, then date, then id (all descending): forward only. */
+export interface RankCursor {
+  rank: number
+  at: string
+  id: string
+}
+
+export function encodeRankCursor(cursor: RankCursor): string {
+  return Buffer.from(JSON.stringify(['r', cursor.rank, cursor.at, cursor.id])).toString('base64url')
+}
+
+export function decodeRankCursor(raw: string): RankCursor | null {
+  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {
+    return null
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== 'r') return null
+  const [, rank, at, id] = parsed as unknown[]
+  if (typeof rank !== 'number' || !Number.isFinite(rank) || typeof id !== 'string' || !UUID.test(id)) return null
+  if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(Date.parse(at))) return null
+  return { rank, at: new Date(at).toISOString(), id }
+}

@@ -24,6 +24,15 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   })
 }
 
+/** RFC 9110 §13.1.3: If-Modified-Since counts only when there is no If-None-Match. */
+export function notModifiedSince(headers: FastifyRequest['headers'], lastModified: unknown): boolean {
+  const since = headers['if-modified-since']
+  if (!since || headers['if-none-match'] !== undefined || typeof lastModified !== 'string') return false
+  const sinceTime = Date.parse(since)
+  const modifiedTime = Date.parse(lastModified)
+  return Number.isFinite(sinceTime) && Number.isFinite(modifiedTime) && Math.floor(modifiedTime / 1000) <= Math.floor(sinceTime / 1000)
+}
+
 export function strongEtag(payload: string | Buffer): string {
   return `"${createHash('sha1').update(payload).digest('base64url')}"`
 }
@@ -48,7 +57,7 @@ export const cachingPlugin = fp(
       if (status !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload
       const etag = strongEtag(payload)
       reply.header('etag', etag)
-      if (etagMatches(request.headers['if-none-match'], etag)) {
+      if (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified'))) {
         reply.code(304)
         reply.removeHeader('content-length')
         reply.removeHeader('content-type')

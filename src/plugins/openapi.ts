@@ -22,6 +22,8 @@ export const OPENAPI_TAGS = [
   { name: 'Site', description: 'Site identity, navigation and footer' },
   { name: 'Sections', description: 'Ordered sections (navigation categories)' },
   { name: 'Articles', description: 'Published articles' },
+  { name: 'Search', description: 'Full-text search' },
+  { name: 'Feeds', description: 'RSS, JSON Feed and sitemaps' },
   { name: 'Authors', description: 'Author profiles' },
   { name: 'Tags', description: 'Tags' },
   { name: 'Pages', description: 'Static pages (About Us, Privacy Policy, …)' },

@@ -93,6 +93,7 @@ export const Section = Type.Object(
     description: Type.String(),
     position: Type.Integer({ description: 'Navigation order' }),
     article_count: Type.Integer({ description: 'Published articles' }),
+    latest: Type.Optional(Type.Array(ref(ArticleSummary), { description: 'With include=latest: its newest articles' })),
   },
   { $id: 'Section', additionalProperties: false },
 )

@@ -1,12 +1,19 @@
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { createUnitOfWork } from '../db/repositories/index.js'
+import { createRelatedRepository } from '../db/repositories/related.js'
+import { createSearchRepository } from '../db/repositories/search.js'
 import type { Clock } from '../lib/clock.js'
 import { createArticleEditor, type PreviewSigner } from './articles/editor.js'
 import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
+import { createCountCache } from './count-cache.js'
+import { createContentEvents } from './events.js'
+import { createFeedService } from './feeds.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPublicSiteService } from './public-site.js'
+import { createRelatedService } from './related.js'
+import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createStorage } from './storage.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
@@ -24,15 +31,24 @@ export interface ServiceDependencies {
 export function createServices({ config, database, clock, tokens, previews }: ServiceDependencies) {
   const uow = createUnitOfWork(database.db)
   const repos = uow.repos
+  const events = createContentEvents()
+  const counts = createCountCache({ clock, ttlMs: 60_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
+  events.on(() => counts.clear())
+  const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
   return {
+    events,
+    counts,
     storage: createStorage(config),
-    publicArticles: createPublicArticleService({ articles: repos.articleReads, clock }),
+    search,
+    feeds: createFeedService({ articles: repos.articleReads, sections: repos.sections, pages: repos.pages, site: repos.site, clock, publicUrl: config.publicUrl }),
+    related: createRelatedService({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock }),
+    publicArticles: createPublicArticleService({ articles: repos.articleReads, search, counts, clock }),
     publicSite: createPublicSiteService({ ...repos, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
-    articles: createArticleEditor({ uow, clock, publicUrl: config.publicUrl, previews }),
-    taxonomy: createTaxonomyAdmin({ uow, clock }),
-    siteAdmin: createSiteAdmin({ uow }),
+    articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, previews }),
+    taxonomy: createTaxonomyAdmin({ uow, clock, events }),
+    siteAdmin: createSiteAdmin({ uow, events }),
     auditLog: createAuditLog({ uow }),
   }
 }

@@ -5,6 +5,8 @@ import { parseStrictDate } from '../lib/dates.js'
 import { cursorModeResult, pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../lib/pagination.js'
 import type { ArticleBody, ArticleSummaryBody } from '../schemas/content.js'
 import { presentArticle, presentArticleSummary } from './presenters.js'
+import type { CountCache } from './count-cache.js'
+import type { SearchService } from './search.js'
 
 export interface ArticleListQuery extends PagingQuery {
   section?: string | undefined
@@ -13,7 +15,8 @@ export interface ArticleListQuery extends PagingQuery {
   published_after?: string | undefined
   published_before?: string | undefined
   exclude?: string[] | undefined
-  sort?: 'published_at' | '-published_at' | undefined
+  sort?: 'published_at' | '-published_at' | 'relevance' | undefined
+  q?: string | undefined
 }
 
 export type ArticleLookup = { kind: 'article'; article: ArticleBody } | { kind: 'redirect'; slug: string }
@@ -31,11 +34,23 @@ function parseDate(value: string | undefined, name: string): Date | undefined {
   return date
 }
 
-export function createPublicArticleService(deps: { articles: ArticleReadRepository; clock: Clock }) {
-  const { articles, clock } = deps
+export function createPublicArticleService(deps: { articles: ArticleReadRepository; search: SearchService; counts: CountCache; clock: Clock }) {
+  const { articles, search, counts, clock } = deps
 
   return {
     async list(query: ArticleListQuery): Promise<PageResult<ArticleSummaryBody>> {
+      if (query.q !== undefined) {
+        // Full-text filtered: newest first unless sort=relevance is asked for.
+        if (query.sort === 'published_at') {
+          throw new AppError('VALIDATION_FAILED', 'With q, sort is relevance or -published_at', { invalidParams: [{ name: 'querystring.sort', reason: 'must be relevance or -published_at with q' }] })
+        }
+        const result = await search.articles({ ...query, q: query.q, sort: query.sort === 'relevance' ? 'relevance' : '-published_at' })
+        const { limit, page, pages, total, next_cursor } = result.meta
+        return { items: result.items, meta: { limit, page, pages, total, next_cursor }, links: result.links }
+      }
+      if (query.sort === 'relevance') {
+        throw new AppError('VALIDATION_FAILED', 'sort=relevance needs a search query (q)', { invalidParams: [{ name: 'querystring.sort', reason: 'relevance needs q' }] })
+      }
       const paging = resolvePaging(query)
       const filter: PublicArticleFilter = {
         now: clock.now(),
@@ -52,9 +67,10 @@ export function createPublicArticleService(deps: { articles: ArticleReadReposito
         const result = cursorModeResult(rows, paging, keyOf)
         return { ...result, items: result.items.map(presentArticleSummary) }
       }
+      const { now: _now, ...filterKey } = filter
       const [rows, total] = await Promise.all([
         articles.listPublic(filter, { order, limit: paging.limit, offset: paging.offset }),
-        articles.countPublic(filter),
+        counts.get(`articles:${JSON.stringify(filterKey)}`, () => articles.countPublic(filter)),
       ])
       const result = pageModeResult(rows, paging, total, keyOf)
       return { ...result, items: result.items.map(presentArticleSummary) }

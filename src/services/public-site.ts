@@ -1,3 +1,4 @@
+import type { ArticleReadRepository } from '../db/repositories/article-reads.js'
 import type { AuthorRepository } from '../db/repositories/authors.js'
 import type { PageRepository } from '../db/repositories/pages.js'
 import type { SectionRepository } from '../db/repositories/sections.js'
@@ -6,10 +7,11 @@ import type { TagOrder, TagRepository } from '../db/repositories/tags.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../lib/pagination.js'
-import type { AuthorBody, PageBody, SectionBody, SiteBody, TagBody } from '../schemas/content.js'
-import { presentAuthor, presentPage, presentSection, presentTag } from './presenters.js'
+import type { ArticleSummaryBody, AuthorBody, PageBody, SectionBody, SiteBody, TagBody } from '../schemas/content.js'
+import { presentArticleSummary, presentAuthor, presentPage, presentSection, presentTag } from './presenters.js'
 
 export interface SiteDeps {
+  articleReads: ArticleReadRepository
   site: SiteRepository
   sections: SectionRepository
   authors: AuthorRepository
@@ -22,7 +24,7 @@ export interface SiteDeps {
 export const sectionPath = (slug: string) => `/section/${slug}`
 
 export function createPublicSiteService(deps: SiteDeps) {
-  const { site, sections, authors, tags, pages, clock } = deps
+  const { site, sections, authors, tags, pages, articleReads, clock } = deps
 
   return {
     async site(): Promise<SiteBody> {
@@ -43,8 +45,20 @@ export function createPublicSiteService(deps: SiteDeps) {
       }
     },
 
-    async sections(): Promise<SectionBody[]> {
-      return (await sections.list(clock.now())).map(presentSection)
+    /** With `latestPerSection`, each section carries its newest articles (the home page blocks). */
+    async sections(options: { latestPerSection?: number | undefined } = {}): Promise<SectionBody[]> {
+      const now = clock.now()
+      const list = (await sections.list(now)).map(presentSection)
+      if (!options.latestPerSection) return list
+      const pairs = await articleReads.latestIdsBySection(now, options.latestPerSection)
+      const rows = new Map((await articleReads.summariesByIds(pairs.map((p) => p.id))).map((r) => [r.id, r]))
+      const bySection = new Map<string, ArticleSummaryBody[]>()
+      for (const { id } of pairs) {
+        const row = rows.get(id)
+        if (!row) continue
+        bySection.set(row.sectionSlug, [...(bySection.get(row.sectionSlug) ?? []), presentArticleSummary(row)])
+      }
+      return list.map((s) => ({ ...s, latest: bySection.get(s.slug) ?? [] }))
     },
 
     async section(slug: string): Promise<SectionBody> {

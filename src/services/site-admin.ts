@@ -7,6 +7,7 @@ import { slugify } from '../lib/slugify.js'
 import type { AdminPageBody, AdminSettingsBody } from '../schemas/admin.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
+import type { ContentEvents, ContentKind } from './events.js'
 import type { Precondition } from './articles/editor.js'
 
 export interface PageInput {
@@ -83,8 +84,13 @@ function pageValues(input: PageInput, current?: PageRow) {
   return values
 }
 
-export function createSiteAdmin(deps: { uow: UnitOfWork }) {
-  const { uow } = deps
+export function createSiteAdmin(deps: { uow: UnitOfWork; events: ContentEvents }) {
+  const { uow, events } = deps
+  async function write<T>(kind: ContentKind, action: string, id: string | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const result = await uow.transaction(fn)
+    events.emit({ kind, action, id })
+    return result
+  }
 
   async function page(repos: Repositories, id: string): Promise<PageRow> {
     const row = await repos.pages.findById(id)
@@ -97,7 +103,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork }) {
     getPage: async (id: string) => presentAdminPage(await page(uow.repos, id)),
 
     async createPage(actor: Actor, input: PageInput & { title: string }): Promise<AdminPageBody> {
-      return uow.transaction(async (repos) => {
+      return write('page', 'created', undefined, async (repos) => {
         const slug = input.slug ?? slugify(input.title)
         if (await repos.pages.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${slug}"`)
         const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...pageValues({ body: '', ...input }) })
@@ -107,7 +113,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork }) {
     },
 
     async updatePage(actor: Actor, id: string, precondition: Precondition, input: PageInput): Promise<AdminPageBody> {
-      return uow.transaction(async (repos) => {
+      return write('page', 'updated', id, async (repos) => {
         const current = await page(repos, id)
         checkVersion('page', current, precondition)
         const values = pageValues(input, current)
@@ -124,7 +130,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork }) {
     },
 
     async deletePage(actor: Actor, id: string, precondition: Precondition): Promise<void> {
-      await uow.transaction(async (repos) => {
+      await write('page', 'deleted', id, async (repos) => {
         const current = await page(repos, id)
         checkVersion('page', current, precondition)
         if (!(await repos.pages.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The page changed meanwhile')
@@ -138,7 +144,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork }) {
     },
 
     async updateSettings(actor: Actor, precondition: Precondition, input: SettingsInput): Promise<AdminSettingsBody> {
-      return uow.transaction(async (repos) => {
+      return write('settings', 'updated', '1', async (repos) => {
         const current = await repos.site.ensure()
         checkVersion('settings', current, precondition)
         const row = await repos.site.update(current.version, {

@@ -5,6 +5,7 @@ import { slugify } from '../lib/slugify.js'
 import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
 import { forbid, isStaff, type Actor } from './actor.js'
 import { audit } from './audit.js'
+import type { ContentEvents, ContentKind } from './events.js'
 import { presentAuthor, presentSection, presentTag } from './presenters.js'
 
 export interface SectionInput {
@@ -45,8 +46,14 @@ async function guardSlug<T>(kind: string, slug: string, write: () => Promise<T>)
   }
 }
 
-export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
-  const { uow, clock } = deps
+export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents }) {
+  const { uow, clock, events } = deps
+  /** A write transaction, then its content-change event (only once committed). */
+  async function write<T>(kind: ContentKind, action: string, id: string, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const result = await uow.transaction(fn)
+    events.emit({ kind, action, id })
+    return result
+  }
 
   async function section(repos: Repositories, slug: string) {
     const row = await repos.sections.findBySlug(slug, clock.now())
@@ -66,7 +73,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
 
   return {
     async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<SectionBody> {
-      return uow.transaction(async (repos) => {
+      return write('section', 'created', input.slug ?? slugify(input.name), async (repos) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.sections.findIdBySlug(slug)) taken('section', slug)
         await guardSlug('section', slug, async () =>
@@ -78,7 +85,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
     },
 
     async updateSection(actor: Actor, slug: string, input: SectionInput): Promise<SectionBody> {
-      return uow.transaction(async (repos) => {
+      return write('section', 'updated', slug, async (repos) => {
         const current = await section(repos, slug)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.sections.findIdBySlug(newSlug))) taken('section', newSlug)
@@ -90,7 +97,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
 
     /** Sets the navigation order: `slugs` must list every section exactly once. */
     async reorderSections(actor: Actor, slugs: string[]): Promise<SectionBody[]> {
-      return uow.transaction(async (repos) => {
+      return write('section', 'reordered', slugs.join(','), async (repos) => {
         const existing = await repos.sections.slugs()
         const given = new Set(slugs)
         if (given.size !== slugs.length || given.size !== existing.length || existing.some((s) => !given.has(s))) {
@@ -106,7 +113,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
 
     /** Refused while articles use the section, unless they are moved to `moveTo` first. */
     async deleteSection(actor: Actor, slug: string, moveTo: string | undefined): Promise<void> {
-      await uow.transaction(async (repos) => {
+      await write('section', 'deleted', slug, async (repos) => {
         const current = await section(repos, slug)
         const inUse = await repos.articles.countBySection(current.id)
         if (inUse > 0) {
@@ -126,7 +133,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
     },
 
     async createTag(actor: Actor, input: TagInput & { name: string }): Promise<TagBody> {
-      return uow.transaction(async (repos) => {
+      return write('tag', 'created', input.slug ?? slugify(input.name), async (repos) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.tags.findIdBySlug(slug)) taken('tag', slug)
         await guardSlug('tag', slug, () => repos.tags.insert({ slug, name: input.name, description: input.description ?? '' }))
@@ -136,7 +143,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
     },
 
     async updateTag(actor: Actor, slug: string, input: TagInput): Promise<TagBody> {
-      return uow.transaction(async (repos) => {
+      return write('tag', 'updated', slug, async (repos) => {
         const current = await tag(repos, slug)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.tags.findIdBySlug(newSlug))) taken('tag', newSlug)
@@ -148,7 +155,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
 
     /** Removes the tag from its articles too. */
     async deleteTag(actor: Actor, slug: string): Promise<void> {
-      await uow.transaction(async (repos) => {
+      await write('tag', 'deleted', slug, async (repos) => {
         const current = await tag(repos, slug)
         await repos.tags.delete(current.id)
         await audit(repos, actor, { action: 'tag.delete', entityType: 'tag', entityId: slug, summary: `Deleted tag ${slug} (${current.articleCount} published article(s) used it)` })
@@ -156,7 +163,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
     },
 
     async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<AuthorBody> {
-      return uow.transaction(async (repos) => {
+      return write('author', 'created', input.slug ?? slugify(input.name), async (repos) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.authors.findIdBySlug(slug)) taken('author', slug)
         await guardSlug('author', slug, () =>
@@ -176,7 +183,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
 
     /** Staff edit any profile; authors and contributors edit the one linked to their account. */
     async updateAuthor(actor: Actor, slug: string, input: AuthorInput): Promise<AuthorBody> {
-      return uow.transaction(async (repos) => {
+      return write('author', 'updated', slug, async (repos) => {
         const current = await author(repos, slug)
         if (!isStaff(actor) && current.id !== actor.authorId) forbid('You can only edit your own author profile')
         if (!isStaff(actor) && input.slug !== undefined && input.slug !== slug) forbid('Only editors can change an author slug')
@@ -198,7 +205,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock }) {
     },
 
     async deleteAuthor(actor: Actor, slug: string, reassignTo: string | undefined): Promise<void> {
-      await uow.transaction(async (repos) => {
+      await write('author', 'deleted', slug, async (repos) => {
         const current = await author(repos, slug)
         const inUse = await repos.articles.countByAuthor(current.id)
         if (inUse > 0) {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, articleSlugRedirects, articleTags, authors, sections, tags } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
@@ -200,6 +200,12 @@ export function createArticleReadRepository(db: Executor) {
       return row as ArticleFullRow | undefined
     },
 
+    /** Just the id, when the slug is public: for lookups that need no row data. */
+    async findPublicIdBySlug(slug: string, now: Date): Promise<{ id: string } | undefined> {
+      const [row] = await db.select({ id: articles.id }).from(articles).where(and(eq(articles.slug, slug), isPublic(now))).limit(1)
+      return row
+    },
+
     /** Any status (a draft may have no publication date): used for signed draft previews. */
     async findAnyBySlug(slug: string): Promise<(Omit<ArticleFullRow, 'publishedAt'> & { publishedAt: Date | null }) | undefined> {
       const [row] = await db
@@ -210,6 +216,79 @@ export function createArticleReadRepository(db: Executor) {
         .where(eq(articles.slug, slug))
         .limit(1)
       return row as (Omit<ArticleFullRow, 'publishedAt'> & { publishedAt: Date | null }) | undefined
+    },
+
+    /** The newest public articles with their bodies (feeds). */
+    async latestFull(filter: PublicArticleFilter, limit: number): Promise<ArticleFullRow[]> {
+      return (await db
+        .select(fullColumns)
+        .from(articles)
+        .innerJoin(sections, eq(sections.id, articles.sectionId))
+        .innerJoin(authors, eq(authors.id, articles.authorId))
+        .where(and(...filterConditions(filter)))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(limit)) as ArticleFullRow[]
+    },
+
+    /** Slugs and times of public articles for sitemaps, keyset-paginated (limit + 1 rows). */
+    async sitemapPage(now: Date, limit: number, after?: { at: string; id: string }) {
+      const conditions = [isPublic(now)]
+      if (after) conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`)
+      return db
+        .select({ id: articles.id, slug: articles.slug, publishedAt: sql<Date>`${articles.publishedAt}`.mapWith(articles.publishedAt), updatedAt: articles.updatedAt })
+        .from(articles)
+        .where(and(...conditions))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(limit + 1)
+        .offset(0)
+    },
+
+    /** One sitemap file's worth of public article slugs, newest first. */
+    async sitemapSlice(now: Date, limit: number, offset: number) {
+      return db
+        .select({ slug: articles.slug, updatedAt: articles.updatedAt })
+        .from(articles)
+        .where(isPublic(now))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(limit)
+        .offset(offset)
+    },
+
+    /** When the next scheduled (or future-dated) article becomes public, if any. */
+    async nextScheduledAt(now: Date): Promise<Date | null> {
+      const [row] = await db
+        .select({ at: articles.publishedAt })
+        .from(articles)
+        .where(and(visibleStatus, gt(articles.publishedAt, now)))
+        .orderBy(asc(articles.publishedAt))
+        .limit(1)
+      return row?.at ?? null
+    },
+
+    /** Summaries of these articles (any order; the caller orders them). */
+    async summariesByIds(ids: string[]): Promise<ArticleSummaryRow[]> {
+      if (ids.length === 0) return []
+      return (await db
+        .select(summaryColumns)
+        .from(articles)
+        .innerJoin(sections, eq(sections.id, articles.sectionId))
+        .innerJoin(authors, eq(authors.id, articles.authorId))
+        .where(inArray(articles.id, ids))) as ArticleSummaryRow[]
+    },
+
+    /** The newest public articles of every section, `perSection` each (one index range per section). */
+    async latestIdsBySection(now: Date, perSection: number): Promise<{ sectionId: string; id: string }[]> {
+      const result = (await db.execute(sql`
+        select s.id as "sectionId", l.id
+        from ${sections} s
+        cross join lateral (
+          select a.id from ${articles} a
+          where a.section_id = s.id and ${isPublicAs('a', now)}
+          order by a.published_at desc, a.id desc
+          limit ${perSection}
+        ) l
+      `)) as unknown as { rows: { sectionId: string; id: string }[] }
+      return result.rows
     },
 
     /** The current slug of the article an old slug belonged to. */

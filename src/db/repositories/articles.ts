@@ -14,7 +14,7 @@ import {
 import type { TagRefRow } from './article-reads.js'
 
 /** The editor's view of an article: every column plus its references by slug. */
-export type ArticleRow = Omit<typeof articles.$inferSelect, 'search'>
+export type ArticleRow = Omit<typeof articles.$inferSelect, 'search' | 'searchHead'>
 export interface ArticleRecord extends ArticleRow {
   sectionSlug: string
   sectionName: string
@@ -35,8 +35,8 @@ export interface AdminArticleFilter {
   q?: string | undefined
 }
 
-// Every column but the generated search vector (large, and never shown to editors).
-const { search: _search, ...articleColumns } = getTableColumns(articles)
+// Every column but the generated search columns (large, and never shown to editors).
+const { search: _search, searchHead: _searchHead, ...articleColumns } = getTableColumns(articles)
 
 const recordColumns = {
   ...articleColumns,

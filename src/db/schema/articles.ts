@@ -62,6 +62,16 @@ export const articles = pgTable(
       .generatedAlwaysAs(
         sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(excerpt, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(body_text, '')), 'C')`,
       ),
+    /**
+     * Title (A) and excerpt (B) only. Relevance is ranked on it: an article whose title or excerpt
+     * matches the whole query ranks by ts_rank here; a match that needs the body ranks after them,
+     * newest first. So a page of results never ranks (or decompresses) every body that matches.
+     */
+    searchHead: tsvector('search_head')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(excerpt, '')), 'B')`,
+      ),
   },
   (t) => [
     // The public list: visible = published or scheduled-and-due, newest first, keyset on (published_at, id).
@@ -77,6 +87,7 @@ export const articles = pgTable(
     index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
     index('articles_created_by_idx').on(t.createdBy),
     index('articles_search_idx').using('gin', t.search),
+    index('articles_search_head_idx').using('gin', t.searchHead),
     check('articles_published_has_date', sql`status in ('draft', 'archived') or published_at is not null`),
     check('articles_version_positive', sql`version > 0`),
     // Keyset cursors carry millisecond timestamps (JavaScript dates); finer values would make pages skip rows.
@@ -94,8 +105,19 @@ export const articleTags = pgTable(
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
     position: integer('position').notNull().default(0),
+    /**
+     * The article's published_at while its status is published or scheduled, else null: kept by
+     * database triggers (migration 0004) so "latest with tag X" and Related Posts read one index.
+     */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.articleId, t.tagId] }), index('article_tags_tag_idx').on(t.tagId, t.articleId)],
+  (t) => [
+    primaryKey({ columns: [t.articleId, t.tagId] }),
+    index('article_tags_tag_idx').on(t.tagId, t.articleId),
+    index('article_tags_tag_feed_idx')
+      .on(t.tagId, t.publishedAt.desc().nullsFirst(), t.articleId.desc().nullsFirst())
+      .where(sql`published_at is not null`),
+  ],
 )
 
 /** Editor-pinned Related Posts, shown before the ranked ones. */

@@ -34,6 +34,11 @@ export const tags = pgTable('tags', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   description: text('description').notNull().default(''),
+  /**
+   * Articles carrying the tag that are published or scheduled (trigger-maintained, migration 0004):
+   * the document frequency behind Related Posts' tag rarity weights.
+   */
+  usageCount: integer('usage_count').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })

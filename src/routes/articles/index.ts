@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses, SlugParams } from '../../schemas/common.js'
 import { sendList } from '../shared.js'
-import { ArticleList, ArticleListQuery, ArticleQuery, ArticleResponse } from './schemas.js'
+import { ArticleList, ArticleListQuery, ArticleQuery, ArticleResponse, RelatedQuery, RelatedResponse } from './schemas.js'
 
 export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -52,6 +52,35 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}`, 301)
       }
       return { data: found.article }
+    },
+  )
+
+  app.get(
+    '/articles/:slug/related',
+    {
+      config: { cache: 'public' },
+      schema: {
+        operationId: 'listRelatedArticles',
+        summary: 'Related Posts',
+        description:
+          'Editor-pinned articles first, then ranked by shared tags weighted by rarity, text similarity, same section and recency; never the article itself or anything unpublished. Filled from the section and the latest posts, so `limit` items come back whenever enough articles exist. `explain=true` adds each item’s score parts.',
+        tags: ['Articles'],
+        params: SlugParams,
+        querystring: RelatedQuery,
+        response: {
+          200: RelatedResponse,
+          301: { description: 'The article moved to a new slug (see Location)', ...Type.Null() },
+          ...problemResponses(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const limit = request.query.limit ?? 6
+      const result = await app.services.related.forArticle(request.params.slug, { limit, explain: request.query.explain ?? false })
+      if (result.kind === 'redirect') {
+        return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(result.slug)}/related`, 301)
+      }
+      return { data: result.items, meta: { limit, article: request.params.slug } }
     },
   )
 }

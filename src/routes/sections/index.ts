@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
+import { DataOf, NoQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Section } from '../../schemas/content.js'
 
 export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,8 +11,15 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listSections',
         summary: 'List sections in navigation order',
+        description: 'With include=latest each section carries its newest articles (latest_limit each): the home page’s per-section blocks in one request.',
         tags: ['Sections'],
-        querystring: NoQuery,
+        querystring: Type.Object(
+          {
+            include: Type.Optional(StringEnum(['latest'])),
+            latest_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, default: 4 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object(
             { data: Type.Array(ref(Section)), meta: Type.Object({ total: Type.Integer() }, { additionalProperties: false }) },
@@ -22,8 +29,9 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => {
-      const data = await app.services.publicSite.sections()
+    async (request) => {
+      const latestPerSection = request.query.include === 'latest' ? (request.query.latest_limit ?? 4) : undefined
+      const data = await app.services.publicSite.sections({ latestPerSection })
       return { data, meta: { total: data.length } }
     },
   )

@@ -9,6 +9,7 @@ import { slugify, uniqueSlug } from '../../lib/slugify.js'
 import type { AdminArticleBody } from '../../schemas/admin.js'
 import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
+import type { ContentEvents } from '../events.js'
 import { articleSnapshot, presentAdminArticle } from './present-admin.js'
 import { nextWorkflowState, type ArticleStatus } from './workflow.js'
 
@@ -77,8 +78,9 @@ function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleIn
   }
 }
 
-export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publicUrl: string; previews: PreviewSigner }) {
-  const { uow, clock, publicUrl, previews } = deps
+export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; publicUrl: string; previews: PreviewSigner }) {
+  const { uow, clock, events, publicUrl, previews } = deps
+  const changed = (action: string, id: string) => events.emit({ kind: 'article', action, id })
   const present = (row: ArticleRecord) => presentAdminArticle(row, { publicUrl, now: clock.now() })
 
   async function load(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
@@ -239,11 +241,14 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publi
         await audit(repos, actor, { action: 'article.create', entityType: 'article', entityId: id, summary: `Created "${row.title}" as ${row.status}` })
         return row
       })
+      changed('created', saved.id)
       return present(saved)
     },
 
     async update(actor: Actor, id: string, precondition: Precondition, input: ArticleInput): Promise<AdminArticleBody> {
-      return present(await uow.transaction((repos) => update(repos, actor, id, precondition, input)))
+      const saved = await uow.transaction((repos) => update(repos, actor, id, precondition, input))
+      changed('updated', id)
+      return present(saved)
     },
 
     async delete(actor: Actor, id: string, precondition: Precondition): Promise<void> {
@@ -255,6 +260,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publi
         if (!(await repos.articles.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The article changed meanwhile')
         await audit(repos, actor, { action: 'article.delete', entityType: 'article', entityId: id, summary: `Deleted "${current.title}" (${current.status})`, changes: { snapshot: articleSnapshot(current) } })
       })
+      changed('deleted', id)
     },
 
     async revisions(actor: Actor, id: string) {
@@ -282,8 +288,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publi
 
     /** Makes an earlier version current again, as a new version (history is never rewritten). */
     async restore(actor: Actor, id: string, version: number, precondition: Precondition): Promise<AdminArticleBody> {
-      return present(
-        await uow.transaction(async (repos) => {
+      const saved = await uow.transaction(async (repos) => {
           const revision = await repos.articles.findRevision(id, version)
           if (!revision) throw new AppError('NOT_FOUND', `The article has no version ${version}`)
           const snapshot = revision.snapshot as unknown as ArticleInput
@@ -293,8 +298,9 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; publi
           delete input.published_at
           if (!isStaff(actor)) delete input.author
           return update(repos, actor, id, precondition, input, 'article.restore')
-        }),
-      )
+        })
+      changed('updated', id)
+      return present(saved)
     },
 
     async preview(actor: Actor, id: string): Promise<{ token: string; url: string; expires_at: string }> {

@@ -1,0 +1,189 @@
+import type { ArticleFullRow, ArticleReadRepository } from '../db/repositories/article-reads.js'
+import type { PageRepository } from '../db/repositories/pages.js'
+import type { SectionRepository } from '../db/repositories/sections.js'
+import type { SiteRepository } from '../db/repositories/site.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../lib/clock.js'
+import { decodeCursor, encodeCursor } from '../lib/cursor.js'
+import { element, rfc822, xmlEscape } from '../lib/xml.js'
+import { frontendUrls } from './frontend-urls.js'
+
+const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
+const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
+const sitemapUrl = (loc: string, lastmod?: Date) => `<url>${element('loc', loc)}${lastmod ? element('lastmod', lastmod.toISOString()) : ''}</url>`
+
+export interface FeedDocument<T> {
+  body: T
+  lastModified: Date
+}
+
+/** One sitemap file holds at most 50,000 URLs (sitemaps.org); we stay below with room to spare. */
+export const SITEMAP_FILE_LIMIT = 45_000
+
+export function createFeedService(deps: {
+  articles: ArticleReadRepository
+  sections: SectionRepository
+  pages: PageRepository
+  site: SiteRepository
+  clock: Clock
+  publicUrl: string
+}) {
+  const { articles, sections, pages, site, clock, publicUrl } = deps
+
+  async function load(sectionSlug: string | undefined, limit: number) {
+    const now = clock.now()
+    const settings = await site.get()
+    let section: { slug: string; name: string; description: string } | undefined
+    if (sectionSlug !== undefined) {
+      section = await sections.findBySlug(sectionSlug, now)
+      if (!section) throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
+    }
+    const rows = await articles.latestFull({ now, section: section?.slug }, limit)
+    const urls = frontendUrls(settings?.url ?? null, publicUrl)
+    const siteTitle = settings?.title ?? 'News'
+    const title = section ? `${siteTitle} — ${section.name}` : siteTitle
+    const description = section?.description || settings?.description || settings?.tagline || ''
+    const lastModified = rows.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), settings?.updatedAt ?? new Date(0))
+    const home = section ? urls.section(section.slug) : urls.home
+    const feedPath = section ? `/v1/feeds/sections/${section.slug}` : '/v1/feeds'
+    return { rows, urls, title, description, lastModified, home, feedPath }
+  }
+
+  const imageOf = (row: ArticleFullRow) => row.featuredImageUrl ?? null
+
+  return {
+    /** RSS 2.0 with content:encoded, dc:creator and media:content. */
+    async rss(sectionSlug: string | undefined, limit: number): Promise<FeedDocument<string>> {
+      const f = await load(sectionSlug, limit)
+      const items = f.rows
+        .map((row) =>
+          [
+            '<item>',
+            element('title', row.title),
+            element('link', f.urls.article(row.slug)),
+            element('guid', row.id, { isPermaLink: 'false' }),
+            element('pubDate', rfc822(row.publishedAt)),
+            element('dc:creator', row.authorName),
+            element('category', row.sectionName),
+            ...row.tags.map((t) => element('category', t.name)),
+            element('description', row.excerpt),
+            element('content:encoded', row.bodyHtml),
+            imageOf(row) ? `<media:content url="${xmlEscape(imageOf(row)!)}" medium="image"/>` : '',
+            '</item>',
+          ].join(''),
+        )
+        .join('\n')
+      const body = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">',
+        '<channel>',
+        element('title', f.title),
+        element('link', f.home),
+        element('description', f.description),
+        element('language', 'en'),
+        element('lastBuildDate', rfc822(f.lastModified)),
+        `<atom:link href="${xmlEscape(`${publicUrl}${f.feedPath}/rss.xml`)}" rel="self" type="application/rss+xml"/>`,
+        items,
+        '</channel>',
+        '</rss>',
+        '',
+      ].join('\n')
+      return { body, lastModified: f.lastModified }
+    },
+
+    /** JSON Feed 1.1. */
+    async jsonFeed(sectionSlug: string | undefined, limit: number) {
+      const f = await load(sectionSlug, limit)
+      return {
+        lastModified: f.lastModified,
+        body: {
+          version: 'https://jsonfeed.org/version/1.1',
+          title: f.title,
+          home_page_url: f.home,
+          feed_url: `${publicUrl}${f.feedPath}/feed.json`,
+          description: f.description,
+          language: 'en',
+          items: f.rows.map((row) => ({
+            id: row.id,
+            url: f.urls.article(row.slug),
+            title: row.title,
+            content_html: row.bodyHtml,
+            summary: row.excerpt,
+            ...(imageOf(row) ? { image: imageOf(row)! } : {}),
+            date_published: row.publishedAt.toISOString(),
+            date_modified: row.updatedAt.toISOString(),
+            authors: [{ name: row.authorName, ...(row.authorWebsite ? { url: row.authorWebsite } : {}) }],
+            tags: [row.sectionName, ...row.tags.map((t) => t.name)],
+          })),
+        },
+      }
+    },
+
+    /** JSON sitemap: sections and pages in full, articles one keyset page at a time. */
+    async sitemap(limit: number, cursor: string | undefined) {
+      const now = clock.now()
+      let after: { at: string; id: string } | undefined
+      if (cursor !== undefined) {
+        const decoded = decodeCursor(cursor)
+        if (!decoded || decoded.direction !== 'after') {
+          throw new AppError('BAD_CURSOR', 'The cursor is not valid', { invalidParams: [{ name: 'querystring.cursor', reason: 'not a valid cursor' }] })
+        }
+        after = decoded
+      }
+      const settings = await site.get()
+      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const [sectionRows, pageRows, articleRows] = await Promise.all([sections.list(now), pages.listPublished(), articles.sitemapPage(now, limit, after)])
+      const page = articleRows.slice(0, limit)
+      const last = page[page.length - 1]
+      const next = last && articleRows.length > limit ? encodeCursor({ at: last.publishedAt.toISOString(), id: last.id, direction: 'after' }) : null
+      return {
+        items: {
+          sections: sectionRows.map((s) => ({ slug: s.slug, url: urls.section(s.slug) })),
+          pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p.slug), updated_at: p.updatedAt.toISOString() })),
+          articles: page.map((a) => ({ slug: a.slug, url: urls.article(a.slug), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
+        },
+        meta: { limit, next_cursor: next },
+        links: next ? { next: { cursor: next } } : {},
+      }
+    },
+
+    /**
+     * sitemap.xml: one urlset while the site is small; past SITEMAP_FILE_LIMIT articles, an index
+     * pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml files of that many URLs each.
+     */
+    async sitemapXml(part: { kind: 'root' } | { kind: 'pages' } | { kind: 'articles'; n: number }): Promise<FeedDocument<string>> {
+      const now = clock.now()
+      const settings = await site.get()
+      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const files = Math.ceil((await articles.countPublic({ now })) / SITEMAP_FILE_LIMIT)
+      const latest = (dates: Date[], floor = new Date(0)) => dates.reduce((m, d) => (d > m ? d : m), floor)
+      const fixedUrls = async () => {
+        const [sectionRows, pageRows] = await Promise.all([sections.list(now), pages.listPublished()])
+        return {
+          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p.slug), p.updatedAt))],
+          lastModified: latest(pageRows.map((p) => p.updatedAt), settings?.updatedAt),
+        }
+      }
+      const articleUrls = async (n: number) => {
+        const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)
+        return { xml: rows.map((a) => sitemapUrl(urls.article(a.slug), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
+      }
+      if (part.kind === 'root' && files > 1) {
+        const entries = ['pages', ...Array.from({ length: files }, (_, i) => `articles-${i + 1}`)].map(
+          (name) => `<sitemap>${element('loc', `${publicUrl}/sitemaps/${name}.xml`)}</sitemap>`,
+        )
+        return { body: `${XML_HEADER}<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('\n')}\n</sitemapindex>\n`, lastModified: now }
+      }
+      if (part.kind === 'articles' && (part.n < 1 || part.n > files)) throw new AppError('NOT_FOUND', 'No such sitemap file')
+      const parts =
+        part.kind === 'articles' ? [await articleUrls(part.n)] : part.kind === 'pages' || files === 0 ? [await fixedUrls()] : [await fixedUrls(), await articleUrls(1)]
+      const lines = parts.flatMap((p) => p.xml)
+      return {
+        body: `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}">\n${lines.join('\n')}\n</urlset>\n`,
+        lastModified: latest(parts.map((p) => p.lastModified)),
+      }
+    },
+  }
+}
+
+export type FeedService = ReturnType<typeof createFeedService>

@@ -1,0 +1,67 @@
+import type { ArticleReadRepository } from '../db/repositories/article-reads.js'
+import type { RelatedRepository } from '../db/repositories/related.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../lib/clock.js'
+import type { ArticleSummaryBody } from '../schemas/content.js'
+import { presentArticleSummary } from './presenters.js'
+
+/** How much each signal counts (each is normalised to 0..1 first); recency halves every year. */
+export const RELATED_WEIGHTS = { tags: 0.45, text: 0.3, section: 0.15, recency: 0.1, halfLifeDays: 365 } as const
+/** The candidate pool: newest articles per shared tag, of the section, and of the site. */
+const POOL = { perTag: 100, perSection: 40, latest: 20 }
+
+export interface RelatedExplanation {
+  pinned: boolean
+  total: number
+  tags: number
+  text: number
+  section: number
+  recency: number
+  shared_tags: string[]
+}
+
+export type RelatedItem = ArticleSummaryBody & { explain?: RelatedExplanation }
+
+const round = (value: number) => Math.round(value * 10000) / 10000
+
+/**
+ * Related Posts: the editor's pins first, then candidates ranked by tags in common weighted by
+ * rarity (IDF), text similarity of title and excerpt, same section, and recency. Because the pool
+ * always holds the section's and the site's latest articles, a frontend gets `limit` items whenever
+ * that many public articles exist.
+ */
+export function createRelatedService(deps: { related: RelatedRepository; articles: ArticleReadRepository; clock: Clock }) {
+  const { related, articles, clock } = deps
+  // The number of public articles, for IDF: refreshed at most once a minute (it moves slowly).
+  let total = { value: 0, at: 0 }
+  async function totalPublic(now: Date): Promise<number> {
+    if (Date.now() - total.at > 60_000) total = { value: await articles.countPublic({ now }), at: Date.now() }
+    return total.value
+  }
+
+  return {
+    async forArticle(slug: string, options: { limit: number; explain: boolean }): Promise<{ kind: 'redirect'; slug: string } | { kind: 'items'; items: RelatedItem[] }> {
+      const now = clock.now()
+      const rows = await related.related(slug, now, { ...POOL, limit: options.limit, totalPublic: await totalPublic(now), weights: RELATED_WEIGHTS })
+      if (rows.length === 0 && !(await articles.findPublicIdBySlug(slug, now))) {
+        const moved = await articles.findRedirect(slug)
+        if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
+        throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)
+      }
+      const items = rows.map((row): RelatedItem => {
+        const summary = presentArticleSummary(row)
+        if (!options.explain) return summary
+        const p = row.parts
+        return {
+          ...summary,
+          explain: row.pinned
+            ? { pinned: true, total: 1, tags: 0, text: 0, section: 0, recency: 0, shared_tags: [] }
+            : { pinned: false, total: round(row.total), tags: round(p.tags), text: round(p.text), section: p.section, recency: round(p.recency), shared_tags: p.sharedTags },
+        }
+      })
+      return { kind: 'items', items }
+    },
+  }
+}
+
+export type RelatedService = ReturnType<typeof createRelatedService>
