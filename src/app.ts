@@ -35,6 +35,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Serve the interactive docs at /docs (default true). */
   docs?: boolean
+  /** Run background workers (the outbox) while the app is up (default false; the server turns them on). */
+  workers?: boolean
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/
@@ -97,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
-  await app.register(servicesPlugin, { config, database, clock })
+  await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
 
   await app.register(healthRoutes)
   await app.register(mediaRoutes)

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     throw error
   }
 
-  const app = await buildApp({ config, database })
+  const app = await buildApp({ config, database, workers: true })
   try {
     await runMigrations(database)
     if (config.seed) await seedOnFirstStart({ database, config, storage: app.services.storage, log: app.log })

@@ -15,11 +15,17 @@ declare module 'fastify' {
 }
 
 export const servicesPlugin = fp(
-  async (app: FastifyInstance, options: { config: Config; database: Database; clock: Clock }) => {
+  async (app: FastifyInstance, options: { config: Config; database: Database; clock: Clock; workers: boolean }) => {
     app.decorate('config', options.config)
     app.decorate('database', options.database)
     app.decorate('clock', options.clock)
-    app.decorate('services', createServices({ ...options, tokens: app.tokens, previews: app.previews }))
+    const services = createServices({ ...options, log: app.log, tokens: app.tokens, previews: app.previews })
+    app.decorate('services', services)
+    // Background work (the outbox) runs in servers, not in tests unless they ask for it.
+    if (options.workers) {
+      app.addHook('onReady', async () => services.outbox.start())
+      app.addHook('onClose', async () => services.outbox.stop())
+    }
   },
   { name: 'services', dependencies: ['auth'] },
 )

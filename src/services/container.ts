@@ -9,6 +9,7 @@ import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
 import { createCountCache } from './count-cache.js'
 import { createContentEvents } from './events.js'
+import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import { createFeedService } from './feeds.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPublicSiteService } from './public-site.js'
@@ -23,21 +24,26 @@ export interface ServiceDependencies {
   config: Config
   database: Database
   clock: Clock
+  log: OutboxWorkerOptions['log']
   tokens: TokenSigner
   previews: PreviewSigner
 }
 
 /** The composition of repositories and services; the one place that knows how they fit together. */
-export function createServices({ config, database, clock, tokens, previews }: ServiceDependencies) {
+export function createServices({ config, database, clock, log, tokens, previews }: ServiceDependencies) {
   const uow = createUnitOfWork(database.db)
   const repos = uow.repos
   const events = createContentEvents()
+  // Topic → handler; feature services below register theirs.
+  const outboxHandlers: Record<string, OutboxHandler> = {}
+  const outbox = createOutboxWorker({ repository: repos.outbox, handlers: outboxHandlers, clock, log })
   const counts = createCountCache({ clock, ttlMs: 60_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
   events.on(() => counts.clear())
   const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
   return {
     events,
     counts,
+    outbox,
     storage: createStorage(config),
     search,
     feeds: createFeedService({ articles: repos.articleReads, sections: repos.sections, pages: repos.pages, site: repos.site, clock, publicUrl: config.publicUrl }),

@@ -19,6 +19,8 @@ export interface BuildOptions {
   clock?: Clock
   /** Environment variables, validated by the real loadConfig. */
   env?: Record<string, string>
+  /** Run the background workers (outbox) as the server does (default false: tests drive them). */
+  workers?: boolean
 }
 
 /** Seeded images are content-addressed, so every test file can share one media directory. */
@@ -45,7 +47,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   if (options.seed) {
     await seedDemoContent(testDb.database.db, { media: { storage: createStorage(config), publicUrl: config.publicUrl } })
   }
-  const app = await buildApp({ config, database: testDb.database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, docs: true, ...(options.clock ? { clock: options.clock } : {}) })
+  const app = await buildApp({ config, database: testDb.database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, docs: true, workers: options.workers ?? false, ...(options.clock ? { clock: options.clock } : {}) })
   t.teardown(async () => {
     await app.close()
     await testDb.destroy()

@@ -70,14 +70,14 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
         await database.close()
       }
       await admin.query(`alter database "${building}" rename to "${template}"`)
-      // Housekeeping while we hold the lock: templates of older migration sets, and test
-      // databases a crashed run left behind (their names carry their creation time).
-      const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'newsroom\_tpl\_%' or datname like 'newsroom\_test\_%'`)
+      // Housekeeping while we hold the lock: test databases a crashed run left behind (their
+      // names carry their creation time). Templates stay: another checkout may still use them.
+      const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'newsroom\\_test\\_%'`)
       for (const { datname } of stale.rows) {
         const created = Number.parseInt(datname.split('_')[2] ?? '', 36)
-        const oldTest = datname.startsWith('newsroom_test_') && Number.isFinite(created) && Date.now() - created > 3_600_000
-        const oldTemplate = datname.startsWith('newsroom_tpl_') && datname !== template && !datname.includes('_building_')
-        if (oldTest || oldTemplate) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {})
+        if (Number.isFinite(created) && Date.now() - created > 3_600_000) {
+          await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {})
+        }
       }
     }
     return template

@@ -4,6 +4,7 @@ import { createArticleRepository } from './articles.js'
 import { createAuditRepository } from './audit.js'
 import { createAuthorRepository } from './authors.js'
 import { createLockRepository } from './locks.js'
+import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
 import { createSectionRepository } from './sections.js'
@@ -19,6 +20,7 @@ export function createRepositories(db: Executor) {
     audit: createAuditRepository(db),
     authors: createAuthorRepository(db),
     locks: createLockRepository(db),
+    outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
     refreshTokens: createRefreshTokenRepository(db),
     sections: createSectionRepository(db),

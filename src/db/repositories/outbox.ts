@@ -1,0 +1,117 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Executor } from '../client.js'
+import { outbox, outboxAttempts } from '../schema/index.js'
+
+export type OutboxRow = typeof outbox.$inferSelect
+export type OutboxStatus = OutboxRow['status']
+
+export interface NewOutboxJob {
+  topic: string
+  payload: Record<string, unknown>
+  /** Due from (the caller's clock: services pass clock.now() so tests control time). */
+  runAt: Date
+  maxAttempts?: number
+  dedupeKey?: string
+}
+
+export function createOutboxRepository(db: Executor) {
+  return {
+    /** Call inside the transaction of the change the job belongs to. Returns null for a duplicate key. */
+    async enqueue(job: NewOutboxJob): Promise<number | null> {
+      const [row] = await db
+        .insert(outbox)
+        .values({
+          topic: job.topic,
+          payload: job.payload,
+          runAt: job.runAt,
+          ...(job.maxAttempts ? { maxAttempts: job.maxAttempts } : {}),
+          ...(job.dedupeKey ? { dedupeKey: job.dedupeKey } : {}),
+        })
+        .onConflictDoNothing({ target: outbox.dedupeKey })
+        .returning({ id: outbox.id })
+      return row?.id ?? null
+    },
+
+    /**
+     * Claims up to `limit` due jobs (pending and due, or processing with an expired lease) for
+     * `leaseMs`. SKIP LOCKED: concurrent workers in other processes never claim the same row.
+     */
+    async claim(now: Date, limit: number, leaseMs: number, topics?: string[]): Promise<OutboxRow[]> {
+      const at = now.toISOString()
+      const lease = new Date(now.getTime() + leaseMs).toISOString()
+      const topicFilter = topics && topics.length > 0 ? sql`and topic in ${topics}` : sql``
+      const result = (await db.execute(sql`
+        update ${outbox} set status = 'processing', locked_until = ${lease}::timestamptz, attempts = attempts + 1
+        where id in (
+          select id from ${outbox}
+          where ((status = 'pending' and run_at <= ${at}::timestamptz) or (status = 'processing' and locked_until < ${at}::timestamptz))
+            ${topicFilter}
+          order by run_at, id
+          limit ${limit}
+          for update skip locked
+        )
+        returning id, topic, payload, status, attempts, max_attempts as "maxAttempts", run_at as "runAt",
+          locked_until as "lockedUntil", last_error as "lastError", dedupe_key as "dedupeKey",
+          created_at as "createdAt", completed_at as "completedAt"
+      `)) as unknown as { rows: Record<string, unknown>[] }
+      return result.rows.map((r) => ({
+        ...(r as unknown as OutboxRow),
+        id: Number(r.id),
+        attempts: Number(r.attempts),
+        maxAttempts: Number(r.maxAttempts),
+        runAt: new Date(r.runAt as string),
+        createdAt: new Date(r.createdAt as string),
+        lockedUntil: r.lockedUntil ? new Date(r.lockedUntil as string) : null,
+        completedAt: r.completedAt ? new Date(r.completedAt as string) : null,
+      }))
+    },
+
+    async complete(id: number, at: Date): Promise<void> {
+      await db.update(outbox).set({ status: 'done', completedAt: at, lockedUntil: null, lastError: null }).where(eq(outbox.id, id))
+    },
+
+    /** Back to pending at `retryAt`, or failed for good when `retryAt` is null. */
+    async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
+      await db
+        .update(outbox)
+        .set(retryAt ? { status: 'pending', runAt: retryAt, lockedUntil: null, lastError: error } : { status: 'failed', lockedUntil: null, lastError: error })
+        .where(eq(outbox.id, id))
+    },
+
+    async recordAttempt(values: typeof outboxAttempts.$inferInsert): Promise<void> {
+      await db.insert(outboxAttempts).values(values)
+    },
+
+    async findById(id: number): Promise<OutboxRow | undefined> {
+      const [row] = await db.select().from(outbox).where(eq(outbox.id, id))
+      return row
+    },
+
+    async list(filter: { topic?: string | undefined; status?: OutboxStatus[] | undefined }, page: { limit: number; offset: number }): Promise<OutboxRow[]> {
+      const conditions = []
+      if (filter.topic) conditions.push(eq(outbox.topic, filter.topic))
+      if (filter.status && filter.status.length > 0) conditions.push(inArray(outbox.status, filter.status))
+      return db
+        .select()
+        .from(outbox)
+        .where(and(...conditions))
+        .orderBy(desc(outbox.id))
+        .limit(page.limit)
+        .offset(page.offset)
+    },
+
+    async count(filter: { topic?: string | undefined; status?: OutboxStatus[] | undefined }): Promise<number> {
+      const conditions = []
+      if (filter.topic) conditions.push(eq(outbox.topic, filter.topic))
+      if (filter.status && filter.status.length > 0) conditions.push(inArray(outbox.status, filter.status))
+      const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(outbox).where(and(...conditions))
+      return row?.n ?? 0
+    },
+
+    async attempts(outboxId: number) {
+      return db.select().from(outboxAttempts).where(eq(outboxAttempts.outboxId, outboxId)).orderBy(outboxAttempts.attempt)
+    },
+  }
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>

@@ -1,0 +1,161 @@
+import type { OutboxRepository, OutboxRow } from '../db/repositories/outbox.js'
+import type { Clock } from '../lib/clock.js'
+
+/** What a handler reports of one delivery, for the attempt log. */
+export interface DeliveryReport {
+  responseStatus?: number | undefined
+}
+
+/** A handler throws to fail the attempt (it is retried with backoff); `PermanentFailure` stops retries. */
+export type OutboxHandler = (job: OutboxRow) => Promise<DeliveryReport | void>
+
+export class PermanentFailure extends Error {
+  constructor(
+    message: string,
+    readonly responseStatus?: number,
+  ) {
+    super(message)
+    this.name = 'PermanentFailure'
+  }
+}
+
+export class DeliveryFailure extends Error {
+  constructor(
+    message: string,
+    readonly responseStatus?: number,
+  ) {
+    super(message)
+    this.name = 'DeliveryFailure'
+  }
+}
+
+/** Exponential backoff with jitter: ~10 s, 20 s, 40 s … capped at 1 h. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(10_000 * 2 ** Math.max(attempt - 1, 0), 3_600_000)
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+export interface OutboxWorkerOptions {
+  repository: OutboxRepository
+  handlers: Record<string, OutboxHandler>
+  clock: Clock
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+  /** Jobs claimed per round. */
+  batchSize?: number
+  /** How long a claimed job is ours before another worker may take it over. */
+  leaseMs?: number
+  pollMs?: number
+  /** Jobs of one handler run at most this many at a time. */
+  concurrency?: number
+  /** Called after each job's outcome is recorded (metrics, tests). */
+  onJob?: (job: OutboxRow, outcome: 'done' | 'retry' | 'failed', error?: unknown) => void
+}
+
+/**
+ * Delivers the outbox. `runOnce()` claims and processes one batch (tests call it directly, with a
+ * manual clock, so retries need no sleeping); `start()` polls and can be woken by `kick()` right
+ * after a commit that enqueued something.
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions) {
+  const { repository, handlers, clock, log } = options
+  const batchSize = options.batchSize ?? 20
+  const leaseMs = options.leaseMs ?? 60_000
+  const pollMs = options.pollMs ?? 1_000
+  const concurrency = options.concurrency ?? 4
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<number> | undefined
+  let stopped = true
+  let again = false
+
+  async function deliver(job: OutboxRow): Promise<void> {
+    const handler = handlers[job.topic]
+    const startedAt = clock.now()
+    const started = performance.now()
+    let outcome: 'done' | 'retry' | 'failed' = 'done'
+    let failure: unknown
+    let responseStatus: number | undefined
+    try {
+      if (!handler) throw new PermanentFailure(`no handler for topic ${job.topic}`)
+      const report = await handler(job)
+      responseStatus = report?.responseStatus
+      await repository.complete(job.id, clock.now())
+    } catch (error) {
+      failure = error
+      responseStatus = (error as { responseStatus?: number }).responseStatus
+      const permanent = error instanceof PermanentFailure
+      outcome = permanent || job.attempts >= job.maxAttempts ? 'failed' : 'retry'
+      const message = error instanceof Error ? error.message : String(error)
+      await repository.fail(job.id, message.slice(0, 2000), outcome === 'retry' ? new Date(clock.now().getTime() + backoffMs(job.attempts)) : null)
+      const level = outcome === 'failed' ? 'error' : 'warn'
+      log[level]({ outboxId: job.id, topic: job.topic, attempt: job.attempts, err: message }, outcome === 'failed' ? 'outbox job failed for good' : 'outbox job failed; will retry')
+    }
+    await repository
+      .recordAttempt({
+        outboxId: job.id,
+        attempt: job.attempts,
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        ok: outcome === 'done',
+        responseStatus: responseStatus ?? null,
+        error: failure === undefined ? null : (failure instanceof Error ? failure.message : String(failure)).slice(0, 2000),
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'could not record an outbox attempt'))
+    options.onJob?.(job, outcome, failure)
+  }
+
+  async function runOnce(): Promise<number> {
+    const jobs = await repository.claim(clock.now(), batchSize, leaseMs, Object.keys(handlers))
+    for (let i = 0; i < jobs.length; i += concurrency) {
+      await Promise.all(jobs.slice(i, i + concurrency).map(deliver))
+    }
+    return jobs.length
+  }
+
+  async function loop(): Promise<void> {
+    if (stopped) return
+    try {
+      running = runOnce()
+      const processed = await running
+      // A full batch means there may be more waiting: go again at once.
+      again = again || processed === batchSize
+    } catch (error) {
+      log.warn({ err: error }, 'outbox round failed (the database may be away); retrying')
+    } finally {
+      running = undefined
+    }
+    if (stopped) return
+    const delay = again ? 0 : pollMs
+    again = false
+    timer = setTimeout(() => void loop(), delay)
+    timer.unref()
+  }
+
+  return {
+    runOnce,
+    start(): void {
+      if (!stopped) return
+      stopped = false
+      timer = setTimeout(() => void loop(), 0)
+      timer.unref()
+    },
+    /** Wake the loop now (something was just enqueued and committed). */
+    kick(): void {
+      if (stopped) return
+      if (running) {
+        again = true
+        return
+      }
+      clearTimeout(timer)
+      timer = setTimeout(() => void loop(), 0)
+      timer.unref()
+    },
+    /** Stops polling and waits for the round in flight. */
+    async stop(): Promise<void> {
+      stopped = true
+      clearTimeout(timer)
+      await running?.catch(() => {})
+    },
+  }
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>
