@@ -21,6 +21,8 @@ import { authorRoutes } from './routes/authors/index.js'
 import { feedRoutes, sitemapXmlRoutes } from './routes/feeds/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { mediaRoutes } from './routes/media/index.js'
+import { newsletterRoutes } from './routes/newsletter/index.js'
+import { newsletterPages } from './routes/newsletter/pages.js'
 import { pageRoutes } from './routes/pages/index.js'
 import { sectionRoutes } from './routes/sections/index.js'
 import { searchRoutes } from './routes/search/index.js'
@@ -104,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(mediaRoutes)
   await app.register(sitemapXmlRoutes)
+  await app.register(newsletterPages)
   await app.register(
     async (v1) => {
       await v1.register(siteRoutes)
@@ -114,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(pageRoutes)
       await v1.register(searchRoutes)
       await v1.register(feedRoutes)
+      await v1.register(newsletterRoutes)
       await v1.register(authRoutes)
       await v1.register(adminRoutes, { prefix: '/admin' })
     },

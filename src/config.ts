@@ -39,6 +39,23 @@ export const EnvSchema = Type.Object({
   PREVIEW_TOKEN_TTL: Type.Integer({ minimum: 60, maximum: 2592000, default: 86400, description: 'Draft preview link lifetime (s)' }),
   LOGIN_IP_LIMIT: Type.Integer({ minimum: 1, default: 20, description: 'Failed logins per IP per 15 minutes' }),
   LOGIN_ACCOUNT_LIMIT: Type.Integer({ minimum: 1, default: 5, description: 'Failed logins per account per 15 minutes' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server for outgoing mail; unset = log and keep in the outbox' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'newsroom@localhost', description: 'From address of outgoing mail' }),
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'Outbox worker poll interval' }),
+  OUTBOX_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 60000, description: 'How long a claimed outbox job is held before another worker may retry it' }),
+  NEWSLETTER_TOKEN_TTL: Type.Integer({ minimum: 300, maximum: 2592000, default: 86400, description: 'Confirmation link lifetime (s)' }),
+  NEWSLETTER_RESEND_INTERVAL: Type.Integer({ minimum: 0, maximum: 86400, default: 600, description: 'Minimum seconds between confirmation emails to one address' }),
+  NEWSLETTER_BLOCKED_DOMAINS: Type.String({
+    default: 'mailinator.com,guerrillamail.com,10minutemail.com,tempmail.com,yopmail.com,trashmail.com,sharklasers.com,dispostable.com',
+    description: 'Comma-separated email domains refused for signups (disposable mail)',
+  }),
+  NEWSLETTER_PRIVACY_VERSION: Type.String({ minLength: 1, maxLength: 40, default: '1', description: 'Privacy policy version recorded with each consent' }),
+  NEWSLETTER_RATE_IP: Type.Integer({ minimum: 1, default: 20, description: 'Signups per IP per 10 minutes' }),
+  NEWSLETTER_RATE_EMAIL: Type.Integer({ minimum: 1, default: 5, description: 'Signups per address per 10 minutes' }),
+  NEWSLETTER_LINK_BASE: Type.Optional(
+    Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the confirm/unsubscribe pages in emails (default PUBLIC_URL, which serves them)' }),
+  ),
+  NEWSLETTER_RESPONSE_FLOOR_MS: Type.Integer({ minimum: 0, maximum: 5000, default: 150, description: 'Signups answer no sooner than this, so timing reveals nothing' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024, description: 'Max JSON body bytes' }),
   CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 60, description: 'Cache-Control max-age of public GETs (s)' }),
   CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate (s)' }),
@@ -66,6 +83,19 @@ export interface Config {
     previewTokenTtl: number
     loginIpLimit: number
     loginAccountLimit: number
+  }
+  mail: { smtpUrl: string | undefined; from: string }
+  outbox: { pollMs: number; leaseMs: number }
+  newsletter: {
+    tokenTtl: number
+    resendInterval: number
+    blockedDomains: string[]
+    privacyVersion: string
+    rateIp: number
+    rateEmail: number
+    responseFloorMs: number
+    /** Where the confirm and unsubscribe links in emails point (…/newsletter/confirm?token=…). */
+    linkBase: string
   }
   bodyLimit: number
   cache: { maxAge: number; staleWhileRevalidate: number }
@@ -155,6 +185,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       previewTokenTtl: e.PREVIEW_TOKEN_TTL,
       loginIpLimit: e.LOGIN_IP_LIMIT,
       loginAccountLimit: e.LOGIN_ACCOUNT_LIMIT,
+    },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, leaseMs: e.OUTBOX_LEASE_MS },
+    newsletter: {
+      tokenTtl: e.NEWSLETTER_TOKEN_TTL,
+      resendInterval: e.NEWSLETTER_RESEND_INTERVAL,
+      blockedDomains: e.NEWSLETTER_BLOCKED_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+      privacyVersion: e.NEWSLETTER_PRIVACY_VERSION,
+      rateIp: e.NEWSLETTER_RATE_IP,
+      rateEmail: e.NEWSLETTER_RATE_EMAIL,
+      responseFloorMs: e.NEWSLETTER_RESPONSE_FLOOR_MS,
+      linkBase: (e.NEWSLETTER_LINK_BASE ?? publicUrl).replace(/\/+$/, ''),
     },
     bodyLimit: e.BODY_LIMIT,
     cache: { maxAge: e.CACHE_MAX_AGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },

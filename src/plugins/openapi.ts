@@ -24,6 +24,7 @@ export const OPENAPI_TAGS = [
   { name: 'Articles', description: 'Published articles' },
   { name: 'Search', description: 'Full-text search' },
   { name: 'Feeds', description: 'RSS, JSON Feed and sitemaps' },
+  { name: 'Newsletter', description: 'Double opt-in signups, confirmation, one-click unsubscribe' },
   { name: 'Authors', description: 'Author profiles' },
   { name: 'Tags', description: 'Tags' },
   { name: 'Pages', description: 'Static pages (About Us, Privacy Policy, …)' },
@@ -37,6 +38,8 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: settings', description: 'Site settings (admin)' },
   { name: 'Editor: users', description: 'Accounts and roles (admin)' },
   { name: 'Editor: audit', description: 'Audit trail (admin)' },
+  { name: 'Editor: newsletter', description: 'Subscribers: search, counts, CSV export, GDPR erasure' },
+  { name: 'Editor: outbox', description: 'Queued and delivered emails and webhooks (admin)' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

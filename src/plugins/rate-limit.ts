@@ -10,6 +10,9 @@ export interface Limiters {
   /** Failed logins per client IP and per account (email), counted on failure only. */
   loginByIp: Check
   loginByAccount: Check
+  /** Newsletter signups per client IP and per address. */
+  signupByIp: Check
+  signupByEmail: Check
 }
 
 declare module 'fastify' {
@@ -19,6 +22,7 @@ declare module 'fastify' {
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000
+const TEN_MINUTES = 10 * 60 * 1000
 
 export function rateLimited(retryAfterSeconds: number, detail: string): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds))
@@ -52,6 +56,16 @@ export const rateLimitPlugin = fp(
         max: Math.max(options.config.auth.loginAccountLimit - 1, 0),
         timeWindow: FIFTEEN_MINUTES,
         keyGenerator: (request) => `login-account:${emailOf(request)}`,
+      }) as Check,
+      signupByIp: app.createRateLimit({
+        max: options.config.newsletter.rateIp,
+        timeWindow: TEN_MINUTES,
+        keyGenerator: (request) => `signup-ip:${request.ip}`,
+      }) as Check,
+      signupByEmail: app.createRateLimit({
+        max: options.config.newsletter.rateEmail,
+        timeWindow: TEN_MINUTES,
+        keyGenerator: (request) => `signup-email:${emailOf(request)}`,
       }) as Check,
     })
   },

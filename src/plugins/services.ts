@@ -26,6 +26,7 @@ export const servicesPlugin = fp(
       app.addHook('onReady', async () => services.outbox.start())
       app.addHook('onClose', async () => services.outbox.stop())
     }
+    app.addHook('onClose', async () => services.mailer.close())
   },
   { name: 'services', dependencies: ['auth'] },
 )

@@ -10,6 +10,9 @@ import { createAuthService, type TokenSigner } from './auth.js'
 import { createCountCache } from './count-cache.js'
 import { createContentEvents } from './events.js'
 import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
+import { createMailer, type EmailMessage } from './mailer.js'
+import { createNewsletterService } from './newsletter.js'
+import { createSignedIds } from '../lib/signed-ids.js'
 import { createFeedService } from './feeds.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPublicSiteService } from './public-site.js'
@@ -36,7 +39,9 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const events = createContentEvents()
   // Topic → handler; feature services below register theirs.
   const outboxHandlers: Record<string, OutboxHandler> = {}
-  const outbox = createOutboxWorker({ repository: repos.outbox, handlers: outboxHandlers, clock, log })
+  const outbox = createOutboxWorker({ repository: repos.outbox, handlers: outboxHandlers, clock, log, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs })
+  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log })
+  outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
   const counts = createCountCache({ clock, ttlMs: 60_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
   events.on(() => counts.clear())
   const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
@@ -56,6 +61,21 @@ export function createServices({ config, database, clock, log, tokens, previews 
     taxonomy: createTaxonomyAdmin({ uow, clock, events }),
     siteAdmin: createSiteAdmin({ uow, events }),
     auditLog: createAuditLog({ uow }),
+    mailer,
+    /** Read side of the outbox for the admin view (the worker is `outbox`). */
+    outboxLog: { list: repos.outbox.list, count: repos.outbox.count },
+    newsletter: createNewsletterService({
+      uow,
+      clock,
+      events,
+      unsubscribeTokens: createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe'),
+      kickOutbox: () => outbox.kick(),
+      settings: {
+        ...config.newsletter,
+        confirmUrl: (token) => `${config.newsletter.linkBase}/newsletter/confirm?token=${token}`,
+        unsubscribeUrl: (token) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
+      },
+    }),
   }
 }
 

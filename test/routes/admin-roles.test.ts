@@ -47,6 +47,11 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'PATCH', url: `/v1/admin/users/${UUID}`, path: '/v1/admin/users/{id}', roles: ADMIN, payload: { name: 'x' } },
   { method: 'DELETE', url: `/v1/admin/users/${UUID}`, path: '/v1/admin/users/{id}', roles: ADMIN },
   { method: 'GET', url: '/v1/admin/audit', path: '/v1/admin/audit', roles: ADMIN },
+  { method: 'GET', url: '/v1/admin/subscribers', path: '/v1/admin/subscribers', roles: STAFF },
+  { method: 'GET', url: '/v1/admin/subscribers/export.csv', path: '/v1/admin/subscribers/export.csv', roles: STAFF },
+  { method: 'POST', url: `/v1/admin/subscribers/${UUID}/resend`, path: '/v1/admin/subscribers/{id}/resend', roles: STAFF },
+  { method: 'DELETE', url: `/v1/admin/subscribers/${UUID}`, path: '/v1/admin/subscribers/{id}', roles: STAFF },
+  { method: 'GET', url: '/v1/admin/outbox', path: '/v1/admin/outbox', roles: ADMIN },
 ]
 
 t.test('the table covers every editor operation in the OpenAPI document', async (t) => {

@@ -9,6 +9,7 @@ import { createPageRepository } from './pages.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
 import { createSectionRepository } from './sections.js'
 import { createSiteRepository } from './site.js'
+import { createSubscriberRepository } from './subscribers.js'
 import { createTagRepository } from './tags.js'
 import { createUserRepository } from './users.js'
 
@@ -25,6 +26,7 @@ export function createRepositories(db: Executor) {
     refreshTokens: createRefreshTokenRepository(db),
     sections: createSectionRepository(db),
     site: createSiteRepository(db),
+    subscribers: createSubscriberRepository(db),
     tags: createTagRepository(db),
     users: createUserRepository(db),
   }

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
+import { adminNewsletterRoutes } from './newsletter/index.js'
 import { adminPageRoutes } from './pages/index.js'
 import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
@@ -38,4 +39,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminSettingsRoutes)
   await app.register(adminUserRoutes)
   await app.register(adminAuditRoutes)
+  await app.register(adminNewsletterRoutes)
 }

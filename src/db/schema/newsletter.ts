@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm'
+import { index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { users } from './users.js'
+import { citext } from './types.js'
+
+export const subscriberStatus = pgEnum('subscriber_status', ['pending', 'confirmed', 'unsubscribed'])
+
+/**
+ * Newsletter subscribers (double opt-in). The address is unique whatever its case (citext). The
+ * confirmation token is stored only as a hash; the consent of each signup is recorded.
+ */
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: citext('email').notNull().unique(),
+    name: text('name'),
+    status: subscriberStatus('status').notNull().default('pending'),
+    /** Section slugs of interest; empty means everything. */
+    sections: text('sections').array().notNull().default(sql`'{}'::text[]`),
+    confirmTokenHash: text('confirm_token_hash').unique(),
+    confirmTokenExpiresAt: timestamp('confirm_token_expires_at', { withTimezone: true }),
+    /** Last confirmation email: repeated signups resend at most once per interval. */
+    confirmSentAt: timestamp('confirm_sent_at', { withTimezone: true }),
+    consentAt: timestamp('consent_at', { withTimezone: true }).notNull(),
+    consentIp: text('consent_ip'),
+    consentUserAgent: text('consent_user_agent'),
+    consentSource: text('consent_source').notNull().default('api'),
+    privacyPolicyVersion: text('privacy_policy_version').notNull(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('subscribers_status_idx').on(t.status, t.createdAt)],
+)
+
+/** GDPR erasures: that one happened, when and by whom, never whose address it was. */
+export const subscriberErasures = pgTable('subscriber_erasures', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  subscriberId: uuid('subscriber_id').notNull(),
+  erasedAt: timestamp('erased_at', { withTimezone: true }).notNull().defaultNow(),
+  erasedBy: uuid('erased_by').references(() => users.id, { onDelete: 'set null' }),
+  reason: text('reason').notNull().default(''),
+})

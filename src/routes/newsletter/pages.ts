@@ -1,0 +1,58 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { AppError, isAppError } from '../../errors.js'
+import { acceptFormBodies } from './forms.js'
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const TOKEN = /^[A-Za-z0-9._-]{16,200}$/
+
+function page(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply
+    .code(status)
+    .header('cache-control', 'private, no-store')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>body{font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.5rem 1rem}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    )
+}
+
+/**
+ * The pages the links in newsletter emails open, for sites whose frontend does not host its own
+ * (NEWSLETTER_LINK_BASE points elsewhere then). Opening a link (GET) changes nothing — link scanners
+ * open links too; the button POSTs. POST /newsletter/unsubscribe is also the RFC 8058 one-click target.
+ */
+export const newsletterPages: FastifyPluginAsync = async (app) => {
+  acceptFormBodies(app)
+  const tokenFrom = (value: unknown) => (typeof value === 'string' && TOKEN.test(value) ? value : null)
+
+  for (const action of ['confirm', 'unsubscribe'] as const) {
+    const label = action === 'confirm' ? 'Confirm my subscription' : 'Unsubscribe'
+    app.get(`/newsletter/${action}`, { schema: { hide: true } }, async (request, reply) => {
+      const token = tokenFrom((request.query as { token?: unknown }).token)
+      if (!token) return page(reply, 400, 'This link is incomplete', '<p>Open the link from the email again.</p>')
+      return page(
+        reply,
+        200,
+        label,
+        `<form method="post" action="/newsletter/${action}?token=${encodeURIComponent(token)}"><button type="submit">${label}</button></form>`,
+      )
+    })
+
+    app.post(`/newsletter/${action}`, { schema: { hide: true } }, async (request, reply) => {
+      const token = tokenFrom((request.query as { token?: unknown }).token) ?? tokenFrom((request.body as { token?: unknown } | undefined)?.token)
+      try {
+        if (!token) throw new AppError('VALIDATION_FAILED', 'missing token')
+        if (action === 'confirm') await app.services.newsletter.confirm(token)
+        else await app.services.newsletter.unsubscribe(token)
+      } catch (error) {
+        if (!isAppError(error)) throw error
+        const expired = error.code === 'GONE'
+        return page(reply, error.status, expired ? 'This link has expired' : 'This link is not valid', `<p>${escapeHtml(error.detail ?? '')}</p>`)
+      }
+      return action === 'confirm'
+        ? page(reply, 200, 'You are subscribed', '<p>Thank you for confirming. You can unsubscribe from any of our emails in one click.</p>')
+        : page(reply, 200, 'You are unsubscribed', '<p>You will not receive our newsletter any more.</p>')
+    })
+  }
+}

@@ -1,0 +1,68 @@
+import nodemailer from 'nodemailer'
+import { DeliveryFailure, PermanentFailure, type DeliveryReport } from './outbox.js'
+
+/** One email as queued in the outbox (payload of topic `email.send`). */
+export interface EmailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+  headers?: Record<string, string>
+}
+
+export interface Mailer {
+  readonly transport: 'smtp' | 'log'
+  send(message: EmailMessage): Promise<DeliveryReport>
+  close(): void
+}
+
+/**
+ * SMTP through nodemailer when SMTP_URL is set. Without it (the embedded default) messages are
+ * written to the log and stay readable in the outbox (GET /v1/admin/outbox), so a newcomer sees
+ * every email the system would have sent.
+ */
+export function createMailer(options: { smtpUrl: string | undefined; from: string; log: { info(obj: object, msg: string): void } }): Mailer {
+  if (!options.smtpUrl) {
+    return {
+      transport: 'log',
+      async send(message) {
+        options.log.info({ email: { to: message.to, subject: message.subject, text: message.text } }, 'email (no SMTP_URL: logged, kept in the outbox)')
+        return {}
+      },
+      close() {},
+    }
+  }
+  const url = new URL(options.smtpUrl)
+  // Short timeouts: a hung SMTP server must fail the attempt well within the outbox lease, so no
+  // other worker retries a message while this one may still be sending it.
+  const transporter = nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ignoreTLS: url.searchParams.get('ignoreTLS') === 'true',
+    requireTLS: url.searchParams.get('requireTLS') === 'true',
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  })
+  return {
+    transport: 'smtp',
+    async send(message) {
+      try {
+        const info = await transporter.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: message.headers ?? {} })
+        const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10)
+        return { responseStatus: Number.isFinite(code) ? code : 250 }
+      } catch (error) {
+        const code = (error as { responseCode?: number }).responseCode
+        const message = error instanceof Error ? error.message : String(error)
+        // 5xx SMTP replies are permanent (no such user, rejected); anything else may pass later.
+        if (code !== undefined && code >= 500) throw new PermanentFailure(message, code)
+        throw new DeliveryFailure(message, code)
+      }
+    },
+    close() {
+      transporter.close()
+    },
+  }
+}

@@ -1,0 +1,44 @@
+import t from 'tap'
+import { outbox, outboxAttempts } from '../../src/db/schema/index.js'
+import { build } from '../helpers/build.js'
+import { startSmtpServer } from '../helpers/smtp.js'
+
+t.test('with SMTP_URL, the confirmation email goes out over SMTP with one-click unsubscribe headers', async (t) => {
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const app = await build(t, { seed: true, env: { SMTP_URL: smtp.url, MAIL_FROM: 'news@thedefencetimes.example', NEWSLETTER_RESPONSE_FLOOR_MS: '0' } })
+  const res = await app.inject({ method: 'POST', url: '/v1/newsletter/subscriptions', payload: { email: 'reader@example.com' } })
+  t.equal(res.statusCode, 202)
+  t.equal(await app.services.outbox.runOnce(), 1)
+  t.equal(smtp.received.length, 1)
+  const mail = smtp.received[0]!
+  t.same(mail.to, ['reader@example.com'])
+  t.equal(mail.from, 'news@thedefencetimes.example')
+  t.match(mail.raw, /^Subject: Confirm your subscription to The Defence Times/m)
+  const headers = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ') // unfold RFC 5322 header lines
+  t.match(headers, /^List-Unsubscribe: <http:\/\/api\.test\/newsletter\/unsubscribe\?token=[0-9a-f]{32}\.[A-Za-z0-9_-]{24}>/m)
+  t.match(headers, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m)
+  t.match(mail.raw.replace(/=\r?\n/g, ""), /newsletter\/confirm\?token(=3D|=)[A-Za-z0-9_-]{20}/, "the confirmation link (quoted-printable soft breaks undone)")
+  t.match(mail.raw, /Content-Type: text\/html/)
+  const [job] = await app.database.db.select().from(outbox)
+  t.equal(job!.status, 'done')
+  const [attempt] = await app.database.db.select().from(outboxAttempts)
+  t.match(attempt, { ok: true, responseStatus: 250 })
+})
+
+t.test('a 4xx SMTP answer is retried later; a 5xx one fails for good', async (t) => {
+  let code = 451
+  const smtp = await startSmtpServer({ reply: () => ({ code, message: code === 451 ? 'Try again later' : 'No such user' }) })
+  t.teardown(() => smtp.close())
+  const app = await build(t, { seed: true, env: { SMTP_URL: smtp.url, NEWSLETTER_RESPONSE_FLOOR_MS: '0' } })
+  await app.inject({ method: 'POST', url: '/v1/newsletter/subscriptions', payload: { email: 'soft@example.com' } })
+  await app.services.outbox.runOnce()
+  const [soft] = await app.database.db.select().from(outbox)
+  t.match(soft, { status: 'pending', attempts: 1, lastError: /451|Try again/ })
+  code = 550
+  await app.inject({ method: 'POST', url: '/v1/newsletter/subscriptions', payload: { email: 'hard@example.com' } })
+  await app.services.outbox.runOnce()
+  const jobs = await app.database.db.select().from(outbox)
+  const hard = jobs.find((j) => (j.payload as { to: string }).to === 'hard@example.com')
+  t.match(hard, { status: 'failed', attempts: 1, lastError: /550|No such user/ })
+})
