@@ -1,5 +1,4 @@
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import { randomUUID } from 'node:crypto'
@@ -12,6 +11,7 @@ import { errorsPlugin } from './plugins/errors.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
+import { securityHeadersPlugin } from './plugins/security-headers.js'
 import { servicesPlugin } from './plugins/services.js'
 import { validationPlugin } from './plugins/validation.js'
 import { adminRoutes } from './routes/admin/index.js'
@@ -79,11 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(schemasPlugin)
   await app.register(validationPlugin)
   await app.register(openapiPlugin, { docs: options.docs ?? true })
-  await app.register(helmet, {
-    // A JSON API embeds nothing; /docs sets its own CSP for its static assets.
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  })
+  await app.register(securityHeadersPlugin)
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
@@ -93,15 +89,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       maxAge: 600,
     })
   }
-  await app.register(cachingPlugin, config.cache)
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-request-id', request.id)
-    return payload
-  })
   const clock = options.clock ?? systemClock
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
   await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
+  await app.register(cachingPlugin, { ...config.cache, responseCache: app.services.responseCache })
 
   await app.register(healthRoutes)
   await app.register(mediaRoutes)

@@ -56,9 +56,17 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: '^https?://[^\\s]+$', description: 'Base URL of the confirm/unsubscribe pages in emails (default PUBLIC_URL, which serves them)' }),
   ),
   NEWSLETTER_RESPONSE_FLOOR_MS: Type.Integer({ minimum: 0, maximum: 5000, default: 150, description: 'Signups answer no sooner than this, so timing reveals nothing' }),
+  WEBHOOK_ALLOW_PRIVATE: Bool(false, 'Allow webhook targets on private/loopback addresses (SSRF guard off)'),
+  WEBHOOK_DISABLE_AFTER: Type.Integer({ minimum: 1, maximum: 1000, default: 15, description: 'Failed deliveries in a row that disable a webhook' }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000, description: 'Webhook delivery timeout' }),
+  SCHEDULER_POLL_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000, description: 'How often due scheduled articles are looked for (they are public at their time regardless)' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024, description: 'Max JSON body bytes' }),
   CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 60, description: 'Cache-Control max-age of public GETs (s)' }),
   CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate (s)' }),
+  CACHE_S_MAXAGE: Type.Integer({ minimum: 0, default: 300, description: 'Cache-Control s-maxage for CDNs (s); purge by Surrogate-Key on change' }),
+  RESPONSE_CACHE: Bool(true, 'Keep whole public responses in memory until content changes'),
+  RESPONSE_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Memory bound of the response cache' }),
+  RESPONSE_CACHE_TTL: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Longest a response stays cached (s), even without changes' }),
 })
 
 type Env = Static<typeof EnvSchema>
@@ -97,8 +105,15 @@ export interface Config {
     /** Where the confirm and unsubscribe links in emails point (…/newsletter/confirm?token=…). */
     linkBase: string
   }
+  webhooks: { allowPrivate: boolean; disableAfter: number; timeoutMs: number }
+  schedulerPollMs: number
   bodyLimit: number
-  cache: { maxAge: number; staleWhileRevalidate: number }
+  cache: {
+    maxAge: number
+    staleWhileRevalidate: number
+    sMaxAge: number
+    responseCache: { enabled: boolean; maxBytes: number; ttlSeconds: number }
+  }
 }
 
 export class ConfigError extends Error {
@@ -198,8 +213,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       responseFloorMs: e.NEWSLETTER_RESPONSE_FLOOR_MS,
       linkBase: (e.NEWSLETTER_LINK_BASE ?? publicUrl).replace(/\/+$/, ''),
     },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, disableAfter: e.WEBHOOK_DISABLE_AFTER, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    schedulerPollMs: e.SCHEDULER_POLL_MS,
     bodyLimit: e.BODY_LIMIT,
-    cache: { maxAge: e.CACHE_MAX_AGE, staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE },
+    cache: {
+      maxAge: e.CACHE_MAX_AGE,
+      staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE,
+      sMaxAge: e.CACHE_S_MAXAGE,
+      responseCache: { enabled: e.RESPONSE_CACHE, maxBytes: e.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: e.RESPONSE_CACHE_TTL },
+    },
   }
 }
 

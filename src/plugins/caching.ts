@@ -1,18 +1,30 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ResponseCache } from '../services/response-cache.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `public`: a cacheable public read (ETag, Cache-Control: public, 304). Anything else is no-store. */
+    /** `public`: a cacheable public read (ETag, Cache-Control: public, 304, response cache). Anything else is no-store. */
     cache?: 'public'
+    /** Surrogate keys every response of the route carries (e.g. `articles`), on top of those found in its body. */
+    cacheTags?: readonly string[]
+  }
+  interface FastifyRequest {
+    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean } | null
   }
 }
 
 export interface CachingOptions {
   maxAge: number
   staleWhileRevalidate: number
+  sMaxAge: number
+  /** The in-process response cache, or undefined when it is off. */
+  responseCache: ResponseCache | undefined
 }
+
+/** CDNs cap the header (Fastly 16 KB); past this many keys the route's own tags stand for the rest. */
+const MAX_KEYS = 200
 
 /** RFC 9110 §13.1.2: If-None-Match uses weak comparison; `*` matches any current representation. */
 export function etagMatches(header: string | undefined, etag: string): boolean {
@@ -34,30 +46,118 @@ export function notModifiedSince(headers: FastifyRequest['headers'], lastModifie
 }
 
 export function strongEtag(payload: string | Buffer): string {
-  return `"${createHash('sha1').update(payload).digest('base64url')}"`
+  return `"${hash('sha1', payload, 'base64url')}"`
 }
 
 /**
- * Cache headers for every response: public reads get a strong ETag, Cache-Control public with
- * stale-while-revalidate, and 304 on a matching If-None-Match; everything else (errors, previews,
- * admin) is `private, no-store` unless the route set its own.
+ * Purge keys of a public response, from what it contains: `article:<id>` for each article,
+ * `section:<slug>`, `author:<slug>`, `tag:<slug>` for what they reference, and the newest
+ * `updated_at` as Last-Modified (`state.lastModified`, an ISO string: UTC ISO strings of one
+ * format order as text, so only the winner is parsed). Runs on every uncached public read, so it
+ * visits objects only (strings are skipped without a look) and allocates nothing but the keys.
+ */
+export function collectCacheKeys(value: unknown, keys: Set<string>, state: { lastModified: string }, parentKey?: string, depth = 0): void {
+  if (depth > 6 || value === null || typeof value !== 'object') return
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (item !== null && typeof item === 'object') collectCacheKeys(item, keys, state, parentKey, depth + 1)
+    }
+    return
+  }
+  const obj = value as Record<string, unknown>
+  const slug = obj.slug
+  if (typeof slug === 'string') {
+    if (typeof obj.id === 'string' && typeof obj.title === 'string' && 'published_at' in obj) keys.add(`article:${obj.id}`)
+    else if (parentKey === 'section') keys.add(`section:${slug}`)
+    else if (parentKey === 'author') keys.add(`author:${slug}`)
+    else if (parentKey === 'tags') keys.add(`tag:${slug}`)
+  }
+  const updatedAt = obj.updated_at
+  if (typeof updatedAt === 'string' && updatedAt > state.lastModified) state.lastModified = updatedAt
+  for (const key in obj) {
+    const child = obj[key]
+    if (child !== null && typeof child === 'object') collectCacheKeys(child, keys, state, key, depth + 1)
+  }
+}
+
+const isPublicRead = (request: FastifyRequest) =>
+  (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.config?.cache === 'public'
+
+/** Previews and other signed requests are never served from, or stored in, a shared cache. */
+const isPersonal = (request: FastifyRequest) => request.url.includes('preview=')
+
+/**
+ * Cache headers for every response, and the in-process response cache. Public reads get a strong
+ * ETag, Last-Modified, Cache-Control public with s-maxage and stale-while-revalidate,
+ * Surrogate-Key/Cache-Tag naming what they contain (so a CDN purges exactly what a change
+ * touched), and 304 on a matching If-None-Match or If-Modified-Since. Everything else (errors,
+ * previews, admin) is `private, no-store` unless the route set its own.
  */
 export const cachingPlugin = fp(
   async (app: FastifyInstance, options: CachingOptions) => {
-    const publicCacheControl = `public, max-age=${options.maxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
+    const publicCacheControl = `public, max-age=${options.maxAge}, s-maxage=${options.sMaxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
+    const cache = options.responseCache
+    app.decorateRequest('cacheState', null)
+
+    // Callback-style hooks: these run on every public read, where a promise per hook shows.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!isPublicRead(request) || isPersonal(request)) return done()
+      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
+      const entry = cache?.get(request.url)
+      if (!entry) return done()
+      request.cacheState.hit = true
+      reply.headers(entry.headers).header('x-cache', 'HIT')
+      if (entry.etag && (etagMatches(request.headers['if-none-match'], entry.etag) || notModifiedSince(request.headers, entry.headers['last-modified']))) {
+        reply.code(304).send()
+      } else {
+        reply.code(entry.status).send(entry.body)
+      }
+    })
+
+    app.addHook('preSerialization', (request, _reply, payload, done) => {
+      if (request.cacheState && !request.cacheState.hit) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
+      done(null, payload)
+    })
 
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const isRead = request.method === 'GET' || request.method === 'HEAD'
+      const state = request.cacheState
+      if (state?.hit) {
+        if (reply.statusCode === 304) {
+          reply.removeHeader('content-length')
+          reply.removeHeader('content-type')
+        }
+        return payload
+      }
       const status = reply.statusCode
-      if (!isRead || request.routeOptions.config?.cache !== 'public' || (status !== 200 && status !== 301)) {
+      if (!state || (status !== 200 && status !== 301)) {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
         return payload
       }
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', publicCacheControl)
-      if (status !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload
-      const etag = strongEtag(payload)
-      reply.header('etag', etag)
-      if (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified'))) {
+      if (state.keys.size > 0) {
+        const keys = state.keys.size > MAX_KEYS ? [...(request.routeOptions.config.cacheTags ?? [])] : [...state.keys]
+        reply.header('surrogate-key', keys.join(' '))
+        reply.header('cache-tag', keys.join(','))
+      }
+      if (state.lastModified !== '' && !reply.hasHeader('last-modified')) {
+        const at = Date.parse(state.lastModified)
+        if (Number.isFinite(at)) reply.header('last-modified', new Date(at).toUTCString())
+      }
+      const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : status === 301 ? '' : undefined
+      if (body === undefined) return payload
+      const etag = status === 200 ? strongEtag(body) : undefined
+      if (etag) reply.header('etag', etag)
+      if (cache && request.method === 'GET') {
+        const headers: Record<string, string> = {}
+        for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
+          const value = reply.getHeader(name)
+          if (value !== undefined) headers[name] = String(value)
+        }
+        await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag })
+        reply.header('x-cache', 'MISS')
+      }
+      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
         reply.code(304)
         reply.removeHeader('content-length')
         reply.removeHeader('content-type')

@@ -40,6 +40,7 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: audit', description: 'Audit trail (admin)' },
   { name: 'Editor: newsletter', description: 'Subscribers: search, counts, CSV export, GDPR erasure' },
   { name: 'Editor: outbox', description: 'Queued and delivered emails and webhooks (admin)' },
+  { name: 'Editor: webhooks', description: 'Signed event deliveries to frontends and CDNs (admin)' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

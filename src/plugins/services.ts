@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import type { Clock } from '../lib/clock.js'
+import { randomUUID } from 'node:crypto'
+import { createChangeChannel } from '../db/notifications.js'
 import { createServices, type Services } from '../services/container.js'
 
 declare module 'fastify' {
@@ -23,10 +25,35 @@ export const servicesPlugin = fp(
     app.decorate('services', services)
     // Background work (the outbox) runs in servers, not in tests unless they ask for it.
     if (options.workers) {
-      app.addHook('onReady', async () => services.outbox.start())
-      app.addHook('onClose', async () => services.outbox.stop())
+      app.addHook('onReady', async () => {
+        services.outbox.start()
+        services.scheduler.start()
+      })
+      app.addHook('onClose', async () => {
+        await services.scheduler.stop()
+        await services.outbox.stop()
+      })
     }
     app.addHook('onClose', async () => services.mailer.close())
+
+    // Other API processes on the same PostgreSQL learn of changes through LISTEN/NOTIFY.
+    const channel = createChangeChannel(options.database, app.log)
+    const origin = randomUUID()
+    services.events.on((change) => {
+      channel.publish(JSON.stringify({ origin, ...change })).catch((error: unknown) => app.log.warn({ err: error }, 'could not notify other processes of a change'))
+    })
+    let unsubscribe: (() => Promise<void>) | undefined
+    app.addHook('onReady', async () => {
+      unsubscribe = await channel.subscribe((message) => {
+        if (message === null) return services.invalidateCaches()
+        try {
+          if ((JSON.parse(message) as { origin?: string }).origin !== origin) services.invalidateCaches()
+        } catch {
+          services.invalidateCaches()
+        }
+      })
+    })
+    app.addHook('onClose', async () => unsubscribe?.())
   },
   { name: 'services', dependencies: ['auth'] },
 )

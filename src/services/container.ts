@@ -8,6 +8,8 @@ import { createArticleEditor, type PreviewSigner } from './articles/editor.js'
 import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
 import { createCountCache } from './count-cache.js'
+import { createFreshness } from './freshness.js'
+import { createResponseCache } from './response-cache.js'
 import { createContentEvents } from './events.js'
 import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import { createMailer, type EmailMessage } from './mailer.js'
@@ -19,7 +21,9 @@ import { createPublicSiteService } from './public-site.js'
 import { createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
+import { createScheduler } from './scheduler.js'
 import { createStorage } from './storage.js'
+import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
 import { createUserService } from './users.js'
 
@@ -42,12 +46,25 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const outbox = createOutboxWorker({ repository: repos.outbox, handlers: outboxHandlers, clock, log, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs })
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log })
   outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
-  const counts = createCountCache({ clock, ttlMs: 60_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
-  events.on(() => counts.clear())
+  const webhooks = createWebhookService({ uow, clock, settings: config.webhooks })
+  outboxHandlers['webhook.deliver'] = (job) => webhooks.deliver(job.payload as unknown as Parameters<typeof webhooks.deliver>[0])
+  const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
+  const counts = createCountCache({ clock, ttlMs: 60_000, freshness })
+  const rc = config.cache.responseCache
+  const responseCache = rc.enabled ? createResponseCache({ clock, freshness, maxBytes: rc.maxBytes, ttlMs: rc.ttlSeconds * 1000 }) : undefined
+  /** Every cache of public content forgets everything on any change (local, or notified by another process). */
+  const invalidateCaches = () => {
+    freshness.invalidate()
+    counts.clear()
+    responseCache?.clear()
+  }
+  events.on(invalidateCaches)
   const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
   return {
     events,
     counts,
+    responseCache,
+    invalidateCaches,
     outbox,
     storage: createStorage(config),
     search,
@@ -57,11 +74,13 @@ export function createServices({ config, database, clock, log, tokens, previews 
     publicSite: createPublicSiteService({ ...repos, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
-    articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, previews }),
-    taxonomy: createTaxonomyAdmin({ uow, clock, events }),
-    siteAdmin: createSiteAdmin({ uow, events }),
+    articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, previews, kickOutbox: () => outbox.kick() }),
+    taxonomy: createTaxonomyAdmin({ uow, clock, events, kickOutbox: () => outbox.kick() }),
+    siteAdmin: createSiteAdmin({ uow, clock, events, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),
     mailer,
+    webhooks,
+    scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
     /** Read side of the outbox for the admin view (the worker is `outbox`). */
     outboxLog: { list: repos.outbox.list, count: repos.outbox.count },
     newsletter: createNewsletterService({

@@ -1,31 +1,18 @@
 import type { Clock } from '../lib/clock.js'
+import type { Freshness } from './freshness.js'
 
 /**
  * Totals of public article lists (meta.total) and search facets, which cost a scan of every
- * matching row, remembered briefly: until any content change, the next scheduled article's publication time (a total moves
- * then without any write), or `ttlMs`, whichever comes first. Identical concurrent misses share one
- * query.
+ * matching row, remembered briefly: until any content change, the next scheduled article's
+ * publication time (a total moves then without any write), or `ttlMs`, whichever comes first.
+ * Identical concurrent misses share one query.
  */
-export function createCountCache(options: {
-  clock: Clock
-  ttlMs: number
-  maxEntries?: number
-  /** The earliest published_at still in the future among published or scheduled articles. */
-  nextScheduledAt: (now: Date) => Promise<Date | null>
-}) {
-  const { clock, ttlMs } = options
+export function createCountCache(options: { clock: Clock; ttlMs: number; maxEntries?: number; freshness: Freshness }) {
+  const { clock, ttlMs, freshness } = options
   const maxEntries = options.maxEntries ?? 1000
   let entries = new Map<string, { value: unknown; expires: number }>()
   const pending = new Map<string, Promise<unknown>>()
   let generation = 0
-  let boundary: { value: number; expires: number } | undefined
-
-  async function validUntil(now: number): Promise<number> {
-    if (boundary && boundary.expires > now) return boundary.value
-    const next = await options.nextScheduledAt(new Date(now))
-    boundary = { value: next ? next.getTime() : Number.POSITIVE_INFINITY, expires: now + ttlMs }
-    return boundary.value
-  }
 
   return {
     async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
@@ -36,7 +23,7 @@ export function createCountCache(options: {
       if (inflight) return inflight as Promise<T>
       const startedIn = generation
       const promise = (async () => {
-        const [value, scheduled] = await Promise.all([compute(), validUntil(now)])
+        const [value, scheduled] = await Promise.all([compute(), freshness.validUntil()])
         // A change during the query may not be in its result: use it, but do not keep it.
         if (startedIn === generation) {
           if (entries.size >= maxEntries) entries = new Map([...entries].slice(maxEntries / 2))
@@ -54,7 +41,6 @@ export function createCountCache(options: {
       generation++
       entries.clear()
       pending.clear()
-      boundary = undefined
     },
   }
 }

@@ -8,6 +8,7 @@ import type { Actor } from './actor.js'
 import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
 import { confirmationEmail } from './newsletter-emails.js'
+import { queueWebhookEvent } from './webhook-events.js'
 
 export interface SignupInput {
   email: string
@@ -145,6 +146,11 @@ export function createNewsletterService(deps: {
           throw new AppError('GONE', 'This confirmation link has expired or was already used. Sign up again to get a new one.')
         }
         await repos.subscribers.update(row.id, { status: 'confirmed', confirmedAt: now, confirmTokenHash: null, confirmTokenExpiresAt: null })
+        await queueWebhookEvent(repos, now, {
+          type: 'subscriber.confirmed',
+          data: { current: { id: row.id, email: row.email, name: row.name, sections: row.sections, confirmed_at: now.toISOString() }, previous: null },
+          purgeKeys: [],
+        })
         return row.id
       })
       events.emit({ kind: 'subscriber', action: 'confirmed', id: subscriberId })

@@ -52,6 +52,14 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'POST', url: `/v1/admin/subscribers/${UUID}/resend`, path: '/v1/admin/subscribers/{id}/resend', roles: STAFF },
   { method: 'DELETE', url: `/v1/admin/subscribers/${UUID}`, path: '/v1/admin/subscribers/{id}', roles: STAFF },
   { method: 'GET', url: '/v1/admin/outbox', path: '/v1/admin/outbox', roles: ADMIN },
+  { method: 'GET', url: '/v1/admin/webhooks', path: '/v1/admin/webhooks', roles: ADMIN },
+  { method: 'POST', url: '/v1/admin/webhooks', path: '/v1/admin/webhooks', roles: ADMIN, payload: {} },
+  { method: 'GET', url: `/v1/admin/webhooks/${UUID}`, path: '/v1/admin/webhooks/{id}', roles: ADMIN },
+  { method: 'PATCH', url: `/v1/admin/webhooks/${UUID}`, path: '/v1/admin/webhooks/{id}', roles: ADMIN, payload: { description: 'x' } },
+  { method: 'DELETE', url: `/v1/admin/webhooks/${UUID}`, path: '/v1/admin/webhooks/{id}', roles: ADMIN },
+  { method: 'POST', url: `/v1/admin/webhooks/${UUID}/rotate-secret`, path: '/v1/admin/webhooks/{id}/rotate-secret', roles: ADMIN },
+  { method: 'POST', url: `/v1/admin/webhooks/${UUID}/test`, path: '/v1/admin/webhooks/{id}/test', roles: ADMIN },
+  { method: 'GET', url: `/v1/admin/webhooks/${UUID}/deliveries`, path: '/v1/admin/webhooks/{id}/deliveries', roles: ADMIN },
 ]
 
 t.test('the table covers every editor operation in the OpenAPI document', async (t) => {

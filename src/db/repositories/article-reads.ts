@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, articleSlugRedirects, articleTags, authors, sections, tags } from '../schema/index.js'
@@ -121,83 +122,214 @@ const fullColumns = {
   status: articles.status,
 }
 
-export function filterConditions(filter: PublicArticleFilter): SQL[] {
-  const conditions: SQL[] = [isPublic(filter.now)]
+/**
+ * Binds one value into a condition: as an ordinary parameter, or as a named placeholder of a
+ * prepared statement (then the value is recorded under that name, dates as ISO strings).
+ */
+type Bind = <T>(name: string, value: T) => T
+
+const asParameter: Bind = (_name, value) => value
+
+function conditionsWith(filter: PublicArticleFilter, bind: Bind): SQL[] {
+  const conditions: SQL[] = [and(visibleStatus, lte(articles.publishedAt, bind('now', filter.now)))!]
   if (filter.section !== undefined) {
-    conditions.push(eq(articles.sectionId, sql`(select id from ${sections} where slug = ${filter.section})`))
+    conditions.push(eq(articles.sectionId, sql`(select id from ${sections} where slug = ${bind('section', filter.section)})`))
   }
   if (filter.author !== undefined) {
-    conditions.push(eq(articles.authorId, sql`(select id from ${authors} where slug = ${filter.author})`))
+    conditions.push(eq(articles.authorId, sql`(select id from ${authors} where slug = ${bind('author', filter.author)})`))
   }
   if (filter.tags !== undefined && filter.tags.length > 0) {
     // Any of the given tags (OR), like WordPress's `tags=` and Ghost's `tag:[a,b]`.
-    conditions.push(
-      inArray(
-        articles.id,
-        sql`(select at.article_id from ${articleTags} at join ${tags} t on t.id = at.tag_id where t.slug in ${filter.tags})`,
-      ),
+    const slugs = sql.join(
+      filter.tags.map((tag, i) => sql`${bind(`tag${i}`, tag)}`),
+      sql`, `,
     )
+    conditions.push(inArray(articles.id, sql`(select at.article_id from ${articleTags} at join ${tags} t on t.id = at.tag_id where t.slug in (${slugs}))`))
   }
-  if (filter.publishedAfter) conditions.push(gte(articles.publishedAt, filter.publishedAfter))
-  if (filter.publishedBefore) conditions.push(lt(articles.publishedAt, filter.publishedBefore))
+  if (filter.publishedAfter) conditions.push(gte(articles.publishedAt, bind('after', filter.publishedAfter)))
+  if (filter.publishedBefore) conditions.push(lt(articles.publishedAt, bind('before', filter.publishedBefore)))
   if (filter.excludeSlugs !== undefined && filter.excludeSlugs.length > 0) {
-    conditions.push(sql`${articles.slug} not in ${filter.excludeSlugs}`)
+    const slugs = sql.join(
+      filter.excludeSlugs.map((slug, i) => sql`${bind(`exclude${i}`, slug)}`),
+      sql`, `,
+    )
+    conditions.push(sql`${articles.slug} not in (${slugs})`)
   }
   return conditions
 }
 
+export function filterConditions(filter: PublicArticleFilter): SQL[] {
+  return conditionsWith(filter, asParameter)
+}
+
 /** Keyset condition and scan direction for a cursor in a list sorted `order`. */
-function keyset(order: ListOrder, cursor: Keyset | undefined): { where: SQL | undefined; scan: ListOrder } {
+function keyset(order: ListOrder, cursor: Keyset | undefined, bind: Bind = asParameter): { where: SQL | undefined; scan: ListOrder } {
   if (!cursor) return { where: undefined, scan: order }
   const forward = cursor.direction === 'after'
   const scan: ListOrder = forward ? order : order === 'desc' ? 'asc' : 'desc'
   const row = sql`(${articles.publishedAt}, ${articles.id})`
-  const bound = sql`(${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+  const bound = sql`(${bind('cursorAt', cursor.at)}::timestamptz, ${bind('cursorId', cursor.id)}::uuid)`
   return { where: scan === 'desc' ? sql`${row} < ${bound}` : sql`${row} > ${bound}`, scan }
 }
 
+export interface ListPage {
+  order: ListOrder
+  limit: number
+  offset?: number
+  cursor?: Keyset | undefined
+}
+
+/** What decides a list statement's text: which filters are present, how many tags, the scan. */
+function listShape(filter: PublicArticleFilter, page: ListPage): string {
+  return [
+    page.order,
+    page.cursor?.direction ?? '-',
+    filter.section === undefined ? 0 : 1,
+    filter.author === undefined ? 0 : 1,
+    filter.tags?.length ?? 0,
+    filter.publishedAfter ? 1 : 0,
+    filter.publishedBefore ? 1 : 0,
+    filter.excludeSlugs?.length ?? 0,
+  ].join('.')
+}
+
+/** Collects the values of one execution under their placeholder names. */
+function recorder(): { bind: Bind; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = {}
+  return {
+    values,
+    bind: <T>(name: string, value: T): T => {
+      values[name] = value instanceof Date ? value.toISOString() : value
+      // Typed as the value it stands for: drizzle accepts a placeholder wherever a value goes.
+      return sql.placeholder(name) as unknown as T
+    },
+  }
+}
+
+interface Statement<Row> {
+  execute(values: Record<string, unknown>): Promise<Row[]>
+}
+
+/**
+ * The hottest public reads (article lists with their totals, and an article by slug) as named
+ * prepared statements, one per shape, built on first use: PostgreSQL parses and plans each once
+ * per connection and the query builder's work is done once per process. The benchmark's bare
+ * baseline (`npm run bench`) runs exactly these statements through pg directly.
+ */
+export function hotQueries(db: Executor) {
+  const statements = new Map<string, Statement<unknown>>()
+  function prepared<Row>(key: string, build: (bind: Bind) => { prepare(name: string): Statement<unknown> }): Statement<Row> {
+    let statement = statements.get(key)
+    if (!statement) {
+      // Names are per connection and must always denote the same text: the key determines it.
+      statement = build(recorder().bind).prepare(`newsroom_${createHash('sha1').update(key).digest('hex').slice(0, 20)}`)
+      statements.set(key, statement)
+    }
+    return statement as Statement<Row>
+  }
+
+  const buildList = (filter: PublicArticleFilter, page: ListPage, bind: Bind) => {
+    const { where, scan } = keyset(page.order, page.cursor, bind)
+    const conditions = conditionsWith(filter, bind)
+    if (where) conditions.push(where)
+    const direction = scan === 'desc' ? desc : asc
+    return db
+      .select(summaryColumns)
+      .from(articles)
+      .innerJoin(sections, eq(sections.id, articles.sectionId))
+      .innerJoin(authors, eq(authors.id, articles.authorId))
+      .where(and(...conditions))
+      .orderBy(direction(articles.publishedAt), direction(articles.id))
+      .limit(bind('limit', page.limit + 1))
+      .offset(bind('offset', page.offset ?? 0))
+  }
+  const buildCount = (filter: PublicArticleFilter, bind: Bind) =>
+    db
+      .select({ n: count() })
+      .from(articles)
+      .where(and(...conditionsWith(filter, bind)))
+  const buildBySlug = (bind: Bind) =>
+    db
+      .select(fullColumns)
+      .from(articles)
+      .innerJoin(sections, eq(sections.id, articles.sectionId))
+      .innerJoin(authors, eq(authors.id, articles.authorId))
+      .where(and(eq(articles.slug, bind('slug', '')), visibleStatus, lte(articles.publishedAt, bind('now', new Date(0)))))
+      .limit(1)
+
+  return {
+    /** A page of summaries: limit + 1 rows, in scan order. */
+    latest(filter: PublicArticleFilter, page: ListPage): Promise<ArticleSummaryRow[]> {
+      const run = recorder()
+      buildListValues(filter, page, run.bind)
+      return prepared<ArticleSummaryRow>(`list:${listShape(filter, page)}`, (bind) => buildList(filter, page, bind)).execute(run.values)
+    },
+    async count(filter: PublicArticleFilter): Promise<number> {
+      const run = recorder()
+      conditionValues(filter, run.bind)
+      const [row] = await prepared<{ n: number }>(`count:${listShape(filter, { order: 'desc', limit: 0 })}`, (bind) => buildCount(filter, bind)).execute(run.values)
+      return row?.n ?? 0
+    },
+    async bySlug(slug: string, now: Date): Promise<ArticleFullRow | undefined> {
+      const [row] = await prepared<ArticleFullRow>('slug', buildBySlug).execute({ slug, now: now.toISOString() })
+      return row
+    },
+    /** The SQL of the unfiltered shapes, for the benchmark's baseline: text, name and parameter order. */
+    baselineStatements() {
+      const describe = (key: string, query: { toSQL(): { sql: string; params: unknown[] } }) => ({
+        name: `newsroom_${createHash('sha1').update(key).digest('hex').slice(0, 20)}`,
+        text: query.toSQL().sql,
+        params: query.toSQL().params.map((p) => (p as { name: string }).name),
+      })
+      const page: ListPage = { order: 'desc', limit: 20 }
+      const filter: PublicArticleFilter = { now: new Date() }
+      return {
+        latest: describe(`list:${listShape(filter, page)}`, buildList(filter, page, recorder().bind)),
+        count: describe(`count:${listShape(filter, { order: 'desc', limit: 0 })}`, buildCount(filter, recorder().bind)),
+        bySlug: describe('slug', buildBySlug(recorder().bind)),
+      }
+    },
+  }
+}
+
+/** The values `buildList` binds, without building any SQL (the cheap half of a cached statement). */
+function buildListValues(filter: PublicArticleFilter, page: ListPage, bind: Bind): void {
+  conditionValues(filter, bind)
+  if (page.cursor) {
+    bind('cursorAt', page.cursor.at)
+    bind('cursorId', page.cursor.id)
+  }
+  bind('limit', page.limit + 1)
+  bind('offset', page.offset ?? 0)
+}
+
+function conditionValues(filter: PublicArticleFilter, bind: Bind): void {
+  bind('now', filter.now)
+  if (filter.section !== undefined) bind('section', filter.section)
+  if (filter.author !== undefined) bind('author', filter.author)
+  filter.tags?.forEach((tag, i) => bind(`tag${i}`, tag))
+  if (filter.publishedAfter) bind('after', filter.publishedAfter)
+  if (filter.publishedBefore) bind('before', filter.publishedBefore)
+  filter.excludeSlugs?.forEach((slug, i) => bind(`exclude${i}`, slug))
+}
+
 export function createArticleReadRepository(db: Executor) {
+  const hot = hotQueries(db)
   return {
     /**
      * A page of public summaries. With a cursor the rows come in scan order (reversed for
      * `before`), limit + 1 of them so the caller can tell whether more exist.
      */
-    async listPublic(
-      filter: PublicArticleFilter,
-      page: { order: ListOrder; limit: number; offset?: number; cursor?: Keyset | undefined },
-    ): Promise<ArticleSummaryRow[]> {
-      const { where, scan } = keyset(page.order, page.cursor)
-      const conditions = filterConditions(filter)
-      if (where) conditions.push(where)
-      const direction = scan === 'desc' ? desc : asc
-      return db
-        .select(summaryColumns)
-        .from(articles)
-        .innerJoin(sections, eq(sections.id, articles.sectionId))
-        .innerJoin(authors, eq(authors.id, articles.authorId))
-        .where(and(...conditions))
-        .orderBy(direction(articles.publishedAt), direction(articles.id))
-        .limit(page.limit + 1)
-        .offset(page.offset ?? 0) as Promise<ArticleSummaryRow[]>
+    listPublic(filter: PublicArticleFilter, page: ListPage): Promise<ArticleSummaryRow[]> {
+      return hot.latest(filter, page)
     },
 
-    async countPublic(filter: PublicArticleFilter): Promise<number> {
-      const [row] = await db
-        .select({ n: count() })
-        .from(articles)
-        .where(and(...filterConditions(filter)))
-      return row?.n ?? 0
+    countPublic(filter: PublicArticleFilter): Promise<number> {
+      return hot.count(filter)
     },
 
-    async findPublicBySlug(slug: string, now: Date): Promise<ArticleFullRow | undefined> {
-      const [row] = await db
-        .select(fullColumns)
-        .from(articles)
-        .innerJoin(sections, eq(sections.id, articles.sectionId))
-        .innerJoin(authors, eq(authors.id, articles.authorId))
-        .where(and(eq(articles.slug, slug), isPublic(now)))
-        .limit(1)
-      return row as ArticleFullRow | undefined
+    findPublicBySlug(slug: string, now: Date): Promise<ArticleFullRow | undefined> {
+      return hot.bySlug(slug, now)
     },
 
     /** Just the id, when the slug is public: for lookups that need no row data. */

@@ -173,6 +173,21 @@ export function createArticleRepository(db: Executor) {
       return rows.length
     },
 
+    /**
+     * Scheduled articles whose time has come, locked (SKIP LOCKED: another process's scheduler
+     * takes the others) for the caller to mark published.
+     */
+    async lockDueScheduled(now: Date, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: articles.id })
+        .from(articles)
+        .where(and(eq(articles.status, 'scheduled'), sql`${articles.publishedAt} <= ${now.toISOString()}::timestamptz`))
+        .orderBy(articles.publishedAt)
+        .limit(limit)
+        .for('update', { skipLocked: true })
+      return rows.map((r) => r.id)
+    },
+
     async insertRevision(values: typeof articleRevisions.$inferInsert): Promise<void> {
       await db.insert(articleRevisions).values(values)
     },

@@ -12,6 +12,7 @@ import { createSiteRepository } from './site.js'
 import { createSubscriberRepository } from './subscribers.js'
 import { createTagRepository } from './tags.js'
 import { createUserRepository } from './users.js'
+import { createWebhookRepository } from './webhooks.js'
 
 /** Every repository, bound to one executor (the database, or a transaction). */
 export function createRepositories(db: Executor) {
@@ -29,6 +30,7 @@ export function createRepositories(db: Executor) {
     subscribers: createSubscriberRepository(db),
     tags: createTagRepository(db),
     users: createUserRepository(db),
+    webhooks: createWebhookRepository(db),
   }
 }
 

@@ -8,6 +8,7 @@ import { adminPageRoutes } from './pages/index.js'
 import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
 import { adminUserRoutes } from './users/index.js'
+import { adminWebhookRoutes } from './webhooks/index.js'
 
 /**
  * Every editor route lives here, under /v1/admin. Each declares `config.roles`; this plugin
@@ -40,4 +41,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminUserRoutes)
   await app.register(adminAuditRoutes)
   await app.register(adminNewsletterRoutes)
+  await app.register(adminWebhookRoutes)
 }

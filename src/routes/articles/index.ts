@@ -8,7 +8,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/articles',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['articles'] },
       schema: {
         operationId: 'listArticles',
         summary: 'List published articles',
@@ -25,7 +25,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/articles/:slug',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['articles'] },
       schema: {
         operationId: 'getArticle',
         summary: 'Get a published article',
@@ -58,7 +58,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/articles/:slug/related',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['articles'] },
       schema: {
         operationId: 'listRelatedArticles',
         summary: 'Related Posts',

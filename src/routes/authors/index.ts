@@ -7,7 +7,7 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/authors',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['authors'] },
       schema: {
         operationId: 'listAuthors',
         summary: 'List authors',
@@ -31,7 +31,7 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/authors/:slug',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['authors'] },
       schema: {
         operationId: 'getAuthor',
         summary: 'Get an author profile',

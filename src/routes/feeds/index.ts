@@ -16,7 +16,7 @@ const feedTags = ['Feeds']
 
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
-  const common = { config: { cache: 'public' as const } }
+  const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections'] } }
 
   app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
     sendXml(reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
@@ -59,13 +59,13 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
-  app.get('/sitemap.xml', { config: { cache: 'public' }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', querystring: NoQuery, response } }, async (_request, reply) =>
+  app.get('/sitemap.xml', { config: { cache: 'public', cacheTags: ['articles', 'sections'] }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', querystring: NoQuery, response } }, async (_request, reply) =>
     sendXml(reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
   )
   app.get(
     '/sitemaps/:file',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['articles', 'sections'] },
       schema: {
         tags: ['Feeds'],
         operationId: 'getSitemapPart',

@@ -7,7 +7,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/pages',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['pages'] },
       schema: {
         operationId: 'listPages',
         summary: 'List published static pages',
@@ -31,7 +31,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/pages/:slug',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['pages'] },
       schema: {
         operationId: 'getPage',
         summary: 'Get a static page',

@@ -7,7 +7,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/search',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['articles'] },
       schema: {
         operationId: 'search',
         summary: 'Search published articles',

@@ -7,7 +7,7 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sections',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['sections'] },
       schema: {
         operationId: 'listSections',
         summary: 'List sections in navigation order',
@@ -39,7 +39,7 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sections/:slug',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['sections'] },
       schema: {
         operationId: 'getSection',
         summary: 'Get a section',

@@ -6,7 +6,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/site',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['site', 'sections', 'pages'] },
       schema: {
         operationId: 'getSite',
         summary: 'Site identity, navigation and footer links',

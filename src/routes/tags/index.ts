@@ -19,7 +19,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/tags',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['tags'] },
       schema: {
         operationId: 'listTags',
         summary: 'List tags',
@@ -34,7 +34,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/tags/:slug',
     {
-      config: { cache: 'public' },
+      config: { cache: 'public', cacheTags: ['tags'] },
       schema: {
         operationId: 'getTag',
         summary: 'Get a tag',

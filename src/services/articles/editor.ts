@@ -10,6 +10,9 @@ import type { AdminArticleBody } from '../../schemas/admin.js'
 import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
+import { articlePurgeKeys, queueWebhookEvent } from '../webhook-events.js'
+import { articleTransition, purgeState } from './transitions.js'
+import { authorize, autoExcerpt, checkPrecondition, unprocessable } from './rules.js'
 import { articleSnapshot, presentAdminArticle } from './present-admin.js'
 import { nextWorkflowState, type ArticleStatus } from './workflow.js'
 
@@ -47,41 +50,22 @@ export interface PreviewSigner {
   sign(articleId: string): { token: string; expiresAt: Date }
 }
 
-const AUTO_EXCERPT_LENGTH = 220
-
-function autoExcerpt(text: string): string {
-  if (text.length <= AUTO_EXCERPT_LENGTH) return text
-  const cut = text.slice(0, AUTO_EXCERPT_LENGTH)
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 100))}…`
-}
-
-function unprocessable(field: string, detail: string): never {
-  throw new AppError('UNPROCESSABLE', detail, { invalidParams: [{ name: `body.${field}`, reason: detail }] })
-}
-
-function checkPrecondition(current: { version: number }, precondition: Precondition): void {
-  if (precondition.version === '*' || precondition.version === current.version) return
-  const detail = `The article is at version ${current.version}; your copy is version ${precondition.version}. Reload it and reapply your change.`
-  throw new AppError(precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT', detail)
-}
-
-/** Who may write what: the role rules of the editorial workflow, in one place. */
-function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleInput, authorId: string | undefined): void {
-  if (isStaff(actor)) return
-  if (current && !owns(actor, current)) forbid('You can only edit your own articles')
-  if (authorId !== undefined && authorId !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
-  if (actor.role === 'contributor') {
-    if (current && current.status !== 'draft') forbid('Contributors can only edit drafts; this article is ' + current.status)
-    if (input.status !== undefined && input.status !== 'draft') forbid('Contributors cannot publish, schedule or archive')
-    if (input.published_at !== undefined) forbid('Contributors cannot set published_at')
-    if (input.author !== undefined) forbid('Contributors cannot set the author')
-  }
-}
-
-export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; publicUrl: string; previews: PreviewSigner }) {
+export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; publicUrl: string; previews: PreviewSigner; kickOutbox: () => void }) {
   const { uow, clock, events, publicUrl, previews } = deps
-  const changed = (action: string, id: string) => events.emit({ kind: 'article', action, id })
+  const changed = (action: string, id: string) => {
+    events.emit({ kind: 'article', action, id })
+    deps.kickOutbox()
+  }
   const present = (row: ArticleRecord) => presentAdminArticle(row, { publicUrl, now: clock.now() })
+
+  /** Queues the webhook event of a change in its transaction (nothing for private draft edits). */
+  async function notify(repos: Repositories, before: ArticleRecord | null, after: ArticleRecord | null): Promise<void> {
+    const now = clock.now()
+    const type = articleTransition(before, after, now)
+    if (!type) return
+    const previous = before ? { id: before.id, slug: before.slug, title: before.title, status: before.status, published_at: before.publishedAt?.toISOString() ?? null, section: before.sectionSlug } : null
+    await queueWebhookEvent(repos, now, { type, data: { current: after ? presentAdminArticle(after, { publicUrl, now }) : null, previous }, purgeKeys: articlePurgeKeys(purgeState(before), purgeState(after)) })
+  }
 
   async function load(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
     const row = await repos.articles.findById(id)
@@ -179,6 +163,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
     if (version === undefined) throw new AppError('PRECONDITION_FAILED', 'The article changed while saving; reload it')
     await applyRelations(repos, id, input)
     const saved = await saveRevision(repos, actor, id)
+    await notify(repos, current, saved)
     const changed = Object.keys(input)
     await audit(repos, actor, {
       action: current.status !== saved.status ? `article.${saved.status}` : action,
@@ -238,6 +223,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
         })
         await applyRelations(repos, id, input)
         const row = await saveRevision(repos, actor, id)
+        await notify(repos, null, row)
         await audit(repos, actor, { action: 'article.create', entityType: 'article', entityId: id, summary: `Created "${row.title}" as ${row.status}` })
         return row
       })
@@ -258,6 +244,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
         if (actor.role === 'contributor' && current.status !== 'draft') forbid('Contributors can only delete their own drafts')
         checkPrecondition(current, precondition)
         if (!(await repos.articles.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The article changed meanwhile')
+        await notify(repos, current, null)
         await audit(repos, actor, { action: 'article.delete', entityType: 'article', entityId: id, summary: `Deleted "${current.title}" (${current.status})`, changes: { snapshot: articleSnapshot(current) } })
       })
       changed('deleted', id)

@@ -1,0 +1,85 @@
+import type { UnitOfWork } from '../db/repositories/index.js'
+import type { Clock } from '../lib/clock.js'
+import { purgeState } from './articles/transitions.js'
+import { articleSnapshot, presentAdminArticle } from './articles/present-admin.js'
+import { audit } from './audit.js'
+import type { ContentEvents } from './events.js'
+import { articlePurgeKeys, queueWebhookEvent } from './webhook-events.js'
+
+/**
+ * A scheduled article is public from its time on with no job at all (reads compare published_at
+ * with the clock). This worker only records the transition: status becomes `published`, a
+ * revision and an audit entry are written, `article.published` webhooks are queued, and caches
+ * hear about it. Safe with several processes (SKIP LOCKED), and each article is published once.
+ */
+export function createScheduler(deps: {
+  uow: UnitOfWork
+  clock: Clock
+  events: ContentEvents
+  publicUrl: string
+  kickOutbox: () => void
+  log: { warn(obj: object, msg: string): void }
+  pollMs: number
+}) {
+  const { uow, clock, events } = deps
+  let timer: NodeJS.Timeout | undefined
+  let stopped = true
+  let running: Promise<number> | undefined
+
+  async function publishDue(): Promise<number> {
+    const published = await uow.transaction(async (repos) => {
+      const now = clock.now()
+      const ids = await repos.articles.lockDueScheduled(now, 50)
+      for (const id of ids) {
+        const before = (await repos.articles.findById(id))!
+        await repos.articles.update(id, before.version, { status: 'published', updatedAt: now })
+        const after = (await repos.articles.findById(id))!
+        await repos.articles.insertRevision({ articleId: id, version: after.version, snapshot: articleSnapshot(after), createdBy: null })
+        await audit(repos, null, { action: 'article.published', entityType: 'article', entityId: id, summary: `Published "${after.title}" at its scheduled time` })
+        // Readers could already see it; now everyone who asked to be told is.
+        await queueWebhookEvent(repos, now, {
+          type: 'article.published',
+          data: { current: presentAdminArticle(after, { publicUrl: deps.publicUrl, now }), previous: { id, slug: before.slug, status: 'scheduled', published_at: before.publishedAt?.toISOString() ?? null } },
+          purgeKeys: articlePurgeKeys(purgeState(after)),
+        })
+      }
+      return ids
+    })
+    for (const id of published) events.emit({ kind: 'article', action: 'published', id })
+    if (published.length > 0) deps.kickOutbox()
+    return published.length
+  }
+
+  async function loop(): Promise<void> {
+    if (stopped) return
+    let more = false
+    try {
+      running = publishDue()
+      more = (await running) === 50
+    } catch (error) {
+      deps.log.warn({ err: error }, 'scheduler round failed (the database may be away); retrying')
+    } finally {
+      running = undefined
+    }
+    if (stopped) return
+    timer = setTimeout(() => void loop(), more ? 0 : deps.pollMs)
+    timer.unref()
+  }
+
+  return {
+    publishDue,
+    start(): void {
+      if (!stopped) return
+      stopped = false
+      timer = setTimeout(() => void loop(), 0)
+      timer.unref()
+    },
+    async stop(): Promise<void> {
+      stopped = true
+      clearTimeout(timer)
+      await running?.catch(() => {})
+    },
+  }
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto'
+import type { Repositories } from '../db/repositories/index.js'
+
+/** Every event a webhook can subscribe to (`*` = all of them). */
+export const WEBHOOK_EVENTS = [
+  'article.published',
+  'article.updated',
+  'article.unpublished',
+  'article.deleted',
+  'section.created',
+  'section.updated',
+  'section.deleted',
+  'section.reordered',
+  'tag.created',
+  'tag.updated',
+  'tag.deleted',
+  'author.created',
+  'author.updated',
+  'author.deleted',
+  'page.created',
+  'page.updated',
+  'page.deleted',
+  'settings.updated',
+  'comment.created',
+  'subscriber.confirmed',
+] as const
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number] | 'webhook.test'
+
+export interface WebhookEvent {
+  type: WebhookEventType
+  /** The state after the change (null when deleted) and before it (null when created). */
+  data: { current: unknown; previous: unknown }
+  /** Surrogate keys a CDN should purge (the same keys public responses carry). */
+  purgeKeys: string[]
+}
+
+export function webhookBody(event: WebhookEvent, id: string, at: Date): string {
+  return JSON.stringify({ id, type: event.type, created_at: at.toISOString(), data: event.data, purge_keys: event.purgeKeys })
+}
+
+/**
+ * Queues the event for every active webhook subscribed to it, in the caller's transaction: the
+ * deliveries exist if and only if the change committed. The body is fixed now, so retries send
+ * the same bytes (and the same event id, for receivers' deduplication).
+ */
+export async function queueWebhookEvent(repos: Repositories, at: Date, event: WebhookEvent): Promise<number> {
+  const hooks = await repos.webhooks.subscribedTo(event.type)
+  if (hooks.length === 0) return 0
+  const id = randomUUID()
+  const body = webhookBody(event, id, at)
+  for (const hook of hooks) {
+    await repos.outbox.enqueue({
+      topic: 'webhook.deliver',
+      payload: { webhook_id: hook.id, event_id: id, type: event.type, body },
+      runAt: at,
+      maxAttempts: 10,
+      dedupeKey: `webhook:${hook.id}:${id}`,
+    })
+  }
+  return hooks.length
+}
+
+/** Purge keys of an article change: itself, every list, and what it references (before and after). */
+export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string; authorSlug?: string; tagSlugs?: string[] } | null | undefined)[]): string[] {
+  const keys = new Set<string>(['articles'])
+  for (const state of states) {
+    if (!state) continue
+    keys.add(`article:${state.id}`)
+    if (state.sectionSlug) keys.add(`section:${state.sectionSlug}`)
+    if (state.authorSlug) keys.add(`author:${state.authorSlug}`)
+    for (const tag of state.tagSlugs ?? []) keys.add(`tag:${tag}`)
+  }
+  return [...keys]
+}
+
+/** Purge keys of a change to something other than an article. */
+export function purgeKeysFor(kind: string, id: string | undefined): string[] {
+  switch (kind) {
+    case 'section':
+      return ['sections', 'site', 'articles', ...(id && !id.includes(',') ? [`section:${id}`] : [])]
+    case 'tag':
+      return ['tags', ...(id ? [`tag:${id}`] : [])]
+    case 'author':
+      return ['authors', ...(id ? [`author:${id}`] : [])]
+    case 'page':
+      return ['pages', 'site']
+    default:
+      return ['site']
+  }
+}
+
+export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[number] {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(type)
+}

@@ -1,0 +1,33 @@
+/**
+ * The ceiling for `npm run bench`: bare fastify + pg, no plugins, no validation, no presenters,
+ * executing exactly the statements the API runs for "latest 20" (list + total) and "article by
+ * slug": the same text, prepared under the same names (src/db/repositories/article-reads.ts).
+ */
+import Fastify from 'fastify'
+import pg from 'pg'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import * as schema from '../../src/db/schema/index.js'
+import { hotQueries } from '../../src/db/repositories/article-reads.js'
+import type { Db } from '../../src/db/client.js'
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: 10 })
+const statements = hotQueries(drizzle({ client: pool, schema }) as unknown as Db).baselineStatements()
+
+function run(statement: { name: string; text: string; params: string[] }, values: Record<string, unknown>) {
+  return pool.query({ name: statement.name, text: statement.text, values: statement.params.map((p) => values[p]) })
+}
+
+const app = Fastify({ logger: false })
+app.get('/latest', async (_request, reply) => {
+  const now = new Date().toISOString()
+  const [rows, total] = await Promise.all([run(statements.latest, { now, limit: 21, offset: 0 }), run(statements.count, { now })])
+  reply.type('application/json').send(JSON.stringify({ data: rows.rows, meta: total.rows[0] }))
+})
+app.get<{ Params: { slug: string } }>('/article/:slug', async (request, reply) => {
+  const result = await run(statements.bySlug, { slug: request.params.slug, now: new Date().toISOString() })
+  if (result.rowCount === 0) return reply.code(404).send('{}')
+  reply.type('application/json').send(JSON.stringify({ data: result.rows[0] }))
+})
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+process.stdout.write(`baseline listening at http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`)
+process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)))

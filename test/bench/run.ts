@@ -1,0 +1,233 @@
+/**
+ * `npm run bench`: generates 10,000 articles into a fresh PostgreSQL database (`-- --pglite` for
+ * embedded PGlite), starts the API (response cache off, then on) and a bare fastify + pg baseline
+ * running the same SQL, and loads each with autocannon (20 connections, fixed duration) on the main
+ * public reads. Prints one table — requests/s, p50, p99, errors, server RSS, ratio to the baseline —
+ * and checks the targets of issue #8. Exits 1 when a target is missed.
+ */
+import autocannon from 'autocannon'
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { generateBenchData } from '../../src/cli/bench-data.js'
+import { createDatabase } from '../../src/db/client.js'
+import { runMigrations } from '../../src/db/migrate.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const { values: args } = parseArgs({
+  options: {
+    pglite: { type: 'boolean', default: false },
+    articles: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
+    connections: { type: 'string', default: '20' },
+    'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+})
+const duration = Number(args.duration)
+const connections = Number(args.connections)
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000'
+
+function rssMb(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kb ? Number(kb) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+async function start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 120_000)
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = ready.exec(out)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ child, url: match[1]! })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)))
+  })
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** The API at LOG_LEVEL=warn (no per-request logging, as in production): ready when /health/ready says so. */
+async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), PUBLIC_URL: url }, stdio: ['ignore', 'inherit', 'inherit'] })
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
+    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)
+    if (ok) return { child, url }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error('the API did not become ready within 120 s')
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  child.removeAllListeners('exit')
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
+  })
+}
+
+interface Row {
+  run: string
+  route: string
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  rssMb: number
+  ratio?: number
+  ratioTo?: string
+}
+
+async function load(run: string, route: string, base: string, paths: string[], pid: number, headers: Record<string, string> = {}, expect = 200): Promise<Row> {
+  const requests = paths.map((p) => ({ method: 'GET' as const, path: p, headers }))
+  await autocannon({ url: base, connections, duration: 2, requests })
+  let rss = rssMb(pid)
+  const sampler = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 200)
+  const result = await autocannon({ url: base, connections, duration, requests })
+  clearInterval(sampler)
+  const codes = (result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}
+  const unexpected = Object.entries(codes).filter(([code]) => Number(code) !== expect).reduce((n, [, v]) => n + v.count, 0)
+  return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss) }
+}
+
+async function main() {
+  const cleanups: (() => Promise<void>)[] = []
+  try {
+    // 1. A fresh database with 10,000 generated articles.
+    let databaseEnv: Record<string, string>
+    if (args.pglite) {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-'))
+      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
+      const database = await createDatabase({ kind: 'pglite', dataDir })
+      await runMigrations(database)
+      await generateBenchData(database.db, { articles: Number(args.articles), tags: 500, authors: 40, seed: 42, log: () => {} })
+      await database.close()
+      databaseEnv = { DATA_DIR: dataDir }
+    } else {
+      const name = `newsroom_bench_${Date.now().toString(36)}`
+      const admin = new pg.Client({ connectionString: args['admin-url'] })
+      await admin.connect()
+      await admin.query(`create database "${name}"`)
+      await admin.end()
+      const url = new URL(args['admin-url']!)
+      url.pathname = `/${name}`
+      databaseEnv = { DATABASE_URL: url.toString() }
+      cleanups.push(async () => {
+        const c = new pg.Client({ connectionString: args['admin-url'] })
+        await c.connect()
+        await c.query(`drop database if exists "${name}" with (force)`)
+        await c.end()
+      })
+      const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 })
+      await runMigrations(database)
+      process.stdout.write(`generating ${args.articles} articles into ${name}…\n`)
+      await generateBenchData(database.db, { articles: Number(args.articles), tags: 500, authors: 40, seed: 42, log: () => {} })
+      // Autovacuum's steady state: visibility map set (index-only counts), statistics fresh.
+      await database.pool!.query('vacuum analyze')
+      await database.close()
+    }
+
+    // The API runs as in production: compiled JavaScript (`npm run build`, as the Dockerfile does).
+    await new Promise<void>((resolve, reject) => {
+      const build = spawn('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
+      build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))))
+    })
+
+    const rows: Row[] = []
+    const env = { ...databaseEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' }
+
+    // 2. The ceiling: bare fastify + pg (PostgreSQL only: PGlite is in-process).
+    let baseline: { child: ChildProcess; url: string } | undefined
+    if (!args.pglite) {
+      baseline = await start('test/bench/baseline.ts', env, /baseline listening at (http:\/\/\S+)/)
+      cleanups.push(() => stop(baseline!.child))
+    }
+
+    // 3. The API, response cache off, then on.
+    for (const cache of ['off', 'on'] as const) {
+      const api = await startApi({ ...env, RESPONSE_CACHE: cache === 'on' ? 'true' : 'false' })
+      const pid = api.child.pid!
+      const get = async (p: string) => (await fetch(`${api.url}${p}`)).json() as Promise<{ data: { slug: string; tags: { slug: string }[] }[] }>
+      const sample = (await get('/v1/articles?limit=100')).data
+      const slugs = sample.map((a) => `/v1/articles/${a.slug}`)
+      const tag = sample.flatMap((a) => a.tags.map((t) => t.slug))[0]!
+      const latestRes = await fetch(`${api.url}/v1/articles?limit=20`)
+      const etag = latestRes.headers.get('etag')!
+      await latestRes.arrayBuffer()
+      const run = `API, response cache ${cache}`
+      rows.push(await load(run, 'latest 20', api.url, ['/v1/articles?limit=20'], pid))
+      rows.push(await load(run, 'article by slug', api.url, slugs, pid))
+      rows.push(await load(run, 'tag filter', api.url, [`/v1/articles?tag=${tag}&limit=20`], pid))
+      rows.push(await load(run, 'search', api.url, ['missile', 'china', 'submarine', 'air defence', '"aircraft carrier"'].map((q) => `/v1/search?q=${encodeURIComponent(q)}`), pid))
+      rows.push(await load(run, 'related', api.url, slugs.map((s) => `${s}/related`), pid))
+      rows.push(await load(run, '304 (If-None-Match)', api.url, ['/v1/articles?limit=20'], pid, { 'if-none-match': etag }, 304))
+      await stop(api.child)
+      if (baseline && cache === 'off') {
+        const bpid = baseline.child.pid!
+        rows.push(await load('bare fastify + pg (ceiling)', 'latest 20', baseline.url, ['/latest'], bpid))
+        rows.push(await load('bare fastify + pg (ceiling)', 'article by slug', baseline.url, sample.map((a) => `/article/${a.slug}`), bpid))
+      }
+    }
+
+    // 4. Ratios, table, targets.
+    const ceiling = (route: string) => rows.find((r) => r.run.startsWith('bare') && r.route === route)?.rps
+    for (const row of rows) {
+      if (row.run.startsWith('bare')) continue
+      const to = row.route === 'article by slug' || row.route === 'related' ? 'article by slug' : 'latest 20'
+      const c = ceiling(to)
+      if (c) Object.assign(row, { ratio: row.rps / c, ratioTo: to })
+    }
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+    process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${duration} s per route\n\n`)
+    const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'ratio']
+    const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
+    const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+    process.stdout.write(`${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n\n`)
+
+    const checks: [string, boolean][] = []
+    const find = (run: string, route: string) => rows.find((r) => r.run === run && r.route === route)
+    if (!args.pglite) {
+      for (const route of ['latest 20', 'article by slug']) {
+        checks.push([`cache off: ${route} ≥ 0.8× ceiling`, (find('API, response cache off', route)?.ratio ?? 0) >= 0.8])
+        checks.push([`cache on: ${route} ≥ 3× ceiling`, (find('API, response cache on', route)?.ratio ?? 0) >= 3])
+      }
+      checks.push(['304 path ≥ 5× ceiling', (find('API, response cache on', '304 (If-None-Match)')?.ratio ?? 0) >= 5])
+    }
+    checks.push(['p99 < 50 ms everywhere', rows.every((r) => r.p99 < 50)])
+    checks.push(['zero errors', rows.every((r) => r.errors === 0)])
+    checks.push(['API RSS < 250 MB', rows.filter((r) => !r.run.startsWith('bare')).every((r) => r.rssMb < 250)])
+    for (const [name, ok] of checks) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}\n`)
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
+  }
+}
+
+await main()

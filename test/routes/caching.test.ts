@@ -1,0 +1,103 @@
+import t from 'tap'
+import { createManualClock } from '../../src/lib/clock.js'
+import { createUser } from '../helpers/auth.js'
+import { build } from '../helpers/build.js'
+
+const SLUG = 'chinas-6th-generation-fighter-jet-takes-first-flight'
+
+t.test('public reads: strong ETag, Last-Modified, s-maxage, Surrogate-Key and Cache-Tag naming what they contain', async (t) => {
+  const app = await build(t, { seed: true })
+  const res = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })
+  const article = res.json().data
+  t.match(res.headers.etag, /^"[A-Za-z0-9_-]+"$/)
+  t.equal(res.headers['cache-control'], 'public, max-age=60, s-maxage=300, stale-while-revalidate=300')
+  t.equal(res.headers['last-modified'], new Date(article.updated_at).toUTCString())
+  const keys = String(res.headers['surrogate-key']).split(' ')
+  for (const key of ['articles', `article:${article.id}`, 'section:asia-pacific', 'author:the-defence-times', ...article.tags.map((tag: { slug: string }) => `tag:${tag.slug}`)]) {
+    t.ok(keys.includes(key), `Surrogate-Key has ${key}`)
+  }
+  t.equal(res.headers['cache-tag'], keys.join(','))
+
+  const list = await app.inject({ method: 'GET', url: '/v1/articles?section=india' })
+  const listKeys = String(list.headers['surrogate-key']).split(' ')
+  t.ok(listKeys.includes('articles') && listKeys.includes('section:india'))
+  t.equal(listKeys.filter((k) => k.startsWith('article:')).length, 3, 'one key per listed article')
+  t.ok(String((await app.inject({ method: 'GET', url: '/v1/site' })).headers['surrogate-key']).includes('site'))
+
+  const notModified = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}`, headers: { 'if-modified-since': String(res.headers['last-modified']) } })
+  t.equal(notModified.statusCode, 304)
+  const stillModified = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}`, headers: { 'if-modified-since': 'Mon, 01 Jan 2024 00:00:00 GMT' } })
+  t.equal(stillModified.statusCode, 200)
+})
+
+t.test('private, no-store: errors, previews, editor routes', async (t) => {
+  const app = await build(t, { seed: true })
+  const editor = await createUser(app, 'editor')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/articles/none' })).headers['cache-control'], 'private, no-store')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/admin/articles', headers: editor.auth })).headers['cache-control'], 'private, no-store')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/auth/me', headers: editor.auth })).headers['cache-control'], 'private, no-store')
+  const draft = (await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'Preview me', section: 'india', author: 'the-defence-times' } })).json().data
+  const preview = (await app.inject({ method: 'POST', url: `/v1/admin/articles/${draft.id}/preview`, headers: editor.auth })).json().data
+  const res = await app.inject({ method: 'GET', url: new URL(preview.url).pathname + new URL(preview.url).search })
+  t.equal(res.headers['cache-control'], 'private, no-store')
+  t.equal(res.headers['surrogate-key'], undefined)
+  t.equal(res.headers['x-cache'], undefined, 'never from or into the response cache')
+})
+
+t.test('the response cache: hits, 304s from memory, and never stale after a committed write', async (t) => {
+  const app = await build(t, { seed: true })
+  const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  const first = await app.inject({ method: 'GET', url: '/v1/articles?limit=3' })
+  t.equal(first.headers['x-cache'], 'MISS')
+  const second = await app.inject({ method: 'GET', url: '/v1/articles?limit=3' })
+  t.equal(second.headers['x-cache'], 'HIT')
+  t.equal(second.body, first.body)
+  t.equal(second.headers.etag, first.headers.etag)
+  t.equal(second.headers['surrogate-key'], first.headers['surrogate-key'])
+  t.equal(second.headers.link, first.headers.link)
+  const conditional = await app.inject({ method: 'GET', url: '/v1/articles?limit=3', headers: { 'if-none-match': String(first.headers.etag) } })
+  t.equal(conditional.statusCode, 304)
+  t.equal(conditional.headers['x-cache'], 'HIT')
+  t.equal(conditional.body, '')
+
+  const created = await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'Breaking Cache News', section: 'india', status: 'published' } })
+  t.equal(created.statusCode, 201)
+  const after = await app.inject({ method: 'GET', url: '/v1/articles?limit=3' })
+  t.equal(after.headers['x-cache'], 'MISS', 'the write emptied the cache')
+  t.equal(after.json().data[0].title, 'Breaking Cache News')
+  t.not(after.headers.etag, first.headers.etag)
+
+  const redirected = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${created.json().data.id}`, headers: { ...editor.auth, 'if-match': '"v1"' }, payload: { slug: 'breaking-cache-news-2' } })
+  t.equal(redirected.statusCode, 200)
+  const old = await app.inject({ method: 'GET', url: '/v1/articles/breaking-cache-news' })
+  t.equal(old.statusCode, 301)
+  const oldAgain = await app.inject({ method: 'GET', url: '/v1/articles/breaking-cache-news' })
+  t.equal(oldAgain.headers['x-cache'], 'HIT')
+  t.equal(oldAgain.statusCode, 301)
+  t.equal(oldAgain.headers.location, 'http://api.test/v1/articles/breaking-cache-news-2')
+})
+
+t.test('the response cache expires when a scheduled article becomes public', async (t) => {
+  const clock = createManualClock('2026-03-01T09:00:00.000Z')
+  const app = await build(t, { seed: true, clock })
+  const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'Midday Story', section: 'india', status: 'scheduled', published_at: '2026-03-01T12:00:00.000Z' } })
+  const before = await app.inject({ method: 'GET', url: '/v1/sections/india' })
+  t.equal(before.json().data.article_count, 3)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/sections/india' })).headers['x-cache'], 'HIT')
+  clock.set('2026-03-01T12:00:00.000Z')
+  const after = await app.inject({ method: 'GET', url: '/v1/sections/india' })
+  t.equal(after.headers['x-cache'], 'MISS')
+  t.equal(after.json().data.article_count, 4, 'no write happened, yet nothing stale is served')
+})
+
+t.test('RESPONSE_CACHE=false turns it off; RESPONSE_CACHE_MAX_MB bounds it', async (t) => {
+  const off = await build(t, { seed: true, env: { RESPONSE_CACHE: 'false' } })
+  await off.inject({ method: 'GET', url: '/v1/site' })
+  t.equal((await off.inject({ method: 'GET', url: '/v1/site' })).headers['x-cache'], undefined)
+  const small = await build(t, { seed: true, env: { RESPONSE_CACHE_MAX_MB: '1' } })
+  for (let page = 1; page <= 4; page++) await small.inject({ method: 'GET', url: `/v1/articles?limit=5&page=${page}` })
+  const size = small.services.responseCache!.size()
+  t.ok(size.bytes <= 1024 * 1024)
+  t.equal(size.entries, 4)
+})
