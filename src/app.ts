@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin/index.js'
 import { articleRoutes } from './routes/articles/index.js'
 import { authRoutes } from './routes/auth/index.js'
 import { authorRoutes } from './routes/authors/index.js'
+import { commentRoutes } from './routes/comments/index.js'
 import { feedRoutes, sitemapXmlRoutes } from './routes/feeds/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { mediaRoutes } from './routes/media/index.js'
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(siteRoutes)
       await v1.register(sectionRoutes)
       await v1.register(articleRoutes)
+      await v1.register(commentRoutes)
       await v1.register(authorRoutes)
       await v1.register(tagRoutes)
       await v1.register(pageRoutes)

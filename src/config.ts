@@ -67,6 +67,14 @@ export const EnvSchema = Type.Object({
   RESPONSE_CACHE: Bool(true, 'Keep whole public responses in memory until content changes'),
   RESPONSE_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Memory bound of the response cache' }),
   RESPONSE_CACHE_TTL: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Longest a response stays cached (s), even without changes' }),
+  AKISMET_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Akismet API key; unset = no Akismet check' })),
+  AKISMET_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'https://rest.akismet.com', description: 'Akismet API base URL' }),
+  AKISMET_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 3000, description: 'Akismet request timeout (ms)' }),
+  COMMENTS_CLOSE_AFTER_DAYS: Type.Integer({ minimum: 0, maximum: 36500, default: 0, description: 'Close comments this many days after publication (0 = never)' }),
+  COMMENT_MAX_LINKS: Type.Integer({ minimum: 0, maximum: 1000, default: 2, description: 'More links than this in a comment = spam' }),
+  COMMENT_BLOCKLIST: Type.String({ default: '', description: 'Comma-separated words that make a comment spam' }),
+  COMMENT_RATE_IP: Type.Integer({ minimum: 1, default: 10, description: 'Comments per client IP per minute' }),
+  COMMENT_RATE_EMAIL: Type.Integer({ minimum: 1, default: 5, description: 'Comments per commenter email per minute' }),
 })
 
 type Env = Static<typeof EnvSchema>
@@ -114,6 +122,19 @@ export interface Config {
     sMaxAge: number
     responseCache: { enabled: boolean; maxBytes: number; ttlSeconds: number }
   }
+  comments: CommentsConfig
+}
+
+export interface CommentsConfig {
+  /** Set when AKISMET_KEY is: comments are checked with Akismet. */
+  akismet: { key: string; url: string; timeoutMs: number } | undefined
+  /** 0 = comments never close by age. */
+  closeAfterDays: number
+  maxLinks: number
+  /** Lower-cased words; a comment containing one is spam. */
+  blocklist: string[]
+  ratePerIp: number
+  ratePerEmail: number
 }
 
 export class ConfigError extends Error {
@@ -221,6 +242,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE,
       sMaxAge: e.CACHE_S_MAXAGE,
       responseCache: { enabled: e.RESPONSE_CACHE, maxBytes: e.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: e.RESPONSE_CACHE_TTL },
+    },
+    comments: {
+      akismet: e.AKISMET_KEY ? { key: e.AKISMET_KEY, url: e.AKISMET_URL.replace(/\/+$/, ''), timeoutMs: e.AKISMET_TIMEOUT_MS } : undefined,
+      closeAfterDays: e.COMMENTS_CLOSE_AFTER_DAYS,
+      maxLinks: e.COMMENT_MAX_LINKS,
+      blocklist: [...new Set(e.COMMENT_BLOCKLIST.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean))],
+      ratePerIp: e.COMMENT_RATE_IP,
+      ratePerEmail: e.COMMENT_RATE_EMAIL,
     },
   }
 }

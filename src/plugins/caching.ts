@@ -81,6 +81,11 @@ export function collectCacheKeys(value: unknown, keys: Set<string>, state: { las
   }
 }
 
+/** Surrogate keys a handler knows but its body does not show (e.g. the article a comment thread belongs to). */
+export function addCacheKeys(request: FastifyRequest, keys: readonly string[]): void {
+  for (const key of keys) request.cacheState?.keys.add(key)
+}
+
 const isPublicRead = (request: FastifyRequest) =>
   (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.config?.cache === 'public'
 

@@ -22,6 +22,7 @@ export const OPENAPI_TAGS = [
   { name: 'Site', description: 'Site identity, navigation and footer' },
   { name: 'Sections', description: 'Ordered sections (navigation categories)' },
   { name: 'Articles', description: 'Published articles' },
+  { name: 'Comments', description: 'Reader comments: the thread, and leaving a comment' },
   { name: 'Search', description: 'Full-text search' },
   { name: 'Feeds', description: 'RSS, JSON Feed and sitemaps' },
   { name: 'Newsletter', description: 'Double opt-in signups, confirmation, one-click unsubscribe' },
@@ -41,6 +42,7 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: newsletter', description: 'Subscribers: search, counts, CSV export, GDPR erasure' },
   { name: 'Editor: outbox', description: 'Queued and delivered emails and webhooks (admin)' },
   { name: 'Editor: webhooks', description: 'Signed event deliveries to frontends and CDNs (admin)' },
+  { name: 'Editor: comments', description: 'Moderation: queue, status, edits, staff replies, blocks' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isIP } from 'node:net'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
@@ -13,6 +14,9 @@ export interface Limiters {
   /** Newsletter signups per client IP and per address. */
   signupByIp: Check
   signupByEmail: Check
+  /** Comments per client IP (an IPv6 client per /64) and per commenter email, every attempt counted. */
+  commentByIp: Check
+  commentByEmail: Check
 }
 
 declare module 'fastify' {
@@ -23,6 +27,22 @@ declare module 'fastify' {
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000
 const TEN_MINUTES = 10 * 60 * 1000
+const ONE_MINUTE = 60 * 1000
+
+/**
+ * The rate-limit key of a client address: IPv6 clients usually hold a whole /64, so they are
+ * counted per /64 (rotating addresses inside it gains nothing); IPv4 per address.
+ */
+export function ipRateKey(ip: string): string {
+  if (isIP(ip) !== 6) return ip
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped) return mapped[1]!
+  const [head = '', tail = ''] = ip.toLowerCase().split('%')[0]!.split('::')
+  const left = head ? head.split(':') : []
+  const right = ip.includes('::') && tail ? tail.split(':') : []
+  const groups = ip.includes('::') ? [...left, ...Array<string>(Math.max(8 - left.length - right.length, 0)).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
 
 export function rateLimited(retryAfterSeconds: number, detail: string): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds))
@@ -43,6 +63,10 @@ export const rateLimitPlugin = fp(
     })
     const emailOf = (request: FastifyRequest) => {
       const email = (request.body as { email?: unknown } | undefined)?.email
+      return typeof email === 'string' ? email.trim().toLowerCase() : ''
+    }
+    const commenterOf = (request: FastifyRequest) => {
+      const email = (request.body as { author_email?: unknown } | undefined)?.author_email
       return typeof email === 'string' ? email.trim().toLowerCase() : ''
     }
     // A peek counts as exceeded only past max, so max = limit - 1 lets exactly `limit` failures through.
@@ -66,6 +90,16 @@ export const rateLimitPlugin = fp(
         max: options.config.newsletter.rateEmail,
         timeWindow: TEN_MINUTES,
         keyGenerator: (request) => `signup-email:${emailOf(request)}`,
+      }) as Check,
+      commentByIp: app.createRateLimit({
+        max: options.config.comments.ratePerIp,
+        timeWindow: ONE_MINUTE,
+        keyGenerator: (request) => `comment-ip:${ipRateKey(request.ip)}`,
+      }) as Check,
+      commentByEmail: app.createRateLimit({
+        max: options.config.comments.ratePerEmail,
+        timeWindow: ONE_MINUTE,
+        keyGenerator: (request) => `comment-email:${commenterOf(request)}`,
       }) as Check,
     })
   },

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js'
 import { randomUUID } from 'node:crypto'
 import { createChangeChannel } from '../db/notifications.js'
 import { createServices, type Services } from '../services/container.js'
+import { changesPublicContent } from '../services/events.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +41,7 @@ export const servicesPlugin = fp(
     const channel = createChangeChannel(options.database, app.log)
     const origin = randomUUID()
     services.events.on((change) => {
+      if (!changesPublicContent(change)) return
       channel.publish(JSON.stringify({ origin, ...change })).catch((error: unknown) => app.log.warn({ err: error }, 'could not notify other processes of a change'))
     })
     let unsubscribe: (() => Promise<void>) | undefined

@@ -7,10 +7,11 @@ import type { Clock } from '../lib/clock.js'
 import { createArticleEditor, type PreviewSigner } from './articles/editor.js'
 import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
+import { createCommentServices } from './comments/index.js'
 import { createCountCache } from './count-cache.js'
 import { createFreshness } from './freshness.js'
 import { createResponseCache } from './response-cache.js'
-import { createContentEvents } from './events.js'
+import { changesPublicContent, createContentEvents } from './events.js'
 import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import { createMailer, type EmailMessage } from './mailer.js'
 import { createNewsletterService } from './newsletter.js'
@@ -58,7 +59,9 @@ export function createServices({ config, database, clock, log, tokens, previews 
     counts.clear()
     responseCache?.clear()
   }
-  events.on(invalidateCaches)
+  events.on((change) => {
+    if (changesPublicContent(change)) invalidateCaches()
+  })
   const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
   return {
     events,
@@ -70,7 +73,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     search,
     feeds: createFeedService({ articles: repos.articleReads, sections: repos.sections, pages: repos.pages, site: repos.site, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock }),
-    publicArticles: createPublicArticleService({ articles: repos.articleReads, search, counts, clock }),
+    publicArticles: createPublicArticleService({ articles: repos.articleReads, search, counts, clock, commentsCloseAfterDays: config.comments.closeAfterDays }),
     publicSite: createPublicSiteService({ ...repos, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
@@ -95,6 +98,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
         unsubscribeUrl: (token) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
       },
     }),
+    ...createCommentServices({ uow, clock, events, config: config.comments, publicUrl: config.publicUrl, outbox, outboxHandlers, log }),
   }
 }
 

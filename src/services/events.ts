@@ -9,6 +9,13 @@ export interface ContentChange {
   kind: ContentKind
   action: string
   id?: string | undefined
+  /** False when nothing public changed (a comment held for moderation, a subscriber): caches stay. */
+  publicChange?: false
+}
+
+/** Whether a change can alter any public response (and so must empty the caches everywhere). */
+export function changesPublicContent(change: ContentChange): boolean {
+  return change.publicChange !== false && change.kind !== 'subscriber'
 }
 
 export type ContentListener = (change: ContentChange) => void

@@ -7,6 +7,7 @@ import type { ArticleBody, ArticleSummaryBody } from '../schemas/content.js'
 import { presentArticle, presentArticleSummary } from './presenters.js'
 import type { CountCache } from './count-cache.js'
 import type { SearchService } from './search.js'
+import { commentsOpenAt } from './comments/policy.js'
 
 export interface ArticleListQuery extends PagingQuery {
   section?: string | undefined
@@ -34,8 +35,19 @@ function parseDate(value: string | undefined, name: string): Date | undefined {
   return date
 }
 
-export function createPublicArticleService(deps: { articles: ArticleReadRepository; search: SearchService; counts: CountCache; clock: Clock }) {
+export function createPublicArticleService(deps: {
+  articles: ArticleReadRepository
+  search: SearchService
+  counts: CountCache
+  clock: Clock
+  /** COMMENTS_CLOSE_AFTER_DAYS: `comments_open` turns false this long after publication (0 = never). */
+  commentsCloseAfterDays?: number
+}) {
   const { articles, search, counts, clock } = deps
+  const withCommentsOpen = (article: ArticleBody, row: { commentsOpen: boolean; publishedAt: Date | null }): ArticleBody => ({
+    ...article,
+    comments_open: commentsOpenAt(row, clock.now(), deps.commentsCloseAfterDays ?? 0),
+  })
 
   return {
     async list(query: ArticleListQuery): Promise<PageResult<ArticleSummaryBody>> {
@@ -87,7 +99,7 @@ export function createPublicArticleService(deps: { articles: ArticleReadReposito
     /** A public article, or the slug it moved to (old slugs answer 301). */
     async get(slug: string): Promise<ArticleLookup> {
       const row = await articles.findPublicBySlug(slug, clock.now())
-      if (row) return { kind: 'article', article: presentArticle(row) }
+      if (row) return { kind: 'article', article: withCommentsOpen(presentArticle(row), row) }
       const moved = await articles.findRedirect(slug)
       if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
       throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)

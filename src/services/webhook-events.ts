@@ -92,3 +92,16 @@ export function purgeKeysFor(kind: string, id: string | undefined): string[] {
 export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[number] {
   return (WEBHOOK_EVENTS as readonly string[]).includes(type)
 }
+
+/**
+ * A stored comment (approved, pending or spam: moderation tools want them all; `status` says
+ * which). Only an approved one changes public responses, so only it names keys to purge: the
+ * article (its comment_count, in every response listing it) and its thread.
+ */
+export function commentCreatedEvent(comment: { status: string } & Record<string, unknown>, article: { id: string; slug: string; title: string }): WebhookEvent {
+  return {
+    type: 'comment.created',
+    data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title } }, previous: null },
+    purgeKeys: comment.status === 'approved' ? [`article:${article.id}`, `comments:${article.id}`] : [],
+  }
+}

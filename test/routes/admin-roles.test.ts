@@ -60,6 +60,15 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'POST', url: `/v1/admin/webhooks/${UUID}/rotate-secret`, path: '/v1/admin/webhooks/{id}/rotate-secret', roles: ADMIN },
   { method: 'POST', url: `/v1/admin/webhooks/${UUID}/test`, path: '/v1/admin/webhooks/{id}/test', roles: ADMIN },
   { method: 'GET', url: `/v1/admin/webhooks/${UUID}/deliveries`, path: '/v1/admin/webhooks/{id}/deliveries', roles: ADMIN },
+  { method: 'GET', url: '/v1/admin/comments', path: '/v1/admin/comments', roles: STAFF },
+  { method: 'GET', url: `/v1/admin/comments/${UUID}`, path: '/v1/admin/comments/{id}', roles: STAFF },
+  { method: 'PATCH', url: `/v1/admin/comments/${UUID}`, path: '/v1/admin/comments/{id}', roles: STAFF, payload: { status: 'approved' } },
+  { method: 'DELETE', url: `/v1/admin/comments/${UUID}`, path: '/v1/admin/comments/{id}', roles: STAFF },
+  { method: 'POST', url: '/v1/admin/comments/bulk', path: '/v1/admin/comments/bulk', roles: STAFF, payload: {} },
+  { method: 'POST', url: `/v1/admin/comments/${UUID}/replies`, path: '/v1/admin/comments/{id}/replies', roles: STAFF, payload: { body: 'x' } },
+  { method: 'GET', url: '/v1/admin/comment-blocks', path: '/v1/admin/comment-blocks', roles: STAFF },
+  { method: 'POST', url: '/v1/admin/comment-blocks', path: '/v1/admin/comment-blocks', roles: STAFF, payload: {} },
+  { method: 'DELETE', url: `/v1/admin/comment-blocks/${UUID}`, path: '/v1/admin/comment-blocks/{id}', roles: STAFF },
 ]
 
 t.test('the table covers every editor operation in the OpenAPI document', async (t) => {

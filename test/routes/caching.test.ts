@@ -2,6 +2,7 @@ import t from 'tap'
 import { createManualClock } from '../../src/lib/clock.js'
 import { createUser } from '../helpers/auth.js'
 import { build } from '../helpers/build.js'
+import { postComment } from '../helpers/comments.js'
 
 const SLUG = 'chinas-6th-generation-fighter-jet-takes-first-flight'
 
@@ -75,6 +76,29 @@ t.test('the response cache: hits, 304s from memory, and never stale after a comm
   t.equal(oldAgain.headers['x-cache'], 'HIT')
   t.equal(oldAgain.statusCode, 301)
   t.equal(oldAgain.headers.location, 'http://api.test/v1/articles/breaking-cache-news-2')
+})
+
+t.test('comments: threads carry their article\'s keys; a held comment keeps the cache, an approved one empties it', async (t) => {
+  const app = await build(t, { seed: true })
+  const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  const article = (await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })).json().data
+  const thread = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}/comments` })
+  t.equal(thread.statusCode, 200)
+  t.same(String(thread.headers['surrogate-key']).split(' ').sort(), ['comments', `article:${article.id}`, `comments:${article.id}`].sort())
+  t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })).headers['x-cache'], 'HIT')
+
+  const held = await postComment(app, SLUG, { author_email: 'new-reader@example.com' })
+  t.equal(held.statusCode, 202)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })).headers['x-cache'], 'HIT', 'a comment held for moderation changes nothing public')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}/comments` })).headers['x-cache'], 'HIT')
+
+  const approved = await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${held.json().data.id}`, headers: editor.auth, payload: { status: 'approved' } })
+  t.equal(approved.statusCode, 200)
+  const after = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })
+  t.equal(after.headers['x-cache'], 'MISS')
+  t.equal(after.json().data.comment_count, article.comment_count + 1, 'the new count, never the cached one')
+  const threadAfter = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}/comments` })
+  t.equal(threadAfter.json().data.length, thread.json().data.length + 1)
 })
 
 t.test('the response cache expires when a scheduled article becomes public', async (t) => {

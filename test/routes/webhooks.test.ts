@@ -6,6 +6,7 @@ import { createManualClock } from '../../src/lib/clock.js'
 import { assertProblem } from '../helpers/assertions.js'
 import { createUser } from '../helpers/auth.js'
 import { build, type TestApp } from '../helpers/build.js'
+import { commentableArticle, postComment } from '../helpers/comments.js'
 import { startReceiver, type ReceivedRequest } from '../helpers/receiver.js'
 
 const ALLOW = { WEBHOOK_ALLOW_PRIVATE: 'true' }
@@ -162,6 +163,29 @@ t.test('taxonomy, pages, settings and subscribers notify too', async (t) => {
   t.match(bodies[1]!.data.current, { slug: 'africa', name: 'Africa' })
   t.ok(bodies[1]!.purge_keys.includes('section:africa'))
   t.match(bodies[3]!.data.current, { email: 'hook@example.com' })
+})
+
+t.test('comment.created: every stored comment, with its status; only a visible one names keys to purge', async (t) => {
+  const receiver = await startReceiver()
+  t.teardown(() => receiver.close())
+  const clock = createManualClock('2026-06-01T12:00:00.000Z')
+  const app = await build(t, { seed: true, clock, env: ALLOW })
+  const { admin, hook } = await register(app, receiver.url, ['comment.created'])
+  const article = await commentableArticle(app)
+  const held = await postComment(app, article.slug, { author_name: 'First Timer', author_email: 'first@example.com', body: 'A first comment, held.' })
+  t.equal(held.statusCode, 202, 'a first-time commenter waits for moderation')
+  clock.advance(1000)
+  const staff = await app.inject({ method: 'POST', url: `/v1/admin/comments/${held.json().data.id}/replies`, headers: admin.auth, payload: { body: 'Thanks, approved.' } })
+  t.equal(staff.statusCode, 201)
+  await app.services.outbox.runOnce()
+  const bodies = byCreation(receiver.received) as { type: string; data: { current: Record<string, unknown> }; purge_keys: string[] }[]
+  t.same(bodies.map((b) => b.type), ['comment.created', 'comment.created'])
+  t.match(bodies[0]!.data.current, { id: held.json().data.id, status: 'pending', author_name: 'First Timer', body: 'A first comment, held.', article: { id: article.id, slug: article.slug } })
+  t.notOk('author_email' in bodies[0]!.data.current, 'no email in the event')
+  t.same(bodies[0]!.purge_keys, [], 'nothing public changed')
+  t.match(bodies[1]!.data.current, { status: 'approved', is_staff: true, parent_id: held.json().data.id })
+  t.same(bodies[1]!.purge_keys.sort(), [`article:${article.id}`, `comments:${article.id}`].sort())
+  for (const request of receiver.received) t.ok(verify(request, hook.secret, clock.now().getTime()))
 })
 
 t.test('registration: SSRF guard, validation, test-fire, roles', async (t) => {

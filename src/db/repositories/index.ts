@@ -3,6 +3,8 @@ import { createArticleReadRepository } from './article-reads.js'
 import { createArticleRepository } from './articles.js'
 import { createAuditRepository } from './audit.js'
 import { createAuthorRepository } from './authors.js'
+import { createCommentBlockRepository } from './comment-blocks.js'
+import { createCommentRepository } from './comments.js'
 import { createLockRepository } from './locks.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
@@ -21,6 +23,8 @@ export function createRepositories(db: Executor) {
     articles: createArticleRepository(db),
     audit: createAuditRepository(db),
     authors: createAuthorRepository(db),
+    comments: createCommentRepository(db),
+    commentBlocks: createCommentBlockRepository(db),
     locks: createLockRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),

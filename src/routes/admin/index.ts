@@ -4,6 +4,7 @@ import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
+import { adminCommentRoutes } from './comments/index.js'
 import { adminPageRoutes } from './pages/index.js'
 import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
@@ -42,4 +43,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminAuditRoutes)
   await app.register(adminNewsletterRoutes)
   await app.register(adminWebhookRoutes)
+  await app.register(adminCommentRoutes)
 }
