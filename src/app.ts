@@ -73,6 +73,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // Slow-client protection: a client trickling its headers or body (slowloris) gets 408 and is
+    // disconnected once the time is up; a silent socket is closed. Node checks these on an
+    // interval (30 s by default), so it checks often enough for the configured times to hold.
+    requestTimeout: config.timeouts.request,
+    connectionTimeout: config.timeouts.connection,
+    keepAliveTimeout: config.timeouts.keepAlive,
+    http: {
+      headersTimeout: config.timeouts.headers,
+      requestTimeout: config.timeouts.request,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.timeouts.headers / 4))),
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
