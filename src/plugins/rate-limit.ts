@@ -4,6 +4,7 @@ import { isIP } from 'node:net'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
+import { closeRedis, connectRedis, createRedisHealth, createSharedStore } from './rate-limit-store.js'
 
 type Check = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isExceeded?: boolean; ttlInSeconds?: number; isAllowed: boolean }>
 
@@ -51,12 +52,25 @@ export function rateLimited(retryAfterSeconds: number, detail: string): AppError
 
 /**
  * The one rate-limit mechanism (@fastify/rate-limit): routes opt in with `config.rateLimit`; the
- * login throttle uses its manual limiters so that only failures count.
+ * login throttle uses its manual limiters so that only failures count. Counters live in this
+ * process's memory, or in Redis when REDIS_URL is set so that every API process shares them.
  */
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, options: { config: Config }) => {
+    const { redisUrl, redisKeyPrefix } = options.config.rateLimit
+    let store
+    if (redisUrl) {
+      const health = createRedisHealth(app.log)
+      const redis = await connectRedis(redisUrl, health)
+      app.addHook('onClose', async () => closeRedis(redis))
+      store = createSharedStore({ redis, prefix: redisKeyPrefix, health })
+    }
     await app.register(rateLimit, {
       global: false,
+      ...(store ? { store } : {}),
+      // The shared store already falls back to local counting; this is the last guard: a store
+      // error never turns a request into a 500.
+      skipOnError: true,
       // Rate-limit answers go through the error handler, as problem+json with Retry-After.
       errorResponseBuilder: (_request, context) =>
         rateLimited(context.ttl / 1000, `Too many requests: at most ${context.max} per ${context.after}. Retry after ${Math.ceil(context.ttl / 1000)} s.`),
