@@ -19,6 +19,7 @@ export const EnvSchema = Type.Object({
   DATABASE_READ_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL read replica for public reads; unset means every query goes to DATABASE_URL' }),
   ),
+  DATABASE_READ_LAG_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 5000, description: 'After a content change, public reads stay on the primary this long (the replica lag tolerated)' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and local files' }),
   MEDIA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local media files (default DATA_DIR/media)' })),
@@ -91,8 +92,8 @@ type Env = Static<typeof EnvSchema>
 export interface Config {
   port: number
   host: string
-  /** `readUrl` (DATABASE_READ_URL) is present only when a read replica is configured. */
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; readUrl?: string }
+  /** `readUrl` (DATABASE_READ_URL) and `readLagMs` are present only when a read replica is configured. */
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; readUrl?: string; readLagMs?: number }
   dataDir: string
   mediaDir: string
   seed: boolean
@@ -224,7 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, ...(e.DATABASE_READ_URL ? { readUrl: e.DATABASE_READ_URL } : {}) }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, ...(e.DATABASE_READ_URL ? { readUrl: e.DATABASE_READ_URL, readLagMs: e.DATABASE_READ_LAG_MS } : {}) }
       : { kind: 'pglite', dataDir },
     dataDir,
     mediaDir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(dataDir, 'media'),

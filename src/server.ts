@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 
   let database
   try {
-    database = await openConfiguredDatabase(config.database)
+    database = await openConfiguredDatabase(config.database, { replica: true })
   } catch (error) {
     if (error instanceof DataDirLockedError) fail(error.message)
     throw error

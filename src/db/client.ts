@@ -19,12 +19,19 @@ export type Executor = Db | Tx
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
-  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined }
+  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined; readUrl?: string | undefined }
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres'
   readonly db: Db
-  /** Throws when the database does not answer. */
+  /**
+   * Where anonymous public reads may go: a read replica (DATABASE_READ_URL) with its own pool, or
+   * the same instance as `db` when there is none. Writes and read-your-own-writes use `db`.
+   */
+  readonly readDb: Db
+  /** The replica's pool, when one is configured. */
+  readonly readPool: pg.Pool | undefined
+  /** Throws when the (primary) database does not answer; a replica down is not fatal (reads fall back). */
   ping(): Promise<void>
   close(): Promise<void>
   /** The underlying pg pool (postgres only), for LISTEN/NOTIFY and raw maintenance. */
@@ -64,6 +71,8 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
   return {
     kind: 'pglite',
     db,
+    readDb: db,
+    readPool: undefined,
     pool: undefined,
     pglite: client,
     async ping() {
@@ -81,21 +90,32 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
   }
 }
 
-async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined }): Promise<Database> {
+function createPool(url: string, poolSize: number, applicationName: string): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 10,
-    application_name: options.applicationName ?? 'newsroom-cms',
+    connectionString: url,
+    max: poolSize,
+    application_name: applicationName,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
   })
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
   pool.on('error', () => {})
+  return pool
+}
+
+async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; readUrl?: string | undefined }): Promise<Database> {
+  const applicationName = options.applicationName ?? 'newsroom-cms'
+  const pool = createPool(options.url, options.poolSize ?? 10, applicationName)
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
+  // The replica gets a pool of the same size: public reads are most of the traffic.
+  const readPool = options.readUrl ? createPool(options.readUrl, options.poolSize ?? 10, `${applicationName}-read`) : undefined
+  const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
   let closed = false
   return {
     kind: 'postgres',
     db,
+    readDb,
+    readPool,
     pool,
     pglite: undefined,
     async ping() {
@@ -104,17 +124,20 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
     async close() {
       if (closed) return
       closed = true
-      await pool.end()
+      await Promise.all([pool.end(), readPool?.end()])
     },
   }
 }
 
-/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+/**
+ * The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR.
+ * `replica: true` (the server) also opens DATABASE_READ_URL's pool; tools that only write do not.
+ */
 export function openConfiguredDatabase(
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number },
-  options: { poolSize?: number } = {},
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; readUrl?: string },
+  options: { poolSize?: number; replica?: boolean } = {},
 ): Promise<Database> {
   return database.kind === 'postgres'
-    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize })
+    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize, readUrl: options.replica === true ? database.readUrl : undefined })
     : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
 }

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.js'
 import type { Clock } from '../lib/clock.js'
 import { randomUUID } from 'node:crypto'
 import { createChangeChannel } from '../db/notifications.js'
+import { allowReplicaReads } from '../db/read-routing.js'
 import { createServices, type Services } from '../services/container.js'
 import { changesPublicContent } from '../services/events.js'
 
@@ -24,6 +25,20 @@ export const servicesPlugin = fp(
     app.decorate('clock', options.clock)
     const services = createServices({ ...options, log: app.log, tokens: app.tokens, previews: app.previews })
     app.decorate('services', services)
+    if (options.database.readDb !== options.database.db) {
+      // Anonymous GETs of public content may read the replica; anything carrying credentials, a
+      // preview token, or under /v1/admin and /v1/auth reads the primary (read-your-own-writes).
+      app.addHook('onRequest', (request, _reply, done) => {
+        const eligible =
+          (request.method === 'GET' || request.method === 'HEAD') &&
+          request.headers.authorization === undefined &&
+          !request.url.startsWith('/v1/admin') &&
+          !request.url.startsWith('/v1/auth') &&
+          !/[?&]preview=/.test(request.url)
+        if (eligible) allowReplicaReads(done)
+        else done()
+      })
+    }
     // Background work (the outbox) runs in servers, not in tests unless they ask for it.
     if (options.workers) {
       app.addHook('onReady', async () => {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
-import { createUnitOfWork } from '../db/repositories/index.js'
+import { createRepositories, createUnitOfWork } from '../db/repositories/index.js'
+import { replicaReadsAllowed, routeReads } from '../db/read-routing.js'
 import { createRelatedRepository } from '../db/repositories/related.js'
 import { createSearchRepository } from '../db/repositories/search.js'
 import type { Clock } from '../lib/clock.js'
@@ -41,6 +42,28 @@ export interface ServiceDependencies {
 export function createServices({ config, database, clock, log, tokens, previews }: ServiceDependencies) {
   const uow = createUnitOfWork(database.db)
   const repos = uow.repos
+  /**
+   * Public reads (articles, sections, tags, authors, pages, site, search, related, feeds) go to the
+   * read replica when the request allows it (anonymous public GETs, see read-routing.ts) and no
+   * content changed in the last `lagMs`: the caches are emptied on a change and must not refill
+   * from a replica that has not replayed it yet.
+   */
+  const lagMs = config.database.kind === 'postgres' ? (config.database.readLagMs ?? 0) : 0
+  let changedAt = Number.NEGATIVE_INFINITY
+  const useReplica = () => replicaReadsAllowed() && Date.now() - changedAt >= lagMs
+  const readRepos = database.readDb === database.db ? repos : createRepositories(database.readDb)
+  const onBoth = <T extends object>(make: (db: Database['db']) => T): T =>
+    database.readDb === database.db ? make(database.db) : routeReads(make(database.db), make(database.readDb), useReplica)
+  const reads = {
+    articleReads: routeReads(repos.articleReads, readRepos.articleReads, useReplica),
+    sections: routeReads(repos.sections, readRepos.sections, useReplica),
+    tags: routeReads(repos.tags, readRepos.tags, useReplica),
+    authors: routeReads(repos.authors, readRepos.authors, useReplica),
+    pages: routeReads(repos.pages, readRepos.pages, useReplica),
+    site: routeReads(repos.site, readRepos.site, useReplica),
+    search: onBoth(createSearchRepository),
+    related: onBoth(createRelatedRepository),
+  }
   const events = createContentEvents()
   // Topic → handler; feature services below register theirs.
   const outboxHandlers: Record<string, OutboxHandler> = {}
@@ -55,6 +78,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const responseCache = rc.enabled ? createResponseCache({ clock, freshness, maxBytes: rc.maxBytes, ttlMs: rc.ttlSeconds * 1000 }) : undefined
   /** Every cache of public content forgets everything on any change (local, or notified by another process). */
   const invalidateCaches = () => {
+    changedAt = Date.now()
     freshness.invalidate()
     counts.clear()
     responseCache?.clear()
@@ -62,7 +86,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
   })
-  const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
+  const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock })
   return {
     events,
     counts,
@@ -71,10 +95,10 @@ export function createServices({ config, database, clock, log, tokens, previews 
     outbox,
     storage: createStorage(config),
     search,
-    feeds: createFeedService({ articles: repos.articleReads, sections: repos.sections, pages: repos.pages, site: repos.site, clock, publicUrl: config.publicUrl }),
-    related: createRelatedService({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock }),
-    publicArticles: createPublicArticleService({ articles: repos.articleReads, search, counts, clock, commentsCloseAfterDays: config.comments.closeAfterDays }),
-    publicSite: createPublicSiteService({ ...repos, clock }),
+    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, clock, publicUrl: config.publicUrl }),
+    related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock }),
+    publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, commentsCloseAfterDays: config.comments.closeAfterDays }),
+    publicSite: createPublicSiteService({ ...repos, ...reads, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
     articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, previews, kickOutbox: () => outbox.kick() }),
