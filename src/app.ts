@@ -70,9 +70,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       typeof config.trustProxy === 'number'
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
-    bodyLimit: config.bodyLimit,
-    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
-    return503OnClosing: true,
     // Slow-client protection: a client trickling its headers or body (slowloris) gets 408 and is
     // disconnected once the time is up; a silent socket is closed. Node checks these on an
     // interval (30 s by default), so it checks often enough for the configured times to hold.
@@ -84,6 +81,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       requestTimeout: config.timeouts.request,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.timeouts.headers / 4))),
     },
+    bodyLimit: config.bodyLimit,
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
