@@ -7,7 +7,7 @@ import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
@@ -73,6 +73,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // A URL that is not valid percent-encoded UTF-8 never reaches the router: answer it as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const { problem, headers } = toProblem(error, request)
+      void sendProblem(reply, problem, headers)
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
