@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './lib/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
 import { errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
+import { idempotencyPlugin } from './plugins/idempotency.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
   await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
+  await app.register(idempotencyPlugin, { clock, leaseMs: 60_000, retentionMs: 24 * 3600_000 })
   await app.register(cachingPlugin, { ...config.cache, responseCache: app.services.responseCache })
 
   await app.register(healthRoutes)

@@ -17,6 +17,7 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset means embedded PGlite' }),
   ),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
+  DATABASE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000, description: 'Longest wait for a database connection or query before the request answers 503 (0 = none is not allowed)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and local files' }),
   MEDIA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local media files (default DATA_DIR/media)' })),
   SEED: Bool(true, 'Load the demo content on first start'),
@@ -82,7 +83,7 @@ type Env = Static<typeof EnvSchema>
 export interface Config {
   port: number
   host: string
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number }
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs: number }
   dataDir: string
   mediaDir: string
   seed: boolean
@@ -204,7 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, timeoutMs: e.DATABASE_TIMEOUT_MS }
       : { kind: 'pglite', dataDir },
     dataDir,
     mediaDir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(dataDir, 'media'),

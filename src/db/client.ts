@@ -19,7 +19,7 @@ export type Executor = Db | Tx
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
-  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined }
+  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined }
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres'
@@ -81,16 +81,23 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
   }
 }
 
-async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined }): Promise<Database> {
+async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined }): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'newsroom-cms',
-    connectionTimeoutMillis: 5000,
+    // A database that is gone or hung costs a request at most this long: then it answers 503.
+    connectionTimeoutMillis: options.timeoutMs ? Math.min(options.timeoutMs, 5000) : 5000,
+    ...(options.timeoutMs ? { query_timeout: options.timeoutMs } : {}),
     idleTimeoutMillis: 30000,
   })
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
   pool.on('error', () => {})
+  // So does a checked-out client (inside a transaction, between statements) whose server goes away:
+  // its query fails and the request answers 503; the 'error' event itself must not kill the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
   let closed = false
   return {
@@ -111,10 +118,11 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
 
 /** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
 export function openConfiguredDatabase(
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number },
-  options: { poolSize?: number } = {},
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs?: number },
+  /** CLIs (migrations, data generation) pass `timeoutMs: 0`: their long statements are expected. */
+  options: { poolSize?: number; timeoutMs?: number } = {},
 ): Promise<Database> {
   return database.kind === 'postgres'
-    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize })
+    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize, timeoutMs: options.timeoutMs ?? database.timeoutMs })
     : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
 }

@@ -26,7 +26,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Connection-level failures (pg SQLSTATE classes 08, 57P, 53300; socket errors): the database is away. */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400)/
 const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
+const UNAVAILABLE_MESSAGE = /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
 
 /**
  * SQLSTATE class 22 (data exception) raised by a value the client sent: a NUL byte or an invalid
