@@ -100,27 +100,8 @@ export const idempotencyPlugin = fp(
       return 'run'
     }
 
-    app.addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method]
-      if (!methods.some((m) => isIdempotentWrite(m, `${route.url}/`))) return
-      const handler = route.handler as RouteHandlerMethod
-      route.handler = async function (this: FastifyInstance, request, reply) {
-        if ((await begin(request, reply)) === 'replayed') return reply
-        const scope = request.idempotency
-        if (!scope) return handler.call(this, request, reply)
-        try {
-          return await idempotencyContext.run(scope, () => handler.call(this, request, reply))
-        } catch (error) {
-          // Nothing was written (the transaction rolled back): the key is free for a retry.
-          if (!scope.committed) await repo.release(scope.userId, scope.key).catch(() => undefined)
-          request.idempotency = null
-          throw error
-        }
-      } as RouteHandlerMethod
-    })
-
     // Record the response before it leaves, so an acknowledged write is replayable.
-    app.addHook('onSend', async (request, reply, payload) => {
+    const record = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
       const scope = request.idempotency
       if (!scope) return payload
       request.idempotency = null
@@ -140,7 +121,29 @@ export const idempotencyPlugin = fp(
         request.log.warn({ err: error }, 'could not record the Idempotency-Key response')
       }
       return payload
+    }
+
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      if (!methods.some((m) => isIdempotentWrite(m, `${route.url}/`))) return
+      const handler = route.handler as RouteHandlerMethod
+      // Only these routes pay for the hook: reads never see it.
+      route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), record] as typeof route.onSend
+      route.handler = async function (this: FastifyInstance, request, reply) {
+        if ((await begin(request, reply)) === 'replayed') return reply
+        const scope = request.idempotency
+        if (!scope) return handler.call(this, request, reply)
+        try {
+          return await idempotencyContext.run(scope, () => handler.call(this, request, reply))
+        } catch (error) {
+          // Nothing was written (the transaction rolled back): the key is free for a retry.
+          if (!scope.committed) await repo.release(scope.userId, scope.key).catch(() => undefined)
+          request.idempotency = null
+          throw error
+        }
+      } as RouteHandlerMethod
     })
+
   },
   { name: 'idempotency', dependencies: ['auth'] },
 )
