@@ -7,7 +7,8 @@ import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
+import { idempotencyPlugin } from './plugins/idempotency.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
@@ -84,6 +85,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // A URL that is not valid percent-encoded UTF-8 never reaches the router: answer it as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const { problem, headers } = toProblem(error, request)
+      void sendProblem(reply, problem, headers)
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -105,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
   await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
+  await app.register(idempotencyPlugin, { clock, leaseMs: 60_000, retentionMs: 24 * 3600_000 })
   await app.register(cachingPlugin, { ...config.cache, responseCache: app.services.responseCache })
 
   await app.register(healthRoutes)

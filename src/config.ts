@@ -21,6 +21,7 @@ export const EnvSchema = Type.Object({
   ),
   DATABASE_READ_LAG_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 5000, description: 'After a content change, public reads stay on the primary this long (the replica lag tolerated)' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
+  DATABASE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000, description: 'Longest wait for a database connection or query before the request answers 503 (0 = none is not allowed)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and local files' }),
   MEDIA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local media files (default DATA_DIR/media)' })),
   SEED: Bool(true, 'Load the demo content on first start'),
@@ -93,7 +94,7 @@ export interface Config {
   port: number
   host: string
   /** `readUrl` (DATABASE_READ_URL) and `readLagMs` are present only when a read replica is configured. */
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; readUrl?: string; readLagMs?: number }
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs: number; readUrl?: string; readLagMs?: number }
   dataDir: string
   mediaDir: string
   seed: boolean
@@ -225,7 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, ...(e.DATABASE_READ_URL ? { readUrl: e.DATABASE_READ_URL, readLagMs: e.DATABASE_READ_LAG_MS } : {}) }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, timeoutMs: e.DATABASE_TIMEOUT_MS, ...(e.DATABASE_READ_URL ? { readUrl: e.DATABASE_READ_URL, readLagMs: e.DATABASE_READ_LAG_MS } : {}) }
       : { kind: 'pglite', dataDir },
     dataDir,
     mediaDir: e.MEDIA_DIR ? path.resolve(e.MEDIA_DIR) : path.join(dataDir, 'media'),

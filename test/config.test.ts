@@ -25,7 +25,7 @@ t.test('values are parsed', async (t) => {
     ADMIN_PASSWORD: 'long-enough-password',
   })
   t.equal(config.port, 8080)
-  t.same(config.database, { kind: 'postgres', url: 'postgres://u@db:5432/news', poolSize: 10 })
+  t.same(config.database, { kind: 'postgres', url: 'postgres://u@db:5432/news', poolSize: 10, timeoutMs: 10000 })
   t.equal(config.seed, false)
   t.same(config.corsOrigins, ['https://a.example', 'https://b.example'])
   t.equal(config.publicUrl, 'https://api.example')

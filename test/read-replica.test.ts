@@ -127,5 +127,5 @@ t.test('DATABASE_READ_URL is validated at boot', async (t) => {
   const bad = t.throws(() => loadConfig({ DATABASE_URL: 'postgres://p/db', JWT_SECRET: 'k'.repeat(32), DATABASE_READ_URL: 'mysql://replica' })) as Error
   t.match(bad.message, /DATABASE_READ_URL must be a value matching/)
   const config = loadConfig({ DATABASE_URL: 'postgres://p/db', JWT_SECRET: 'k'.repeat(32), DATABASE_READ_URL: 'postgres://r/db' })
-  t.same(config.database, { kind: 'postgres', url: 'postgres://p/db', poolSize: 10, readUrl: 'postgres://r/db', readLagMs: 5000 })
+  t.same(config.database, { kind: 'postgres', url: 'postgres://p/db', poolSize: 10, timeoutMs: 10000, readUrl: 'postgres://r/db', readLagMs: 5000 })
 })

@@ -152,7 +152,7 @@ async function main() {
   const count = Number(values.articles)
   if (!Number.isInteger(count) || count < 1) throw new Error('--articles must be a positive integer')
   const config = loadConfig({ ...process.env, SEED: 'false' })
-  const database = await openConfiguredDatabase(config.database, { poolSize: 4 })
+  const database = await openConfiguredDatabase(config.database, { poolSize: 4, timeoutMs: 0 })
   try {
     await runMigrations(database)
     process.stdout.write(`generating ${count} articles into ${database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.dataDir})`}\n`)

@@ -5,7 +5,7 @@ import { appliedMigrationCount, runMigrations } from '../db/migrate.js'
 /** `npm run db:migrate`: applies migrations/ to DATABASE_URL, or to the embedded database in DATA_DIR. */
 try {
   const config = loadConfig(process.env)
-  const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
+  const database = await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 })
   try {
     await runMigrations(database)
     process.stdout.write(`migrations applied (${await appliedMigrationCount(database)} in total) to ${database.kind}\n`)

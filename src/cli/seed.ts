@@ -7,7 +7,7 @@ import { createStorage } from '../services/storage.js'
 /** `npm run seed`: adds whatever demo content is missing; never overwrites existing rows. */
 try {
   const config = loadConfig(process.env)
-  const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
+  const database = await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 })
   try {
     await runMigrations(database)
     const storage = createStorage(config)

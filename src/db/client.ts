@@ -19,7 +19,7 @@ export type Executor = Db | Tx
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
-  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined; readUrl?: string | undefined }
+  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres'
@@ -90,25 +90,32 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
   }
 }
 
-function createPool(url: string, poolSize: number, applicationName: string): pg.Pool {
+function createPool(url: string, poolSize: number, applicationName: string, timeoutMs: number | undefined): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     application_name: applicationName,
-    connectionTimeoutMillis: 5000,
+    // A database that is gone or hung costs a request at most this long: then it answers 503.
+    connectionTimeoutMillis: timeoutMs ? Math.min(timeoutMs, 5000) : 5000,
+    ...(timeoutMs ? { query_timeout: timeoutMs } : {}),
     idleTimeoutMillis: 30000,
   })
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
   pool.on('error', () => {})
+  // So does a checked-out client (inside a transaction, between statements) whose server goes away:
+  // its query fails and the request answers 503; the 'error' event itself must not kill the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   return pool
 }
 
-async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; readUrl?: string | undefined }): Promise<Database> {
+async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }): Promise<Database> {
   const applicationName = options.applicationName ?? 'newsroom-cms'
-  const pool = createPool(options.url, options.poolSize ?? 10, applicationName)
+  const pool = createPool(options.url, options.poolSize ?? 10, applicationName, options.timeoutMs)
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
   // The replica gets a pool of the same size: public reads are most of the traffic.
-  const readPool = options.readUrl ? createPool(options.readUrl, options.poolSize ?? 10, `${applicationName}-read`) : undefined
+  const readPool = options.readUrl ? createPool(options.readUrl, options.poolSize ?? 10, `${applicationName}-read`, options.timeoutMs) : undefined
   const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
   let closed = false
   return {
@@ -134,10 +141,17 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
  * `replica: true` (the server) also opens DATABASE_READ_URL's pool; tools that only write do not.
  */
 export function openConfiguredDatabase(
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; readUrl?: string },
-  options: { poolSize?: number; replica?: boolean } = {},
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs?: number; readUrl?: string },
+  /** CLIs (migrations, data generation) pass `timeoutMs: 0`: their long statements are expected. */
+  options: { poolSize?: number; timeoutMs?: number; replica?: boolean } = {},
 ): Promise<Database> {
   return database.kind === 'postgres'
-    ? createDatabase({ kind: 'postgres', url: database.url, poolSize: options.poolSize ?? database.poolSize, readUrl: options.replica === true ? database.readUrl : undefined })
+    ? createDatabase({
+        kind: 'postgres',
+        url: database.url,
+        poolSize: options.poolSize ?? database.poolSize,
+        timeoutMs: options.timeoutMs ?? database.timeoutMs,
+        readUrl: options.replica === true ? database.readUrl : undefined,
+      })
     : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
 }

@@ -11,7 +11,7 @@ declare module 'fastify' {
     cacheTags?: readonly string[]
   }
   interface FastifyRequest {
-    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean } | null
+    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number } | null
   }
 }
 
@@ -84,6 +84,12 @@ export function collectCacheKeys(value: unknown, keys: Set<string>, state: { las
 /** Surrogate keys a handler knows but its body does not show (e.g. the article a comment thread belongs to). */
 export function addCacheKeys(request: FastifyRequest, keys: readonly string[]): void {
   for (const key of keys) request.cacheState?.keys.add(key)
+}
+
+/** The response stops being true at `at` (ms) without any write, e.g. when comments close by age. */
+export function cacheUntil(request: FastifyRequest, at: number | undefined): void {
+  const state = request.cacheState
+  if (state && at !== undefined && (state.expiresAt === undefined || at < state.expiresAt)) state.expiresAt = at
 }
 
 const isPublicRead = (request: FastifyRequest) =>
@@ -159,7 +165,7 @@ export const cachingPlugin = fp(
           const value = reply.getHeader(name)
           if (value !== undefined) headers[name] = String(value)
         }
-        await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag })
+        await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt)
         reply.header('x-cache', 'MISS')
       }
       if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {

@@ -26,7 +26,19 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Connection-level failures (pg SQLSTATE classes 08, 57P, 53300; socket errors): the database is away. */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400)/
 const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
+const UNAVAILABLE_MESSAGE = /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
+
+/**
+ * SQLSTATE class 22 (data exception) raised by a value the client sent: a NUL byte or an invalid
+ * byte sequence in text (22021, 22P05), a number or date out of range, an over-long tsquery.
+ */
+export function isDataException(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true
+  }
+  return false
+}
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -106,6 +118,9 @@ export function toProblem(
     code = 'SERVICE_UNAVAILABLE'
     detail = 'The database is not reachable right now. Retry shortly.'
     headers = { 'retry-after': '5' }
+  } else if (isDataException(error)) {
+    code = 'VALIDATION_FAILED'
+    detail = 'A value in the request cannot be used (for example a NUL character or an out-of-range number)'
   } else if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Any other client error fastify or a plugin raised: keep its status, pick the matching code.
     const match = (Object.keys(errorTable) as ErrorCode[]).find((c) => errorTable[c].status === fe.statusCode)

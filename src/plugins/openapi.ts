@@ -46,7 +46,9 @@ export const OPENAPI_TAGS = [
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 
-type Operation = { security?: unknown[]; responses?: Record<string, { description?: string }> }
+type Operation = { security?: unknown[]; requestBody?: unknown; responses?: Record<string, { description?: string; content?: unknown }> }
+
+const BODY_PROBLEMS: Record<string, string> = { '413': 'The request body is too large', '415': 'Unsupported content type' }
 
 /**
  * House rules applied to every operation: an explicit `security: []` on public operations (so
@@ -57,6 +59,13 @@ function finishDocument(document: Record<string, unknown>): Record<string, unkno
   for (const pathItem of Object.values(paths)) {
     for (const operation of Object.values(pathItem)) {
       operation.security ??= []
+      // Every operation with a body can answer 413 (over BODY_LIMIT) and 415 (not JSON).
+      if (operation.requestBody && operation.responses) {
+        for (const [status, description] of Object.entries(BODY_PROBLEMS)) {
+          operation.responses[status] ??= { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+        }
+        operation.responses = Object.fromEntries(Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)))
+      }
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (!response.description || response.description === 'Default Response') {
           response.description = status === '204' ? 'No content' : status.startsWith('2') ? 'OK' : 'See the problem details'

@@ -7,7 +7,7 @@ import type { ArticleBody, ArticleSummaryBody } from '../schemas/content.js'
 import { presentArticle, presentArticleSummary } from './presenters.js'
 import type { CountCache } from './count-cache.js'
 import type { SearchService } from './search.js'
-import { commentsOpenAt } from './comments/policy.js'
+import { commentsCloseAt, commentsOpenAt } from './comments/policy.js'
 
 export interface ArticleListQuery extends PagingQuery {
   section?: string | undefined
@@ -20,7 +20,7 @@ export interface ArticleListQuery extends PagingQuery {
   q?: string | undefined
 }
 
-export type ArticleLookup = { kind: 'article'; article: ArticleBody } | { kind: 'redirect'; slug: string }
+export type ArticleLookup = { kind: 'article'; article: ArticleBody; /** When comments_open turns false by age (ms). */ changesAt?: number | undefined } | { kind: 'redirect'; slug: string }
 
 const keyOf = (row: ArticleSummaryRow) => ({ at: row.publishedAt.toISOString(), id: row.id })
 
@@ -99,7 +99,7 @@ export function createPublicArticleService(deps: {
     /** A public article, or the slug it moved to (old slugs answer 301). */
     async get(slug: string): Promise<ArticleLookup> {
       const row = await articles.findPublicBySlug(slug, clock.now())
-      if (row) return { kind: 'article', article: withCommentsOpen(presentArticle(row), row) }
+      if (row) return { kind: 'article', article: withCommentsOpen(presentArticle(row), row), changesAt: commentsCloseAt(row, deps.commentsCloseAfterDays ?? 0) }
       const moved = await articles.findRedirect(slug)
       if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
       throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)

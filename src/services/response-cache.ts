@@ -53,9 +53,11 @@ export function createResponseCache(options: { clock: Clock; freshness: Freshnes
       return entry
     },
 
-    async set(key: string, startedIn: number, response: Omit<CachedResponse, 'expires'>): Promise<void> {
+    async set(key: string, startedIn: number, response: Omit<CachedResponse, 'expires'>, notAfter = Number.POSITIVE_INFINITY): Promise<void> {
       if (response.body.length > maxEntryBytes) return
-      const expires = Math.min(clock.now().getTime() + options.ttlMs, await freshness.validUntil())
+      const now = clock.now().getTime()
+      // A change time already past has happened: the response shows its result.
+      const expires = Math.min(now + options.ttlMs, notAfter > now ? notAfter : Number.POSITIVE_INFINITY, await freshness.validUntil())
       if (startedIn !== generation) return
       drop(key)
       entries.set(key, { ...response, expires })

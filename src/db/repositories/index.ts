@@ -1,3 +1,4 @@
+import { idempotencyContext } from '../../lib/idempotency-context.js'
 import type { Db, Executor } from '../client.js'
 import { createArticleReadRepository } from './article-reads.js'
 import { createArticleRepository } from './articles.js'
@@ -5,6 +6,7 @@ import { createAuditRepository } from './audit.js'
 import { createAuthorRepository } from './authors.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
+import { createIdempotencyRepository } from './idempotency.js'
 import { createLockRepository } from './locks.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
@@ -25,6 +27,7 @@ export function createRepositories(db: Executor) {
     authors: createAuthorRepository(db),
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
+    idempotency: createIdempotencyRepository(db),
     locks: createLockRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
@@ -52,6 +55,19 @@ export interface UnitOfWork {
 export function createUnitOfWork(db: Db): UnitOfWork {
   return {
     repos: createRepositories(db),
-    transaction: (fn) => db.transaction((tx) => fn(createRepositories(tx))),
+    transaction: async (fn) => {
+      const outcome = await db.transaction(async (tx) => {
+        const repos = createRepositories(tx)
+        const result = await fn(repos)
+        // Under an Idempotency-Key, the key is marked in the same transaction as the write: a
+        // retry after a crash between commit and response never runs the write twice.
+        const scope = idempotencyContext.getStore()
+        if (scope) await repos.idempotency.markCommitted(scope.userId, scope.key)
+        return result
+      })
+      const scope = idempotencyContext.getStore()
+      if (scope) scope.committed = true
+      return outcome
+    },
   }
 }

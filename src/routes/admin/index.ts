@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError } from '../../errors.js'
+import { isIdempotentWrite } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
@@ -10,6 +11,12 @@ import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
 import { adminUserRoutes } from './users/index.js'
 import { adminWebhookRoutes } from './webhooks/index.js'
+
+const IdempotencyKeyHeader = {
+  type: 'string',
+  pattern: '^[\\x21-\\x7e]{1,255}$',
+  description: 'A unique key per logical write (e.g. a UUID). A retry with the same key and request gets the first response back (Idempotent-Replayed: true) and never writes twice; keys are kept 24 hours.',
+}
 
 /**
  * Every editor route lives here, under /v1/admin. Each declares `config.roles`; this plugin
@@ -23,6 +30,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const schema = (route.schema ??= {}) as Record<string, unknown>
     schema.security = [{ bearerAuth: [] }]
     schema.response = { ...(schema.response as object), ...problemResponses(401, 403) }
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (methods.some((m) => isIdempotentWrite(m, `${route.url}/`))) {
+      // Editor writes take an Idempotency-Key: a retry gets the first response, never a second write.
+      const headers = (schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> }
+      schema.headers = { ...headers, properties: { ...headers.properties, 'idempotency-key': IdempotencyKeyHeader } }
+      schema.response = { ...(schema.response as object), ...problemResponses(409, 422) }
+    }
     const note = `Roles: ${roles.join(', ')}.`
     schema.description = schema.description ? `${String(schema.description)}\n\n${note}` : note
   })

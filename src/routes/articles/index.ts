@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses, SlugParams } from '../../schemas/common.js'
+import { cacheUntil } from '../../plugins/caching.js'
 import { sendList } from '../shared.js'
 import { ArticleList, ArticleListQuery, ArticleQuery, ArticleResponse, RelatedQuery, RelatedResponse } from './schemas.js'
 
@@ -51,6 +52,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (found.kind === 'redirect') {
         return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}`, 301)
       }
+      cacheUntil(request, found.changesAt)
       return { data: found.article }
     },
   )

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { addCacheKeys } from '../../plugins/caching.js'
+import { addCacheKeys, cacheUntil } from '../../plugins/caching.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { problemResponses } from '../../schemas/common.js'
 import { sendList } from '../shared.js'
@@ -33,6 +33,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (found.kind === 'redirect') return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}/comments`, 301)
       // Purged with the article: a comment.created event names `comments:<article id>`.
       addCacheKeys(request, [`article:${found.articleId}`, `comments:${found.articleId}`])
+      cacheUntil(request, found.changesAt)
       return sendList(request, reply, found.result)
     },
   )

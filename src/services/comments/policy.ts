@@ -13,6 +13,12 @@ export function commentsOpenAt(article: { commentsOpen: boolean; publishedAt: Da
   return now.getTime() < article.publishedAt.getTime() + closeAfterDays * 86_400_000
 }
 
+/** When an open article's comments close by age (ms since epoch), or undefined when they never do. */
+export function commentsCloseAt(article: { commentsOpen: boolean; publishedAt: Date | null }, closeAfterDays: number): number | undefined {
+  if (!article.commentsOpen || closeAfterDays <= 0 || !article.publishedAt) return undefined
+  return article.publishedAt.getTime() + closeAfterDays * 86_400_000
+}
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
 }

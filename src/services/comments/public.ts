@@ -8,7 +8,7 @@ import type { CommentThreadMetaBody, PublicCommentBody, SubmittedCommentBody } f
 import type { ContentEvents } from '../events.js'
 import { frontendUrls } from '../frontend-urls.js'
 import { commentCreatedEvent, queueWebhookEvent } from '../webhook-events.js'
-import { cleanBody, cleanHeader, cleanLine, commentsOpenAt, MAX_THREAD_DEPTH, normaliseEmail } from './policy.js'
+import { cleanBody, cleanHeader, cleanLine, commentsCloseAt, commentsOpenAt, MAX_THREAD_DEPTH, normaliseEmail } from './policy.js'
 import { presentPublicComment, presentSubmitted, presentTombstone } from './present.js'
 import type { SpamPipeline } from './spam.js'
 
@@ -28,7 +28,7 @@ export interface RequestFacts {
   referrer: string | string[] | undefined
 }
 
-export type ThreadResult = { kind: 'thread'; articleId: string; result: PageResult<PublicCommentBody> & { meta: CommentThreadMetaBody } } | { kind: 'redirect'; slug: string }
+export type ThreadResult = { kind: 'thread'; articleId: string; /** When comments_open turns false by age (ms). */ changesAt?: number | undefined; result: PageResult<PublicCommentBody> & { meta: CommentThreadMetaBody } } | { kind: 'redirect'; slug: string }
 
 export interface SubmitResult {
   comment: SubmittedCommentBody
@@ -117,7 +117,7 @@ export function createCommentService(deps: {
         comments_open: commentsOpenAt(article, now, closeAfterDays),
         max_depth: MAX_THREAD_DEPTH,
       }
-      return { kind: 'thread', articleId: article.id, result: { ...result, meta } }
+      return { kind: 'thread', articleId: article.id, changesAt: commentsCloseAt(article, closeAfterDays), result: { ...result, meta } }
     },
 
     /**
