@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ResponseCache } from '../services/response-cache.js'
+import type { CachedResponse, ResponseCache } from '../services/response-cache.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,7 +11,7 @@ declare module 'fastify' {
     cacheTags?: readonly string[]
   }
   interface FastifyRequest {
-    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number } | null
+    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number; leader?: () => void } | null
   }
 }
 
@@ -110,21 +110,67 @@ export const cachingPlugin = fp(
     const publicCacheControl = `public, max-age=${options.maxAge}, s-maxage=${options.sMaxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
     const cache = options.responseCache
     app.decorateRequest('cacheState', null)
+    /**
+     * Misses in flight, by URL: concurrent requests for a URL that is being computed wait for that
+     * one answer instead of all computing it (a purged hot article meets one query, not hundreds).
+     */
+    const inflight = new Map<string, Promise<void>>()
 
-    // Callback-style hooks: these run on every public read, where a promise per hook shows.
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!isPublicRead(request) || isPersonal(request)) return done()
-      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
-      const entry = cache?.get(request.url)
-      if (!entry) return done()
-      request.cacheState.hit = true
+    const serve = (request: FastifyRequest, reply: FastifyReply, entry: CachedResponse) => {
+      request.cacheState!.hit = true
       reply.headers(entry.headers).header('x-cache', 'HIT')
       if (entry.etag && (etagMatches(request.headers['if-none-match'], entry.etag) || notModifiedSince(request.headers, entry.headers['last-modified']))) {
         reply.code(304).send()
       } else {
         reply.code(entry.status).send(entry.body)
       }
+    }
+
+    const release = (request: FastifyRequest) => {
+      const leader = request.cacheState?.leader
+      if (leader) {
+        request.cacheState!.leader = undefined
+        leader()
+      }
+    }
+
+    // Callback-style hooks: these run on every public read, where a promise per hook shows.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!isPublicRead(request) || isPersonal(request)) return done()
+      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
+      if (!cache) return done()
+      const entry = cache.get(request.url)
+      if (entry) return serve(request, reply, entry)
+      if (request.method !== 'GET') return done()
+      const pending = inflight.get(request.url)
+      if (pending) {
+        void pending.then(() => {
+          const stored = cache.get(request.url)
+          if (stored) serve(request, reply, stored)
+          else done()
+        })
+        return
+      }
+      const url = request.url
+      inflight.set(url, new Promise<void>((resolve) => {
+        request.cacheState!.leader = () => {
+          inflight.delete(url)
+          resolve()
+        }
+      }))
+      done()
     })
+    // The leader lets its followers go once its answer is stored, or when it ends without one.
+    if (cache) {
+      app.addHook('onResponse', (request, _reply, done) => {
+        release(request)
+        done()
+      })
+      app.addHook('onRequestAbort', (request, done) => {
+        release(request)
+        done()
+      })
+    }
 
     app.addHook('preSerialization', (request, _reply, payload, done) => {
       if (request.cacheState && !request.cacheState.hit) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
@@ -166,6 +212,7 @@ export const cachingPlugin = fp(
           if (value !== undefined) headers[name] = String(value)
         }
         await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt)
+        release(request)
         reply.header('x-cache', 'MISS')
       }
       if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
