@@ -177,19 +177,31 @@ export const cachingPlugin = fp(
       done(null, payload)
     })
 
-    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    /** A 304 instead of the body when the client already holds this representation. */
+    const conditional = (request: FastifyRequest, reply: FastifyReply, etag: string | undefined, payload: unknown): unknown => {
+      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
+        reply.code(304)
+        reply.removeHeader('content-length')
+        reply.removeHeader('content-type')
+        return ''
+      }
+      return payload
+    }
+
+    // Callback style too: with the response cache off, a public read allocates no promise here.
+    app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
       const state = request.cacheState
       if (state?.hit) {
         if (reply.statusCode === 304) {
           reply.removeHeader('content-length')
           reply.removeHeader('content-type')
         }
-        return payload
+        return done(null, payload)
       }
       const status = reply.statusCode
       if (!state || (status !== 200 && status !== 301)) {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
-        return payload
+        return done(null, payload)
       }
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', publicCacheControl)
       if (state.keys.size > 0) {
@@ -202,26 +214,23 @@ export const cachingPlugin = fp(
         if (Number.isFinite(at)) reply.header('last-modified', new Date(at).toUTCString())
       }
       const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : status === 301 ? '' : undefined
-      if (body === undefined) return payload
+      if (body === undefined) return done(null, payload)
       const etag = status === 200 ? strongEtag(body) : undefined
       if (etag) reply.header('etag', etag)
-      if (cache && request.method === 'GET') {
-        const headers: Record<string, string> = {}
-        for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
-          const value = reply.getHeader(name)
-          if (value !== undefined) headers[name] = String(value)
-        }
-        await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt)
-        release(request)
-        reply.header('x-cache', 'MISS')
+      if (!cache || request.method !== 'GET') return done(null, conditional(request, reply, etag, payload))
+      const headers: Record<string, string> = {}
+      for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
+        const value = reply.getHeader(name)
+        if (value !== undefined) headers[name] = String(value)
       }
-      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
-        reply.code(304)
-        reply.removeHeader('content-length')
-        reply.removeHeader('content-type')
-        return ''
-      }
-      return payload
+      reply.header('x-cache', 'MISS')
+      cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt).then(
+        () => {
+          release(request)
+          done(null, conditional(request, reply, etag, payload))
+        },
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      )
     })
   },
   { name: 'caching' },
