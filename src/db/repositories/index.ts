@@ -6,6 +6,7 @@ import { createAuthorRepository } from './authors.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
 import { createLockRepository } from './locks.js'
+import { createMediaRepository } from './media.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
@@ -26,6 +27,7 @@ export function createRepositories(db: Executor) {
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
     locks: createLockRepository(db),
+    media: createMediaRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
     refreshTokens: createRefreshTokenRepository(db),

@@ -2,15 +2,14 @@ import { check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp
 import { sql } from 'drizzle-orm'
 import { users } from './users.js'
 
-/** One stored image file: the stripped original or a resized copy. */
+/** One resized copy of an image (WebP or the fallback format), as stored. */
 export interface MediaRendition {
   url: string
   /** Storage key (content-hashed, immutable). */
   key: string
   width: number
   height: number
-  format: 'webp' | 'jpeg' | 'png' | 'gif' | 'avif'
-  bytes: number
+  format: 'webp' | 'jpeg' | 'avif'
 }
 
 /**
