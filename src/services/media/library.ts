@@ -83,15 +83,20 @@ export interface StoredImage {
   renditions: MediaRendition[]
 }
 
+/** The storage key of one encoded file of an image (`suffix`: `original`, `320w`, …). */
+export type KeyOf = (encoded: EncodedImage, suffix: string) => string
+
 /**
- * Writes a processed image's files. `name` makes each key unique to its media item (keys are
- * content-hashed, so two uploads of one photo would otherwise share files that deleting one would
- * remove). On a failure, what was written is removed again.
+ * Content-hashed keys named after the item: `name` makes them unique to it (two uploads of one
+ * photo would otherwise share files that deleting one of them would remove).
  */
-export async function storeProcessed(storage: MediaStorage, image: ProcessedImage, name: string): Promise<StoredImage> {
+export const uploadKeys = (name: string): KeyOf => (encoded, suffix) => contentKey(encoded.bytes, `${name}-${suffix}`, IMAGE_EXTENSIONS[encoded.format])
+
+/** Writes a processed image's files; on a failure, what was written is removed again. */
+export async function storeProcessed(storage: MediaStorage, image: ProcessedImage, keyOf: KeyOf): Promise<StoredImage> {
   const written: string[] = []
   const put = async (encoded: EncodedImage, suffix: string) => {
-    const key = contentKey(encoded.bytes, `${name}-${suffix}`, IMAGE_EXTENSIONS[encoded.format])
+    const key = keyOf(encoded, suffix)
     await storage.put(key, encoded.bytes, IMAGE_CONTENT_TYPES[encoded.format])
     written.push(key)
     return key
@@ -184,7 +189,7 @@ export function createMediaLibrary(deps: {
       const processed = await processImage(input.bytes, limits, limits)
       const id = randomUUID()
       // Files first, then the row: a row never points at missing files; a failed insert removes them.
-      const stored = await storeProcessed(storage, processed, `${fileStem(input.filename)}-${id.slice(0, 8)}`)
+      const stored = await storeProcessed(storage, processed, uploadKeys(`${fileStem(input.filename)}-${id.slice(0, 8)}`))
       try {
         const now = clock.now()
         const row = await uow.transaction(async (repos) => {
