@@ -120,7 +120,7 @@ export function createMediaRepository(db: Executor) {
     async clearFeatured(id: string): Promise<void> {
       await db
         .update(articles)
-        .set({ featuredMediaId: null, featuredImageAlt: null, featuredImageCaption: null, featuredImageCredit: null })
+        .set({ featuredMediaId: null, featuredImageUrl: null, featuredImageAlt: null, featuredImageCaption: null, featuredImageCredit: null })
         .where(eq(articles.featuredMediaId, id))
     },
   }
