@@ -10,6 +10,7 @@ import { createUser, type TestUser } from '../helpers/auth.js'
 import { build, type TestApp } from '../helpers/build.js'
 import { createAuthor, createSection } from '../helpers/factories.js'
 import { multipart, photoWithGps, pngBomb } from '../helpers/images.js'
+import { startReceiver } from '../helpers/receiver.js'
 
 interface Rendition {
   url: string
@@ -255,4 +256,43 @@ t.test('ownership: everyone uploads; only editors change or delete what others u
 
   const unknown = await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'X', section: 'none', featured_image: { media_id: mine.id } } })
   t.equal(unknown.statusCode, 422)
+})
+
+t.test('editing an item refreshes the published articles that show it: content events and article.updated webhooks', async (t) => {
+  const receiver = await startReceiver()
+  t.teardown(() => receiver.close())
+  const { app } = await setup(t, { WEBHOOK_ALLOW_PRIVATE: 'true' })
+  const db = app.database.db
+  await createSection(db, { slug: 'india', name: 'India' })
+  const author = await createAuthor(db, { slug: 'desk', name: 'The Desk' })
+  const editor = await createUser(app, 'editor', { author: author.slug })
+  const admin = await createUser(app, 'admin')
+  const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#123456' } }).png().toBuffer()
+  const item = (await upload(app, editor, [{ name: 'file', filename: 'radar.png', data: png }, { name: 'caption', value: 'Radar' }])).json().data
+  const create = (title: string, status: string, featured: boolean) =>
+    app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title, section: 'india', status, body: featured ? 'Text.' : `![r](media:${item.id})`, ...(featured ? { featured_image: { media_id: item.id } } : {}) } })
+  const published = (await create('Radar Story', 'published', true)).json().data
+  const inBody = (await create('Radar Explainer', 'published', false)).json().data
+  const draft = (await create('Radar Draft', 'draft', true)).json().data
+  t.ok(draft.id)
+  const hook = await app.inject({ method: 'POST', url: '/v1/admin/webhooks', headers: admin.auth, payload: { url: receiver.url, events: ['article.updated'] } })
+  t.equal(hook.statusCode, 201)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/articles/radar-story' })).json().data.featured_image.caption, 'Radar', 'cached with the old caption')
+
+  const changes: unknown[] = []
+  app.services.events.on((change) => changes.push(change))
+  const edited = await app.inject({ method: 'PATCH', url: `/v1/admin/media/${item.id}`, headers: { ...editor.auth, 'if-match': '"v1"' }, payload: { caption: 'Radar array' } })
+  t.equal(edited.statusCode, 200)
+  t.same(
+    changes.map((c) => (c as { id: string }).id).sort(),
+    [published.id, inBody.id].sort(),
+    'one content event per public article using it; the draft is private',
+  )
+  t.equal((await app.inject({ method: 'GET', url: '/v1/articles/radar-story' })).json().data.featured_image.caption, 'Radar array', 'the cached article was dropped')
+
+  await app.services.outbox.runOnce()
+  const events = receiver.received.map((r) => JSON.parse(r.body) as { type: string; purge_keys: string[]; data: { current: { id: string } } })
+  t.same(events.map((e) => e.type), ['article.updated', 'article.updated'])
+  t.same(events.map((e) => e.data.current.id).sort(), [published.id, inBody.id].sort())
+  for (const event of events) t.ok(event.purge_keys.includes(`article:${event.data.current.id}`) && event.purge_keys.includes('section:india'))
 })
