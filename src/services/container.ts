@@ -23,6 +23,7 @@ import { createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
+import { createMediaLibrary } from './media/library.js'
 import { createStorage } from './storage.js'
 import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
@@ -62,6 +63,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
   })
+  const storage = createStorage(config)
   const search = createSearchService({ search: createSearchRepository(database.db), articles: repos.articleReads, counts, clock })
   return {
     events,
@@ -69,7 +71,8 @@ export function createServices({ config, database, clock, log, tokens, previews 
     responseCache,
     invalidateCaches,
     outbox,
-    storage: createStorage(config),
+    storage,
+    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
     search,
     feeds: createFeedService({ articles: repos.articleReads, sections: repos.sections, pages: repos.pages, site: repos.site, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock }),
