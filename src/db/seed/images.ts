@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../../lib/sharp.js'
 import { IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../../services/media/images.js'
 import { storeProcessed, type KeyOf, type StoredImage } from '../../services/media/library.js'
 import { contentKey, type MediaStorage } from '../../services/storage.js'
@@ -69,6 +69,7 @@ export async function storeDemoCard(storage: MediaStorage, svg: string, name: st
     ]),
   ].map((p) => ({ ...p, key: keyOf({ bytes: Buffer.alloc(0), width: 0, height: 0, format: p.format }, p.suffix) }))
 
+  const sharp = await loadSharp()
   const existing = await Promise.all(planned.map((p) => readStored(storage, p.key)))
   if (existing.every((bytes) => bytes !== null)) {
     const sizes = await Promise.all(existing.map(async (bytes) => ({ bytes: bytes!, meta: await sharp(bytes!).metadata() })))

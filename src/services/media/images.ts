@@ -1,4 +1,5 @@
-import sharp, { type Metadata, type Sharp } from 'sharp'
+import type { Metadata, Sharp } from 'sharp'
+import { loadSharp } from '../../lib/sharp.js'
 import { AppError } from '../../errors.js'
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif'
@@ -65,6 +66,7 @@ const unprocessable = (detail: string): never => {
  */
 export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<InspectedImage> {
   const format = sniffImageFormat(bytes) ?? refuse('The file is not a JPEG, PNG, WebP, AVIF or GIF image (detected from its content, not its name)')
+  const sharp = await loadSharp()
   let metadata: Metadata
   try {
     metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata()
@@ -130,6 +132,7 @@ function encode(pipeline: Sharp, format: ImageFormat): Sharp {
  */
 export async function processImage(bytes: Buffer, limits: ImageLimits, options: RenditionOptions): Promise<ProcessedImage> {
   const inspected = await inspectImage(bytes, limits)
+  const sharp = await loadSharp()
   const base = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 }).rotate()
   const run = async (pipeline: Sharp, format: ImageFormat): Promise<EncodedImage> => {
     const { data, info } = await encode(pipeline, format).toBuffer({ resolveWithObject: true })
