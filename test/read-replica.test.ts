@@ -25,7 +25,7 @@ t.test('public anonymous reads go to the replica; writes, authenticated reads an
   const config = testConfig({ DATABASE_URL: primary.url!, DATABASE_READ_URL: replica.url!, DATABASE_READ_LAG_MS: String(LAG_MS), RESPONSE_CACHE: 'false' })
   t.equal(config.database.kind === 'postgres' && config.database.readUrl, replica.url)
   for (const copy of [primary, replica]) {
-    await seedDemoContent(copy.database.db, { media: { storage: createStorage(config), publicUrl: config.publicUrl } })
+    await seedDemoContent(copy.database.db, { media: { storage: createStorage(config), renditions: config.media } })
   }
   const applicationName = `replica-test-${randomBytes(4).toString('hex')}`
   const database = await createDatabase({ kind: 'postgres', url: primary.url!, readUrl: replica.url!, poolSize: 3, applicationName })
@@ -101,7 +101,7 @@ t.test('a replica that does not answer is skipped: public reads fall back to the
   t.teardown(() => primary.destroy())
   const port = await freePort() // nothing listens there
   const config = testConfig({ DATABASE_URL: primary.url!, DATABASE_READ_URL: `postgres://postgres@127.0.0.1:${port}/gone`, RESPONSE_CACHE: 'false' })
-  await seedDemoContent(primary.database.db, { media: { storage: createStorage(config), publicUrl: config.publicUrl } })
+  await seedDemoContent(primary.database.db, { media: { storage: createStorage(config), renditions: config.media } })
   const database = await createDatabase({ kind: 'postgres', url: primary.url!, readUrl: `postgres://postgres@127.0.0.1:${port}/gone`, poolSize: 2 })
   const app = await buildApp({ config, database, logger: false, docs: false })
   t.teardown(async () => {

@@ -11,7 +11,7 @@ try {
   try {
     await runMigrations(database)
     const storage = createStorage(config)
-    const report = await database.db.transaction((tx) => seedDemoContent(tx, { media: { storage, publicUrl: config.publicUrl } }))
+    const report = await database.db.transaction((tx) => seedDemoContent(tx, { media: { storage, renditions: config.media } }))
     process.stdout.write(`seeded: ${JSON.stringify(report)}\n`)
   } finally {
     await database.close()

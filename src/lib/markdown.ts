@@ -13,6 +13,21 @@ export interface RenderedBody {
 
 const marked = new Marked({ gfm: true, breaks: false, async: false })
 
+/** A media library image as a body shows it: `src` for old browsers, WebP `srcset` for the rest. */
+export interface BodyImage {
+  src: string
+  srcset: string
+  width: number
+  height: number
+}
+
+const MEDIA_REFERENCE = /media:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
+
+/** The media library items a body source references (`![alt](media:<id>)` or `<img src="media:<id>">`). */
+export function mediaReferences(source: string): string[] {
+  return [...new Set([...source.matchAll(MEDIA_REFERENCE)].map((m) => m[1]!.toLowerCase()))]
+}
+
 /**
  * The allow-list of what an article body may contain once stored. Everything else (scripts, event
  * handlers, styles, javascript: URLs, forms) is dropped, whoever wrote it: editors' input is
@@ -54,8 +69,40 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 const BLOCK_BOUNDARY = /<\/?(p|div|h[1-6]|li|ul|ol|blockquote|pre|figure|figcaption|tr|td|th|table|aside|dt|dd)\b[^>]*>|<br\s*\/?>/gi
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' }
 
-export function sanitizeBodyHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS).trim()
+/**
+ * An `<img src="media:<id>">` becomes the item's URLs (only ids the caller resolved; anything else
+ * keeps its media: src, which the scheme allow-list then drops). Runs before the attribute filter,
+ * so the URLs it writes are checked like any other.
+ */
+function withMediaImages(images: ReadonlyMap<string, BodyImage>): sanitizeHtml.IOptions {
+  return {
+    ...SANITIZE_OPTIONS,
+    transformTags: {
+      ...SANITIZE_OPTIONS.transformTags,
+      img: (tagName, attribs) => {
+        const id = /^media:([0-9a-f-]{36})$/i.exec(attribs.src ?? '')?.[1]?.toLowerCase()
+        const image = id ? images.get(id) : undefined
+        if (!image) return { tagName, attribs }
+        const { srcset: _srcset, sizes: _sizes, width: _width, height: _height, ...rest } = attribs
+        return {
+          tagName,
+          attribs: {
+            ...rest,
+            src: image.src,
+            srcset: image.srcset,
+            sizes: `(max-width: ${image.width}px) 100vw, ${image.width}px`,
+            width: String(image.width),
+            height: String(image.height),
+            loading: 'lazy',
+          },
+        }
+      },
+    },
+  }
+}
+
+export function sanitizeBodyHtml(html: string, images?: ReadonlyMap<string, BodyImage>): string {
+  return sanitizeHtml(html, images && images.size > 0 ? withMediaImages(images) : SANITIZE_OPTIONS).trim()
 }
 
 /** Plain text of (already safe) HTML, with block boundaries kept as whitespace. */
@@ -66,9 +113,9 @@ export function htmlToText(html: string): string {
 }
 
 /** Source (Markdown or HTML) → what is stored and served: sanitised HTML, plain text, counts. */
-export function renderBody(source: string, format: BodyFormat): RenderedBody {
+export function renderBody(source: string, format: BodyFormat, images?: ReadonlyMap<string, BodyImage>): RenderedBody {
   const rawHtml = format === 'markdown' ? (marked.parse(source) as string) : source
-  const html = sanitizeBodyHtml(rawHtml)
+  const html = sanitizeBodyHtml(rawHtml, images)
   const text = htmlToText(html)
   const wordCount = countWords(text)
   return { html, text, wordCount, readingTimeMinutes: readingTimeMinutes(wordCount) }

@@ -1,9 +1,18 @@
-import { hash, verify } from '@node-rs/argon2'
+import type * as Argon2Module from '@node-rs/argon2'
 import { createHash, randomBytes } from 'node:crypto'
 
+type Argon2 = typeof Argon2Module
+let argon2: Promise<Argon2> | undefined
+/** The native argon2 module (about 10 MB resident) loads on the first login, not at start. */
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'))
+
 /** argon2id with the library's defaults (OWASP's m=19 MiB, t=2, p=1). */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password)
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password)
+}
+
+async function verify(passwordHash: string, password: string): Promise<boolean> {
+  return (await loadArgon2()).verify(passwordHash, password)
 }
 
 // Verified against when the account does not exist, so a wrong email costs the same time as a

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ResponseCache } from '../services/response-cache.js'
+import type { CachedResponse, ResponseCache } from '../services/response-cache.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,7 +11,7 @@ declare module 'fastify' {
     cacheTags?: readonly string[]
   }
   interface FastifyRequest {
-    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number } | null
+    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number; leader?: () => void } | null
   }
 }
 
@@ -110,40 +110,98 @@ export const cachingPlugin = fp(
     const publicCacheControl = `public, max-age=${options.maxAge}, s-maxage=${options.sMaxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
     const cache = options.responseCache
     app.decorateRequest('cacheState', null)
+    /**
+     * Misses in flight, by URL: concurrent requests for a URL that is being computed wait for that
+     * one answer instead of all computing it (a purged hot article meets one query, not hundreds).
+     */
+    const inflight = new Map<string, Promise<void>>()
 
-    // Callback-style hooks: these run on every public read, where a promise per hook shows.
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!isPublicRead(request) || isPersonal(request)) return done()
-      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
-      const entry = cache?.get(request.url)
-      if (!entry) return done()
-      request.cacheState.hit = true
+    const serve = (request: FastifyRequest, reply: FastifyReply, entry: CachedResponse) => {
+      request.cacheState!.hit = true
       reply.headers(entry.headers).header('x-cache', 'HIT')
       if (entry.etag && (etagMatches(request.headers['if-none-match'], entry.etag) || notModifiedSince(request.headers, entry.headers['last-modified']))) {
         reply.code(304).send()
       } else {
         reply.code(entry.status).send(entry.body)
       }
+    }
+
+    const release = (request: FastifyRequest) => {
+      const leader = request.cacheState?.leader
+      if (leader) {
+        request.cacheState!.leader = undefined
+        leader()
+      }
+    }
+
+    // Callback-style hooks: these run on every public read, where a promise per hook shows.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!isPublicRead(request) || isPersonal(request)) return done()
+      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
+      if (!cache) return done()
+      const entry = cache.get(request.url)
+      if (entry) return serve(request, reply, entry)
+      if (request.method !== 'GET') return done()
+      const pending = inflight.get(request.url)
+      if (pending) {
+        void pending.then(() => {
+          const stored = cache.get(request.url)
+          if (stored) serve(request, reply, stored)
+          else done()
+        })
+        return
+      }
+      const url = request.url
+      inflight.set(url, new Promise<void>((resolve) => {
+        request.cacheState!.leader = () => {
+          inflight.delete(url)
+          resolve()
+        }
+      }))
+      done()
     })
+    // The leader lets its followers go once its answer is stored, or when it ends without one.
+    if (cache) {
+      app.addHook('onResponse', (request, _reply, done) => {
+        release(request)
+        done()
+      })
+      app.addHook('onRequestAbort', (request, done) => {
+        release(request)
+        done()
+      })
+    }
 
     app.addHook('preSerialization', (request, _reply, payload, done) => {
       if (request.cacheState && !request.cacheState.hit) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
       done(null, payload)
     })
 
-    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    /** A 304 instead of the body when the client already holds this representation. */
+    const conditional = (request: FastifyRequest, reply: FastifyReply, etag: string | undefined, payload: unknown): unknown => {
+      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
+        reply.code(304)
+        reply.removeHeader('content-length')
+        reply.removeHeader('content-type')
+        return ''
+      }
+      return payload
+    }
+
+    // Callback style too: with the response cache off, a public read allocates no promise here.
+    app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
       const state = request.cacheState
       if (state?.hit) {
         if (reply.statusCode === 304) {
           reply.removeHeader('content-length')
           reply.removeHeader('content-type')
         }
-        return payload
+        return done(null, payload)
       }
       const status = reply.statusCode
       if (!state || (status !== 200 && status !== 301)) {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
-        return payload
+        return done(null, payload)
       }
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', publicCacheControl)
       if (state.keys.size > 0) {
@@ -156,25 +214,23 @@ export const cachingPlugin = fp(
         if (Number.isFinite(at)) reply.header('last-modified', new Date(at).toUTCString())
       }
       const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : status === 301 ? '' : undefined
-      if (body === undefined) return payload
+      if (body === undefined) return done(null, payload)
       const etag = status === 200 ? strongEtag(body) : undefined
       if (etag) reply.header('etag', etag)
-      if (cache && request.method === 'GET') {
-        const headers: Record<string, string> = {}
-        for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
-          const value = reply.getHeader(name)
-          if (value !== undefined) headers[name] = String(value)
-        }
-        await cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt)
-        reply.header('x-cache', 'MISS')
+      if (!cache || request.method !== 'GET') return done(null, conditional(request, reply, etag, payload))
+      const headers: Record<string, string> = {}
+      for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
+        const value = reply.getHeader(name)
+        if (value !== undefined) headers[name] = String(value)
       }
-      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
-        reply.code(304)
-        reply.removeHeader('content-length')
-        reply.removeHeader('content-type')
-        return ''
-      }
-      return payload
+      reply.header('x-cache', 'MISS')
+      cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt).then(
+        () => {
+          release(request)
+          done(null, conditional(request, reply, etag, payload))
+        },
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      )
     })
   },
   { name: 'caching' },

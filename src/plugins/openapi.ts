@@ -43,6 +43,7 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: outbox', description: 'Queued and delivered emails and webhooks (admin)' },
   { name: 'Editor: webhooks', description: 'Signed event deliveries to frontends and CDNs (admin)' },
   { name: 'Editor: comments', description: 'Moderation: queue, status, edits, staff replies, blocks' },
+  { name: 'Editor: media', description: 'Image uploads, renditions, captions and usage' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

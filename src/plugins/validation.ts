@@ -9,7 +9,7 @@ import { sharedSchemas } from './schemas.js'
  * (`?limit=5` → 5, `?tag=a` → ["a"]). JSON bodies are not: `{"title": 42}` is a type error, not the
  * string "42". Neither strips unknown fields: `additionalProperties: false` rejects them (400).
  */
-function createAjv(coerce: boolean): Ajv {
+export function createAjv(coerce: boolean): Ajv {
   const options: Options = {
     coerceTypes: coerce ? 'array' : false,
     useDefaults: true,

@@ -11,6 +11,7 @@ export const AdminFeaturedImage = Type.Object(
     alt: Type.String(),
     caption: Nullable(Type.String()),
     credit: Nullable(Type.String()),
+    media_id: Nullable(Type.String({ format: 'uuid', description: "The media library item; then alt, caption and credit are this article's overrides (empty/null = the item's own)" })),
   },
   { $id: 'AdminFeaturedImage', additionalProperties: false },
 )

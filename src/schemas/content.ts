@@ -9,15 +9,39 @@ export const SocialLink = Type.Object(
   { $id: 'SocialLink', additionalProperties: false },
 )
 
+export const MediaRendition = Type.Object(
+  {
+    url: Type.String({ description: 'Immutable: cache it forever' }),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    format: Type.String({ enum: ['webp', 'jpeg', 'avif'], description: 'Build one srcset per format (WebP first, then the fallback)' }),
+  },
+  { $id: 'MediaRendition', description: 'A resized copy of an image (never larger than the original)', additionalProperties: false },
+)
+
+export const FocalPoint = Type.Object(
+  {
+    x: Type.Number({ minimum: 0, maximum: 1, description: '0 = left edge, 1 = right edge' }),
+    y: Type.Number({ minimum: 0, maximum: 1, description: '0 = top edge, 1 = bottom edge' }),
+  },
+  { $id: 'FocalPoint', description: 'The point to keep in view when cropping (CSS object-position)', additionalProperties: false },
+)
+
 export const FeaturedImage = Type.Object(
   {
-    url: Type.String(),
+    url: Type.String({ description: 'The original (metadata stripped) for media library images' }),
     alt: Type.String(),
     caption: Nullable(Type.String()),
     credit: Nullable(Type.String()),
+    media_id: Nullable(Type.String({ format: 'uuid', description: 'The media library item, when the image is one' })),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+    focal_point: Nullable(ref(FocalPoint)),
+    renditions: Type.Array(ref(MediaRendition), { description: 'Media library images: WebP and fallback copies by width, for srcset (empty for plain URLs)' }),
   },
   { $id: 'FeaturedImage', additionalProperties: false },
 )
+export type FeaturedImageBody = Static<typeof FeaturedImage>
 
 export const SectionRef = Type.Object(
   { slug: Type.String(), name: Type.String() },
@@ -176,6 +200,8 @@ export type SiteBody = Static<typeof Site>
 /** Every shared schema, registered once with app.addSchema (order: dependencies first). */
 export const contentSchemas = [
   SocialLink,
+  MediaRendition,
+  FocalPoint,
   FeaturedImage,
   SectionRef,
   AuthorRef,

@@ -24,6 +24,7 @@ import { createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
+import { createMediaLibrary } from './media/library.js'
 import { createStorage } from './storage.js'
 import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
@@ -86,6 +87,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
   })
+  const storage = createStorage(config)
   const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock })
   return {
     events,
@@ -93,7 +95,8 @@ export function createServices({ config, database, clock, log, tokens, previews 
     responseCache,
     invalidateCaches,
     outbox,
-    storage: createStorage(config),
+    storage,
+    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
     search,
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock }),

@@ -5,26 +5,52 @@ import type { SectionRow } from '../db/repositories/sections.js'
 import type { TagRow } from '../db/repositories/tags.js'
 import type { UserWithAuthor } from '../db/repositories/users.js'
 import type { AdminUserBody } from '../schemas/admin.js'
-import type { ArticleBody, ArticleSummaryBody, AuthorBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
+import type { ArticleBody, ArticleSummaryBody, AuthorBody, FeaturedImageBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
 
 /**
  * Output mappers: the only place a database row becomes a public representation. They allow-list
  * fields (nothing is spread from a row), so a column added later never leaks by accident.
  */
+/**
+ * The featured image: a plain URL, or a media library item whose own alt, caption and credit fill
+ * in what the article does not override, with its renditions for srcset.
+ */
+export function presentFeaturedImage(row: ArticleSummaryRow): FeaturedImageBody | null {
+  if (!row.featuredImageUrl) return null
+  const m = row.featuredMediaId ? row.featuredMedia : null
+  if (!m) {
+    return {
+      url: row.featuredImageUrl,
+      alt: row.featuredImageAlt ?? '',
+      caption: row.featuredImageCaption,
+      credit: row.featuredImageCredit,
+      media_id: null,
+      width: null,
+      height: null,
+      focal_point: null,
+      renditions: [],
+    }
+  }
+  return {
+    url: row.featuredImageUrl,
+    alt: row.featuredImageAlt || m.alt,
+    caption: row.featuredImageCaption ?? m.caption,
+    credit: row.featuredImageCredit ?? m.credit,
+    media_id: row.featuredMediaId,
+    width: m.width,
+    height: m.height,
+    focal_point: m.focal_x !== null && m.focal_y !== null ? { x: m.focal_x, y: m.focal_y } : null,
+    renditions: m.renditions.map((r) => ({ url: r.url, width: r.width, height: r.height, format: r.format })),
+  }
+}
+
 export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBody {
   return {
     id: row.id,
     slug: row.slug,
     title: row.title,
     excerpt: row.excerpt,
-    featured_image: row.featuredImageUrl
-      ? {
-          url: row.featuredImageUrl,
-          alt: row.featuredImageAlt ?? '',
-          caption: row.featuredImageCaption,
-          credit: row.featuredImageCredit,
-        }
-      : null,
+    featured_image: presentFeaturedImage(row),
     section: { slug: row.sectionSlug, name: row.sectionName },
     author: { slug: row.authorSlug, name: row.authorName },
     tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),

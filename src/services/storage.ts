@@ -3,13 +3,17 @@ import { createReadStream } from 'node:fs'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import type { S3Config } from '../config.js'
 
 /**
  * Where media files live. Keys are content-hashed (`<hash>-<name>.<ext>`), so a stored object
  * never changes and can be cached forever. Local disk under DATA_DIR is the embedded default.
  */
 export interface MediaStorage {
-  readonly kind: string
+  readonly kind: 'local' | 's3'
+  /** The absolute URL readers fetch a stored object from. */
+  urlFor(key: string): string
   put(key: string, bytes: Buffer, contentType: string): Promise<void>
   open(key: string): Promise<{ stream: Readable; size: number; contentType: string } | null>
   exists(key: string): Promise<boolean>
@@ -42,13 +46,17 @@ function assertKey(key: string): void {
   if (!MEDIA_KEY_PATTERN.test(key)) throw new Error(`invalid media key: ${key}`)
 }
 
-export function createLocalStorage(directory: string): MediaStorage {
+/** Files served by this API at /media/{key} (local disk; or S3 without a public URL). */
+const servedUrl = (publicUrl: string) => (key: string) => `${publicUrl}/media/${key}`
+
+export function createLocalStorage(directory: string, publicUrl = ''): MediaStorage {
   const fileOf = (key: string) => {
     assertKey(key)
     return path.join(directory, key)
   }
   return {
     kind: 'local',
+    urlFor: servedUrl(publicUrl),
     async put(key, bytes) {
       const file = fileOf(key)
       await mkdir(directory, { recursive: true })
@@ -79,6 +87,74 @@ export function createLocalStorage(directory: string): MediaStorage {
   }
 }
 
-export function createStorage(config: { mediaDir: string }): MediaStorage {
-  return createLocalStorage(config.mediaDir)
+/**
+ * The URL of an object as the bucket serves it when no S3_PUBLIC_URL (CDN) is set and the files
+ * are not proxied: path style (<endpoint>/<bucket>/<key>, MinIO) or virtual-hosted
+ * (<bucket>.<endpoint host>/<key>, AWS default).
+ */
+export function s3ObjectUrl(s3: S3Config, key: string): string {
+  const endpoint = s3.endpoint ?? `https://s3.${s3.region}.amazonaws.com`
+  if (s3.forcePathStyle) return `${endpoint}/${s3.bucket}/${key}`
+  const url = new URL(endpoint)
+  return `${url.protocol}//${s3.bucket}.${url.host}${url.pathname.replace(/\/+$/, '')}/${key}`
+}
+
+/**
+ * An S3-compatible object store (AWS S3, MinIO, Cloudflare R2, DigitalOcean Spaces…). Objects are
+ * written with an immutable Cache-Control, as their keys are content-hashed. Readers fetch them
+ * from S3_PUBLIC_URL (a CDN or public bucket) when set, else through this API's /media/{key},
+ * which streams them from the bucket.
+ */
+export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Client): MediaStorage {
+  const api =
+    client ??
+    new S3Client({
+      region: s3.region,
+      forcePathStyle: s3.forcePathStyle,
+      ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+      ...(s3.credentials ? { credentials: s3.credentials } : {}),
+    })
+  const missing = (error: unknown) => {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } }
+    return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404
+  }
+  return {
+    kind: 's3',
+    urlFor: (key) => (s3.publicUrl ? `${s3.publicUrl}/${key}` : servedUrl(publicUrl)(key)),
+    async put(key, bytes, contentType) {
+      assertKey(key)
+      await api.send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: 'public, max-age=31536000, immutable' }),
+      )
+    },
+    async open(key) {
+      if (!MEDIA_KEY_PATTERN.test(key)) return null
+      try {
+        const object = await api.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))
+        if (!object.Body) return null
+        return { stream: object.Body as Readable, size: object.ContentLength ?? 0, contentType: contentTypeOfKey(key) }
+      } catch (error) {
+        if (missing(error)) return null
+        throw error
+      }
+    },
+    async exists(key) {
+      try {
+        await api.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
+        return true
+      } catch (error) {
+        if (missing(error)) return false
+        throw error
+      }
+    },
+    async delete(key) {
+      assertKey(key)
+      await api.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
+    },
+  }
+}
+
+/** S3 when S3_BUCKET is set, else local disk under MEDIA_DIR. */
+export function createStorage(config: { mediaDir: string; publicUrl: string; media: { s3: S3Config | undefined } }): MediaStorage {
+  return config.media.s3 ? createS3Storage(config.media.s3, config.publicUrl) : createLocalStorage(config.mediaDir, config.publicUrl)
 }

@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { count, sql } from 'drizzle-orm'
+import { count, isNotNull, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { acquireDirectoryLock } from '../../src/db/lock.js'
 import { appliedMigrationCount } from '../../src/db/migrate.js'
-import { articles, articleTags, authors, pages, sections, siteSettings, tags } from '../../src/db/schema/index.js'
+import { articles, articleTags, authors, media as mediaTable, pages, sections, siteSettings, tags } from '../../src/db/schema/index.js'
 import { seedDemoContent, seedOnFirstStart } from '../../src/db/seed/seed.js'
 import { createStorage } from '../../src/services/storage.js'
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js'
@@ -37,16 +37,19 @@ t.test('the seed is idempotent and seeds once on first start', async (t) => {
   const testDb = await createTestDatabase()
   t.teardown(() => testDb.destroy())
   const config = testConfig()
-  const media = { storage: createStorage(config), publicUrl: config.publicUrl }
+  const media = { storage: createStorage(config), renditions: config.media }
   const db = testDb.database.db
   const totals = async () => {
     const c = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0]!.n
-    return [await c(sections), await c(authors), await c(tags), await c(pages), await c(articles), await c(articleTags), await c(siteSettings)]
+    return [await c(sections), await c(authors), await c(tags), await c(pages), await c(articles), await c(articleTags), await c(siteSettings), await c(mediaTable)]
   }
   const log = { info() {} }
   t.equal(await seedOnFirstStart({ database: testDb.database, config, storage: media.storage, log }), true)
   const first = await totals()
   t.same(first.slice(0, 5), [7, 1, 20, 5, 18])
+  t.equal(first[7], 18, 'one media item per demo article')
+  const [featured] = await db.select({ n: count() }).from(articles).where(isNotNull(articles.featuredMediaId))
+  t.equal(featured!.n, 18, 'every demo article features its media item')
   t.equal(await seedOnFirstStart({ database: testDb.database, config, storage: media.storage, log }), false, 'not again')
   t.same(await seedDemoContent(db, { media }), { sections: 0, tags: 0, pages: 0, articles: 0 }, 'an explicit re-run adds nothing')
   t.same(await totals(), first)

@@ -45,7 +45,7 @@ export async function build(t: TestContext, options: BuildOptions = {}): Promise
   const dataDir = mkdtempSync(path.join(tmpdir(), 'newsroom-test-'))
   const config = testConfig(options.env, dataDir)
   if (options.seed) {
-    await seedDemoContent(testDb.database.db, { media: { storage: createStorage(config), publicUrl: config.publicUrl } })
+    await seedDemoContent(testDb.database.db, { media: { storage: createStorage(config), renditions: config.media } })
   }
   const app = await buildApp({ config, database: testDb.database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, docs: true, workers: options.workers ?? false, ...(options.clock ? { clock: options.clock } : {}) })
   t.teardown(async () => {

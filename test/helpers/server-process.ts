@@ -22,7 +22,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   child.stderr!.on('data', (chunk) => (out += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), timeoutMs)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start:\n${out}`))
+    }, timeoutMs)
     const check = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
       if (match) {

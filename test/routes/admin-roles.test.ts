@@ -69,6 +69,12 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'GET', url: '/v1/admin/comment-blocks', path: '/v1/admin/comment-blocks', roles: STAFF },
   { method: 'POST', url: '/v1/admin/comment-blocks', path: '/v1/admin/comment-blocks', roles: STAFF, payload: {} },
   { method: 'DELETE', url: `/v1/admin/comment-blocks/${UUID}`, path: '/v1/admin/comment-blocks/{id}', roles: STAFF },
+  { method: 'GET', url: '/v1/admin/media', path: '/v1/admin/media', roles: ALL },
+  { method: 'POST', url: '/v1/admin/media', path: '/v1/admin/media', roles: ALL, payload: {} },
+  { method: 'GET', url: `/v1/admin/media/${UUID}`, path: '/v1/admin/media/{id}', roles: ALL },
+  { method: 'PATCH', url: `/v1/admin/media/${UUID}`, path: '/v1/admin/media/{id}', roles: ALL, payload: { alt: 'x' } },
+  { method: 'DELETE', url: `/v1/admin/media/${UUID}`, path: '/v1/admin/media/{id}', roles: ALL },
+  { method: 'GET', url: `/v1/admin/media/${UUID}/usage`, path: '/v1/admin/media/{id}/usage', roles: ALL },
 ]
 
 t.test('the table covers every editor operation in the OpenAPI document', async (t) => {

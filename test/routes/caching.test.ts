@@ -125,3 +125,21 @@ t.test('RESPONSE_CACHE=false turns it off; RESPONSE_CACHE_MAX_MB bounds it', asy
   t.ok(size.bytes <= 1024 * 1024)
   t.equal(size.entries, 4)
 })
+
+t.test('concurrent misses for one URL are computed once; the others get that answer', async (t) => {
+  const app = await build(t, { seed: true })
+  const slug = ((await app.inject({ url: '/v1/articles?limit=1' })).json().data as { slug: string }[])[0]!.slug
+  const url = `/v1/articles/${slug}/related`
+  const storesBefore = app.services.responseCache!.stats.stores
+  const answers = await Promise.all(Array.from({ length: 12 }, () => app.inject({ url })))
+  t.same(answers.map((r) => r.statusCode), Array(12).fill(200))
+  t.equal(answers.filter((r) => r.headers['x-cache'] === 'MISS').length, 1, 'one computed')
+  t.equal(answers.filter((r) => r.headers['x-cache'] === 'HIT').length, 11, 'eleven waited for it')
+  t.equal(new Set(answers.map((r) => r.body)).size, 1, 'all the same answer')
+  t.equal(app.services.responseCache!.stats.stores - storesBefore, 1, 'stored once')
+
+  // A leader that fails lets its followers compute for themselves (and they fail the same way, no hang).
+  const missing = await Promise.all(Array.from({ length: 5 }, () => app.inject({ url: '/v1/articles/no-such-article/related' })))
+  t.same(missing.map((r) => r.statusCode), Array(5).fill(404))
+  t.same(missing.map((r) => r.headers['x-cache']), Array(5).fill(undefined), 'errors are never cached or shared')
+})

@@ -152,7 +152,9 @@ t.test('security headers on every kind of answer; CORS only for configured origi
   ]
   for (const res of answers) {
     t.equal(res.headers['x-content-type-options'], 'nosniff')
-    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN')
+    t.equal(res.headers['x-frame-options'], 'DENY')
+    t.equal(res.headers['cross-origin-resource-policy'], 'cross-origin', 'frontends on other origins may read it')
+    t.equal(res.headers['x-xss-protection'], undefined, 'no document-only headers on a JSON API')
     t.match(String(res.headers['content-security-policy']), /default-src 'none'/)
     t.match(String(res.headers['strict-transport-security']), /max-age=\d+/)
     t.equal(res.headers['referrer-policy'], 'no-referrer')

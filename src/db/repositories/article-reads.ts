@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articles, articleSlugRedirects, articleTags, authors, sections, tags } from '../schema/index.js'
+import { articles, articleSlugRedirects, articleTags, authors, media, sections, tags, type MediaRendition } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 
 /**
@@ -32,6 +32,18 @@ export interface TagRefRow {
   name: string
 }
 
+/** What a featured media library image brings to a public read (JSON from one primary-key lookup). */
+export interface FeaturedMediaRow {
+  alt: string
+  caption: string | null
+  credit: string | null
+  width: number
+  height: number
+  focal_x: number | null
+  focal_y: number | null
+  renditions: MediaRendition[]
+}
+
 export interface ArticleSummaryRow {
   id: string
   slug: string
@@ -41,6 +53,8 @@ export interface ArticleSummaryRow {
   featuredImageAlt: string | null
   featuredImageCaption: string | null
   featuredImageCredit: string | null
+  featuredMediaId: string | null
+  featuredMedia: FeaturedMediaRow | null
   sectionSlug: string
   sectionName: string
   authorSlug: string
@@ -86,6 +100,12 @@ export function isPublicAs(alias: string, now: Date): SQL {
 
 const tagsOf = sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`
 
+/**
+ * The featured media item's metadata and renditions, by primary key, inside the same statement (so
+ * the prepared hot reads stay one round trip). Spelled with "articles" for the same reason as tagsOf.
+ */
+const featuredMediaOf = sql<FeaturedMediaRow | null>`(select json_build_object('alt', m.alt, 'caption', m.caption, 'credit', m.credit, 'width', m.width, 'height', m.height, 'focal_x', m.focal_x, 'focal_y', m.focal_y, 'renditions', m.renditions) from ${media} m where m.id = "articles"."featured_media_id")`
+
 export const summaryColumns = {
   id: articles.id,
   slug: articles.slug,
@@ -95,6 +115,8 @@ export const summaryColumns = {
   featuredImageAlt: articles.featuredImageAlt,
   featuredImageCaption: articles.featuredImageCaption,
   featuredImageCredit: articles.featuredImageCredit,
+  featuredMediaId: articles.featuredMediaId,
+  featuredMedia: featuredMediaOf,
   sectionSlug: sections.slug,
   sectionName: sections.name,
   authorSlug: authors.slug,

@@ -8,6 +8,7 @@ import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
 import { createIdempotencyRepository } from './idempotency.js'
 import { createLockRepository } from './locks.js'
+import { createMediaRepository } from './media.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
@@ -29,6 +30,7 @@ export function createRepositories(db: Executor) {
     commentBlocks: createCommentBlockRepository(db),
     idempotency: createIdempotencyRepository(db),
     locks: createLockRepository(db),
+    media: createMediaRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
     refreshTokens: createRefreshTokenRepository(db),

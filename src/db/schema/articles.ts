@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { articleStatus, bodyFormat } from './enums.js'
+import { media } from './media.js'
 import { users } from './users.js'
 import { authors, sections, tags } from './taxonomy.js'
 import { tsvector } from './types.js'
@@ -34,6 +35,11 @@ export const articles = pgTable(
     featuredImageAlt: text('featured_image_alt'),
     featuredImageCaption: text('featured_image_caption'),
     featuredImageCredit: text('featured_image_credit'),
+    /**
+     * A media library item as the featured image (then featured_image_url is null and the alt,
+     * caption and credit columns override the item's own when set).
+     */
+    featuredMediaId: uuid('featured_media_id').references(() => media.id, { onDelete: 'set null' }),
     sectionId: uuid('section_id')
       .notNull()
       .references(() => sections.id, { onDelete: 'restrict' }),
@@ -86,6 +92,7 @@ export const articles = pgTable(
       .where(sql`status in ('published', 'scheduled')`),
     index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
     index('articles_created_by_idx').on(t.createdBy),
+    index('articles_featured_media_idx').on(t.featuredMediaId),
     index('articles_search_idx').using('gin', t.search),
     index('articles_search_head_idx').using('gin', t.searchHead),
     check('articles_published_has_date', sql`status in ('draft', 'archived') or published_at is not null`),
@@ -165,4 +172,18 @@ export const articleRevisions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [uniqueIndex('article_revisions_article_version_idx').on(t.articleId, t.version)],
+)
+
+/** Media items an article's body shows (`media:<id>` images): usage and delete protection. */
+export const articleBodyMedia = pgTable(
+  'article_body_media',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    mediaId: uuid('media_id')
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.mediaId] }), index('article_body_media_media_idx').on(t.mediaId)],
 )

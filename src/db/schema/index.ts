@@ -1,5 +1,6 @@
 export * from './enums.js'
 export * from './taxonomy.js'
+export * from './media.js'
 export * from './articles.js'
 export * from './pages.js'
 export * from './site.js'

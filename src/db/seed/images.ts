@@ -1,5 +1,10 @@
-import sharp from 'sharp'
+import { loadSharp } from '../../lib/sharp.js'
+import { IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../../services/media/images.js'
+import { storeProcessed, type KeyOf, type StoredImage } from '../../services/media/library.js'
 import { contentKey, type MediaStorage } from '../../services/storage.js'
+
+export const CARD_WIDTH = 1200
+export const CARD_HEIGHT = 675
 
 const SECTION_COLOURS: Record<string, [string, string]> = {
   'asia-pacific': ['#1f3a5f', '#0b1a2e'],
@@ -38,15 +43,49 @@ export function demoCardSvg(section: { slug: string; name: string }, title: stri
   const lines = wrap(title, 34, 4)
   const top = 337 - (lines.length * 70) / 2 + 50
   const tspans = lines.map((l, i) => `<tspan x="64" y="${top + i * 70}">${escapeXml(l)}</tspan>`).join('')
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="1200" height="675" fill="url(#g)"/><text x="64" y="110" font-family="DejaVu Sans, sans-serif" font-weight="bold" font-size="34" fill="#f2c14e" letter-spacing="4">${escapeXml(section.name.toUpperCase())}</text><text font-family="DejaVu Serif, serif" font-size="56" fill="#ffffff">${tspans}</text><text x="64" y="620" font-family="DejaVu Sans, sans-serif" font-size="26" fill="#9fb3c8">${escapeXml(siteTitle)}</text></svg>`
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_WIDTH}" height="${CARD_HEIGHT}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="${CARD_WIDTH}" height="${CARD_HEIGHT}" fill="url(#g)"/><text x="64" y="110" font-family="DejaVu Sans, sans-serif" font-weight="bold" font-size="34" fill="#f2c14e" letter-spacing="4">${escapeXml(section.name.toUpperCase())}</text><text font-family="DejaVu Serif, serif" font-size="56" fill="#ffffff">${tspans}</text><text x="64" y="620" font-family="DejaVu Sans, sans-serif" font-size="26" fill="#9fb3c8">${escapeXml(siteTitle)}</text></svg>`
 }
 
-/** Renders the card to WebP and stores it; the same card is rendered once and reused. */
-export async function storeDemoCard(storage: MediaStorage, svg: string, name: string): Promise<string> {
-  const key = contentKey(svg, name, 'webp')
-  if (!(await storage.exists(key))) {
-    const bytes = await sharp(Buffer.from(svg)).webp({ quality: 82 }).toBuffer()
-    await storage.put(key, bytes, 'image/webp')
+async function readStored(storage: MediaStorage, key: string): Promise<Buffer | null> {
+  const file = await storage.open(key)
+  if (!file) return null
+  const chunks: Buffer[] = []
+  for await (const chunk of file.stream) chunks.push(Buffer.from(chunk as Buffer))
+  return Buffer.concat(chunks)
+}
+
+/**
+ * Puts a card through the media pipeline (the same re-encoding and renditions as an upload) and
+ * stores its files under keys hashed from the card's SVG, so a card already stored (by an earlier
+ * seed, or another test run sharing the directory) is read back instead of rendered again.
+ */
+export async function storeDemoCard(storage: MediaStorage, svg: string, name: string, options: RenditionOptions): Promise<StoredImage & { width: number; height: number; format: ImageFormat }> {
+  const keyOf: KeyOf = (encoded, suffix) => contentKey(svg, `${name}-${suffix}`, IMAGE_EXTENSIONS[encoded.format])
+  const planned = [
+    { suffix: 'original', format: 'webp' as const },
+    ...renditionWidths(CARD_WIDTH, options.widths).flatMap((w) => [
+      { suffix: `${w}w`, format: 'webp' as const },
+      { suffix: `${w}w`, format: options.fallbackFormat },
+    ]),
+  ].map((p) => ({ ...p, key: keyOf({ bytes: Buffer.alloc(0), width: 0, height: 0, format: p.format }, p.suffix) }))
+
+  const sharp = await loadSharp()
+  const existing = await Promise.all(planned.map((p) => readStored(storage, p.key)))
+  if (existing.every((bytes) => bytes !== null)) {
+    const sizes = await Promise.all(existing.map(async (bytes) => ({ bytes: bytes!, meta: await sharp(bytes!).metadata() })))
+    const [original, ...renditions] = planned.map((p, i) => ({ ...p, ...sizes[i]! }))
+    return {
+      format: 'webp',
+      width: original!.meta.width ?? CARD_WIDTH,
+      height: original!.meta.height ?? CARD_HEIGHT,
+      originalKey: original!.key,
+      url: storage.urlFor(original!.key),
+      bytes: original!.bytes.length,
+      renditions: renditions.map((r) => ({ key: r.key, url: storage.urlFor(r.key), width: r.meta.width ?? 0, height: r.meta.height ?? 0, format: r.format })),
+    }
   }
-  return key
+  const card = await sharp(Buffer.from(svg)).webp({ quality: 90 }).toBuffer()
+  const processed = await processImage(card, { maxPixels: CARD_WIDTH * CARD_HEIGHT }, options)
+  const stored = await storeProcessed(storage, processed, keyOf)
+  return { ...stored, format: processed.format, width: processed.width, height: processed.height }
 }

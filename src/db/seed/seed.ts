@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
@@ -5,7 +6,8 @@ import { renderBody } from '../../lib/markdown.js'
 import { slugify } from '../../lib/slugify.js'
 import type { Database, Executor } from '../client.js'
 import { createLockRepository, LOCK_KEYS } from '../repositories/locks.js'
-import { articles, articleTags, authors, pages, sections, siteSettings, tags } from '../schema/index.js'
+import { articles, articleTags, authors, media as mediaTable, pages, sections, siteSettings, tags } from '../schema/index.js'
+import type { RenditionOptions } from '../../services/media/images.js'
 import type { MediaStorage } from '../../services/storage.js'
 import { demoArticles, demoAuthor, demoPages, demoSections, demoSite, demoTags } from './demo-content.js'
 import { demoCardSvg, storeDemoCard } from './images.js'
@@ -18,21 +20,57 @@ export interface SeedReport {
 }
 
 export interface SeedOptions {
-  /** Where the generated featured images go, and the public base URL they are served from. */
-  media: { storage: MediaStorage; publicUrl: string }
+  /** Where the generated featured images go, and which renditions to make (as for uploads). */
+  media: { storage: MediaStorage; renditions: RenditionOptions }
 }
 
-/** Renders each article's featured image card (in parallel; the thread pool does the work). */
-async function demoImages(media: SeedOptions['media']): Promise<Map<string, string>> {
+/** A stable id from the card's content, so a second seed finds the item the first one made. */
+function stableId(content: string): string {
+  const hex = createHash('sha256').update(`newsroom-demo-media:${content}`).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+/**
+ * Each article's featured image card as a media library item (in parallel; the thread pool does
+ * the work), captioned and credited like an editor's upload. Existing items are kept.
+ */
+async function demoMedia(db: Executor, media: SeedOptions['media']): Promise<Map<string, { id: string; url: string }>> {
   const sectionNames = new Map(demoSections.map((s) => [s.slug, s.name]))
   const entries = await Promise.all(
     demoArticles.map(async (a) => {
       const svg = demoCardSvg({ slug: a.section, name: sectionNames.get(a.section) ?? a.section }, a.title, demoSite.title)
-      const key = await storeDemoCard(media.storage, svg, slugify(a.title).slice(0, 40))
-      return [a.title, `${media.publicUrl}/media/${key}`] as const
+      const name = slugify(a.title).slice(0, 40)
+      const stored = await storeDemoCard(media.storage, svg, name, media.renditions)
+      return { a, svg, name, stored }
     }),
   )
-  return new Map(entries)
+  const ids = new Map<string, { id: string; url: string }>()
+  for (const { a, svg, name, stored } of entries) {
+    const id = stableId(svg)
+    await db
+      .insert(mediaTable)
+      .values({
+        id,
+        filename: `${name}.webp`,
+        format: stored.format,
+        width: stored.width,
+        height: stored.height,
+        bytes: stored.bytes,
+        originalKey: stored.originalKey,
+        url: stored.url,
+        renditions: stored.renditions,
+        alt: a.featuredImage.alt,
+        caption: a.featuredImage.caption,
+        credit: a.featuredImage.credit,
+        focalX: 0.5,
+        focalY: 0.5,
+        createdAt: new Date(a.publishedAt),
+        updatedAt: new Date(a.publishedAt),
+      })
+      .onConflictDoNothing()
+    ids.set(a.title, { id, url: stored.url })
+  }
+  return ids
 }
 
 /**
@@ -41,7 +79,7 @@ async function demoImages(media: SeedOptions['media']): Promise<Map<string, stri
  */
 export async function seedDemoContent(db: Executor, options: SeedOptions): Promise<SeedReport> {
   const report: SeedReport = { sections: 0, tags: 0, pages: 0, articles: 0 }
-  const images = await demoImages(options.media)
+  const images = await demoMedia(db, options.media)
 
   await db
     .insert(siteSettings)
@@ -134,10 +172,9 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
         bodyText: body.text,
         wordCount: body.wordCount,
         readingTimeMinutes: body.readingTimeMinutes,
-        featuredImageUrl: images.get(demo.title) ?? null,
-        featuredImageAlt: demo.featuredImage.alt,
-        featuredImageCaption: demo.featuredImage.caption,
-        featuredImageCredit: demo.featuredImage.credit,
+        // The media item's own alt, caption and credit show (no per-article overrides).
+        featuredMediaId: images.get(demo.title)?.id ?? null,
+        featuredImageUrl: images.get(demo.title)?.url ?? null,
         sectionId,
         authorId: author.id,
         status: 'published',
@@ -172,7 +209,7 @@ export async function seedOnFirstStart(options: {
     await createLockRepository(tx).transactionLock(LOCK_KEYS.seed)
     const [existing] = await tx.select({ id: siteSettings.id }).from(siteSettings).limit(1)
     if (existing) return false
-    const report = await seedDemoContent(tx, { media: { storage, publicUrl: config.publicUrl } })
+    const report = await seedDemoContent(tx, { media: { storage, renditions: config.media } })
     log.info({ seeded: report }, 'first start: demo content loaded (set SEED=false to skip)')
     return true
   })

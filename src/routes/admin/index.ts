@@ -6,6 +6,7 @@ import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
 import { adminCommentRoutes } from './comments/index.js'
+import { adminMediaRoutes } from './media/index.js'
 import { adminPageRoutes } from './pages/index.js'
 import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
@@ -58,4 +59,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminNewsletterRoutes)
   await app.register(adminWebhookRoutes)
   await app.register(adminCommentRoutes)
+  await app.register(adminMediaRoutes)
 }

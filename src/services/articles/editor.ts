@@ -3,7 +3,7 @@ import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
 import type { Clock } from '../../lib/clock.js'
 import { parseStrictDate } from '../../lib/dates.js'
-import { renderBody, type BodyFormat } from '../../lib/markdown.js'
+import { mediaReferences, renderBody, type BodyFormat, type BodyImage } from '../../lib/markdown.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
 import { slugify, uniqueSlug } from '../../lib/slugify.js'
 import type { AdminArticleBody } from '../../schemas/admin.js'
@@ -14,6 +14,7 @@ import { articlePurgeKeys, queueWebhookEvent } from '../webhook-events.js'
 import { articleTransition, purgeState } from './transitions.js'
 import { authorize, autoExcerpt, checkPrecondition, unprocessable } from './rules.js'
 import { articleSnapshot, presentAdminArticle } from './present-admin.js'
+import { bodyImageOf } from '../media/library.js'
 import { nextWorkflowState, type ArticleStatus } from './workflow.js'
 
 export interface ArticleInput {
@@ -22,7 +23,11 @@ export interface ArticleInput {
   excerpt?: string | undefined
   body?: string | undefined
   body_format?: BodyFormat | undefined
-  featured_image?: { url: string; alt: string; caption?: string | null | undefined; credit?: string | null | undefined } | null | undefined
+  featured_image?:
+    | { url: string; alt: string; caption?: string | null | undefined; credit?: string | null | undefined }
+    | { media_id: string; alt?: string | null | undefined; caption?: string | null | undefined; credit?: string | null | undefined }
+    | null
+    | undefined
   section?: string | undefined
   author?: string | undefined
   tags?: string[] | undefined
@@ -74,27 +79,52 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
     return row
   }
 
+  /** The media library images a body references, resolved (an unknown id is a 422). */
+  async function bodyImages(repos: Repositories, source: string): Promise<Map<string, BodyImage>> {
+    const ids = mediaReferences(source)
+    const rows = await repos.media.findByIds(ids)
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id))
+    if (missing.length > 0) unprocessable('body', `No media item has the id ${missing.join(', ')}`)
+    return new Map(rows.map((r) => [r.id, bodyImageOf(r)]))
+  }
+
   /** Turns the input into column values, resolving slugs to ids and applying the workflow. */
   async function toValues(repos: Repositories, actor: Actor, current: ArticleRecord | null, input: ArticleInput) {
     const values: ArticleValues = {}
+    let bodyMediaIds: string[] | undefined
     const now = clock.now()
     if (input.title !== undefined) values.title = input.title.trim()
     if (input.excerpt !== undefined) values.excerpt = input.excerpt.trim()
     if (input.body !== undefined || input.body_format !== undefined) {
       const format = input.body_format ?? current?.bodyFormat ?? 'markdown'
       const source = input.body ?? current?.bodySource ?? ''
-      const body = renderBody(source, format)
+      const images = await bodyImages(repos, source)
+      bodyMediaIds = [...images.keys()]
+      const body = renderBody(source, format, images)
       Object.assign(values, { bodyFormat: format, bodySource: source, bodyHtml: body.html, bodyText: body.text, wordCount: body.wordCount, readingTimeMinutes: body.readingTimeMinutes })
       if (!current && input.excerpt === undefined) values.excerpt = autoExcerpt(body.text)
     }
     if (input.featured_image !== undefined) {
       const image = input.featured_image
-      Object.assign(values, {
-        featuredImageUrl: image?.url ?? null,
-        featuredImageAlt: image?.alt ?? null,
-        featuredImageCaption: image?.caption ?? null,
-        featuredImageCredit: image?.credit ?? null,
-      })
+      if (image && 'media_id' in image) {
+        const item = (await repos.media.findById(image.media_id)) ?? unprocessable('featured_image.media_id', `No media item has the id ${image.media_id}`)
+        // The URL is kept too (it never changes: content-hashed), so feeds and og:image need no lookup.
+        Object.assign(values, {
+          featuredMediaId: item.id,
+          featuredImageUrl: item.url,
+          featuredImageAlt: image.alt || null,
+          featuredImageCaption: image.caption ?? null,
+          featuredImageCredit: image.credit ?? null,
+        })
+      } else {
+        Object.assign(values, {
+          featuredMediaId: null,
+          featuredImageUrl: image?.url ?? null,
+          featuredImageAlt: image?.alt ?? null,
+          featuredImageCaption: image?.caption ?? null,
+          featuredImageCredit: image?.credit ?? null,
+        })
+      }
     }
     if (input.section !== undefined) {
       values.sectionId = (await repos.sections.findIdBySlug(input.section)) ?? unprocessable('section', `No section has the slug "${input.section}"`)
@@ -121,10 +151,11 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
     const state = nextWorkflowState(current ? { status: current.status, publishedAt: current.publishedAt } : null, { status: input.status, publishedAt }, now)
     values.status = state.status
     values.publishedAt = state.publishedAt
-    return values
+    return { values, bodyMediaIds }
   }
 
-  async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput): Promise<void> {
+  async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput, bodyMediaIds: string[] | undefined): Promise<void> {
+    if (bodyMediaIds !== undefined) await repos.media.setBodyMedia(articleId, bodyMediaIds)
     if (input.tags !== undefined) {
       const wanted = [...new Map(input.tags.map((name) => [slugify(name), name.trim()] as const)).entries()].filter(([slug]) => slug)
       const rows = await repos.tags.ensure(wanted.map(([slug, name]) => ({ slug, name })))
@@ -151,7 +182,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
     if (!(await repos.articles.lockById(id))) throw new AppError('NOT_FOUND', 'No article has this id')
     const current = await load(repos, actor, id)
     checkPrecondition(current, precondition)
-    const values = await toValues(repos, actor, current, input)
+    const { values, bodyMediaIds } = await toValues(repos, actor, current, input)
     if (input.slug !== undefined && input.slug !== current.slug) {
       if (await repos.articles.slugTaken(input.slug, id)) throw new AppError('SLUG_TAKEN', `Another article uses the slug "${input.slug}"`)
       values.slug = input.slug
@@ -161,7 +192,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
     values.updatedAt = clock.now()
     const version = await repos.articles.update(id, current.version, values)
     if (version === undefined) throw new AppError('PRECONDITION_FAILED', 'The article changed while saving; reload it')
-    await applyRelations(repos, id, input)
+    await applyRelations(repos, id, input, bodyMediaIds)
     const saved = await saveRevision(repos, actor, id)
     await notify(repos, current, saved)
     const changed = Object.keys(input)
@@ -201,7 +232,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
 
     async create(actor: Actor, input: ArticleInput & { title: string; section: string }): Promise<AdminArticleBody> {
       const saved = await uow.transaction(async (repos) => {
-        const values = await toValues(repos, actor, null, input)
+        const { values, bodyMediaIds } = await toValues(repos, actor, null, input)
         const authorId = values.authorId ?? actor.authorId ?? unprocessable('author', 'Your account has no author profile: name an author')
         let slug = input.slug
         if (slug !== undefined) {
@@ -221,7 +252,7 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
           createdAt: now,
           updatedAt: now,
         })
-        await applyRelations(repos, id, input)
+        await applyRelations(repos, id, input, bodyMediaIds)
         const row = await saveRevision(repos, actor, id)
         await notify(repos, null, row)
         await audit(repos, actor, { action: 'article.create', entityType: 'article', entityId: id, summary: `Created "${row.title}" as ${row.status}` })

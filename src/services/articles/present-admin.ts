@@ -2,6 +2,11 @@ import type { ArticleRecord } from '../../db/repositories/articles.js'
 import type { AdminArticleBody } from '../../schemas/admin.js'
 import { isPublicState } from './workflow.js'
 
+function adminFeaturedImage(row: ArticleRecord): AdminArticleBody['featured_image'] {
+  if (!row.featuredImageUrl) return null
+  return { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit, media_id: row.featuredMediaId }
+}
+
 export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: string; now: Date }): AdminArticleBody {
   const isPublic = isPublicState({ status: row.status, publishedAt: row.publishedAt }, options.now)
   return {
@@ -16,9 +21,7 @@ export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: st
     body_html: row.bodyHtml,
     word_count: row.wordCount,
     reading_time_minutes: row.readingTimeMinutes,
-    featured_image: row.featuredImageUrl
-      ? { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit }
-      : null,
+    featured_image: adminFeaturedImage(row),
     section: { slug: row.sectionSlug, name: row.sectionName },
     author: { slug: row.authorSlug, name: row.authorName },
     tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
@@ -48,9 +51,11 @@ export function articleSnapshot(row: ArticleRecord): Record<string, unknown> {
     excerpt: row.excerpt,
     body_format: row.bodyFormat,
     body: row.bodySource,
-    featured_image: row.featuredImageUrl
-      ? { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit }
-      : null,
+    featured_image: row.featuredMediaId
+      ? { media_id: row.featuredMediaId, alt: row.featuredImageAlt, caption: row.featuredImageCaption, credit: row.featuredImageCredit }
+      : row.featuredImageUrl
+        ? { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit }
+        : null,
     section: row.sectionSlug,
     author: row.authorSlug,
     tags: row.tags.map((t) => t.slug),

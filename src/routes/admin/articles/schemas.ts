@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { STATUS_VALUES } from '../../../schemas/admin.js'
 import { DateTime, HttpUrl, Nullable, PaginationQuery, Slug, StringEnum } from '../../../schemas/common.js'
 
@@ -10,6 +10,16 @@ const FeaturedImageInput = Type.Object(
     alt: Type.String({ maxLength: 500, description: 'Alternative text (required for accessibility; may be empty for decorative images)' }),
     caption: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
     credit: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  },
+  { additionalProperties: false },
+)
+
+const FeaturedMediaInput = Type.Object(
+  {
+    media_id: Type.String({ format: 'uuid', description: 'A media library item: the public article then carries its renditions' }),
+    alt: Type.Optional(Nullable(Type.String({ maxLength: 500, description: "Overrides the item's alt text for this article" }))),
+    caption: Type.Optional(Nullable(Type.String({ maxLength: 500, description: "Overrides the item's caption for this article" }))),
+    credit: Type.Optional(Nullable(Type.String({ maxLength: 200, description: "Overrides the item's credit for this article" }))),
   },
   { additionalProperties: false },
 )
@@ -27,9 +37,14 @@ const SeoInput = Type.Object(
 const fields = {
   slug: Type.Optional(Slug('URL slug; generated from the title when omitted')),
   excerpt: Type.Optional(Type.String({ maxLength: 1000, description: 'Generated from the body when omitted on create' })),
-  body: Type.Optional(Type.String({ maxLength: 200000, description: 'Markdown or HTML source; stored sanitised' })),
+  body: Type.Optional(Type.String({ maxLength: 200000, description: 'Markdown or HTML source; stored sanitised. A media library image is `![alt](media:<id>)` (or `<img src="media:<id>">`): stored with its URLs, srcset and size' })),
   body_format: Type.Optional(StringEnum(['markdown', 'html'], { description: 'Default markdown' })),
-  featured_image: Type.Optional(Nullable(FeaturedImageInput)),
+  featured_image: Type.Optional(
+    Type.Unsafe<Static<typeof FeaturedImageInput> | Static<typeof FeaturedMediaInput> | null>({
+      anyOf: [FeaturedImageInput, FeaturedMediaInput, { type: 'null' }],
+      description: 'An image URL, or a media library item (`media_id`); null removes it',
+    }),
+  ),
   author: Type.Optional(Slug('Author slug (editors; others write under their own byline)')),
   tags: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), {
