@@ -111,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
   await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
-  await app.register(idempotencyPlugin, { clock, leaseMs: 60_000, retentionMs: 24 * 3600_000 })
+  await app.register(idempotencyPlugin, { clock, leaseMs: config.idempotencyLeaseMs, retentionMs: 24 * 3600_000 })
   await app.register(cachingPlugin, { ...config.cache, responseCache: app.services.responseCache })
 
   await app.register(healthRoutes)

@@ -82,6 +82,7 @@ export const EnvSchema = Type.Object({
   WEBHOOK_DISABLE_AFTER: Type.Integer({ minimum: 1, maximum: 1000, default: 15, description: 'Failed deliveries in a row that disable a webhook' }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000, description: 'Webhook delivery timeout' }),
   SCHEDULER_POLL_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000, description: 'How often due scheduled articles are looked for (they are public at their time regardless)' }),
+  IDEMPOTENCY_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 30000, description: 'How long a retry with the same Idempotency-Key waits (409, Retry-After) for an unfinished first attempt before running the write itself; longer than the slowest write' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024, description: 'Max JSON body bytes' }),
   CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 60, description: 'Cache-Control max-age of public GETs (s)' }),
   CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate (s)' }),
@@ -144,6 +145,7 @@ export interface Config {
   webhooks: { allowPrivate: boolean; disableAfter: number; timeoutMs: number }
   schedulerPollMs: number
   bodyLimit: number
+  idempotencyLeaseMs: number
   cache: {
     maxAge: number
     staleWhileRevalidate: number
@@ -314,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, disableAfter: e.WEBHOOK_DISABLE_AFTER, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
     schedulerPollMs: e.SCHEDULER_POLL_MS,
     bodyLimit: e.BODY_LIMIT,
+    idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
     cache: {
       maxAge: e.CACHE_MAX_AGE,
       staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE,
