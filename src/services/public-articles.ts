@@ -44,10 +44,6 @@ export function createPublicArticleService(deps: {
   commentsCloseAfterDays?: number
 }) {
   const { articles, search, counts, clock } = deps
-  const withCommentsOpen = (article: ArticleBody, row: { commentsOpen: boolean; publishedAt: Date | null }): ArticleBody => ({
-    ...article,
-    comments_open: commentsOpenAt(row, clock.now(), deps.commentsCloseAfterDays ?? 0),
-  })
 
   return {
     async list(query: ArticleListQuery): Promise<PageResult<ArticleSummaryBody>> {
@@ -99,7 +95,7 @@ export function createPublicArticleService(deps: {
     /** A public article, or the slug it moved to (old slugs answer 301). */
     async get(slug: string): Promise<ArticleLookup> {
       const row = await articles.findPublicBySlug(slug, clock.now())
-      if (row) return { kind: 'article', article: withCommentsOpen(presentArticle(row), row), changesAt: commentsCloseAt(row, deps.commentsCloseAfterDays ?? 0) }
+      if (row) return { kind: 'article', article: presentArticle(row, commentsOpenAt(row, clock.now(), deps.commentsCloseAfterDays ?? 0)), changesAt: commentsCloseAt(row, deps.commentsCloseAfterDays ?? 0) }
       const moved = await articles.findRedirect(slug)
       if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
       throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)

@@ -71,7 +71,9 @@ async function freePort(): Promise<number> {
 async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), PUBLIC_URL: url }, stdio: ['ignore', 'inherit', 'inherit'] })
+  // As the Docker image runs it: compiled, production mode, the image's heap budget.
+  const nodeOptions = /ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, ...env, PORT: String(port), PUBLIC_URL: url }, stdio: ['ignore', 'inherit', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
