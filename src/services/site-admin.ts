@@ -8,8 +8,8 @@ import type { AdminPageBody, AdminSettingsBody } from '../schemas/admin.js'
 import type { Clock } from '../lib/clock.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
-import type { ContentEvents, ContentKind } from './events.js'
-import { isWebhookEvent, purgeKeysFor, queueWebhookEvent } from './webhook-events.js'
+import type { ContentEvents } from './events.js'
+import { createContentWriter } from './webhook-events.js'
 import type { Precondition } from './articles/editor.js'
 
 export interface PageInput {
@@ -87,22 +87,8 @@ function pageValues(input: PageInput, current?: PageRow) {
 }
 
 export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
-  const { uow, events } = deps
-  /** A write transaction with its webhook event queued inside it, then the content event once committed. */
-  async function write<T>(kind: ContentKind, action: string, id: string | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    const result = await uow.transaction(async (repos) => {
-      const value = await fn(repos)
-      const type = `${kind}.${action}`
-      if (isWebhookEvent(type)) {
-        const current = value && typeof value === 'object' ? value : null
-        await queueWebhookEvent(repos, deps.clock.now(), { type, data: { current, previous: action === 'created' ? null : { id: id ?? null } }, purgeKeys: purgeKeysFor(kind, id) })
-      }
-      return value
-    })
-    events.emit({ kind, action, id })
-    deps.kickOutbox()
-    return result
-  }
+  const { uow } = deps
+  const write = createContentWriter(deps)
 
   async function page(repos: Repositories, id: string): Promise<PageRow> {
     const row = await repos.pages.findById(id)

@@ -5,8 +5,8 @@ import { slugify } from '../lib/slugify.js'
 import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
 import { forbid, isStaff, type Actor } from './actor.js'
 import { audit } from './audit.js'
-import type { ContentEvents, ContentKind } from './events.js'
-import { isWebhookEvent, purgeKeysFor, queueWebhookEvent } from './webhook-events.js'
+import type { ContentEvents } from './events.js'
+import { createContentWriter } from './webhook-events.js'
 import { presentAuthor, presentSection, presentTag } from './presenters.js'
 
 export interface SectionInput {
@@ -48,23 +48,8 @@ async function guardSlug<T>(kind: string, slug: string, write: () => Promise<T>)
 }
 
 export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
-  const { uow, clock, events } = deps
-  /** A write transaction, then its content-change event (only once committed). */
-  /** A write transaction with its webhook event queued inside it, then the content event once committed. */
-  async function write<T>(kind: ContentKind, action: string, id: string | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    const result = await uow.transaction(async (repos) => {
-      const value = await fn(repos)
-      const type = `${kind}.${action}`
-      if (isWebhookEvent(type)) {
-        const current = value && typeof value === 'object' ? value : null
-        await queueWebhookEvent(repos, deps.clock.now(), { type, data: { current, previous: action === 'created' ? null : { id: id ?? null } }, purgeKeys: purgeKeysFor(kind, id) })
-      }
-      return value
-    })
-    events.emit({ kind, action, id })
-    deps.kickOutbox()
-    return result
-  }
+  const { uow, clock } = deps
+  const write = createContentWriter(deps)
 
   async function section(repos: Repositories, slug: string) {
     const row = await repos.sections.findBySlug(slug, clock.now())

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { Repositories } from '../db/repositories/index.js'
+import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
+import type { Clock } from '../lib/clock.js'
+import type { ContentEvents, ContentKind } from './events.js'
 
 /** Every event a webhook can subscribe to (`*` = all of them). */
 export const WEBHOOK_EVENTS = [
@@ -103,5 +105,27 @@ export function commentCreatedEvent(comment: { status: string } & Record<string,
     type: 'comment.created',
     data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title } }, previous: null },
     purgeKeys: comment.status === 'approved' ? [`article:${article.id}`, `comments:${article.id}`] : [],
+  }
+}
+
+/**
+ * A content write for the site and taxonomy services: the transaction with its webhook event
+ * (`<kind>.<action>`, when that is a webhook event) queued inside it, then the content event once
+ * committed, then the outbox woken.
+ */
+export function createContentWriter(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
+  return async function write<T>(kind: ContentKind, action: string, id: string | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const result = await deps.uow.transaction(async (repos) => {
+      const value = await fn(repos)
+      const type = `${kind}.${action}`
+      if (isWebhookEvent(type)) {
+        const current = value && typeof value === 'object' ? value : null
+        await queueWebhookEvent(repos, deps.clock.now(), { type, data: { current, previous: action === 'created' ? null : { id: id ?? null } }, purgeKeys: purgeKeysFor(kind, id) })
+      }
+      return value
+    })
+    deps.events.emit({ kind, action, id })
+    deps.kickOutbox()
+    return result
   }
 }
