@@ -63,19 +63,8 @@ export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBod
 
 /** `commentsOpen`: the article's flag as the reader sees it now (COMMENTS_CLOSE_AFTER_DAYS applied). */
 export function presentArticle(row: ArticleFullRow, commentsOpen: boolean = row.commentsOpen): ArticleBody {
-  // Written out rather than spread from the summary: one object shape, built once, on the hottest read.
   return {
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    excerpt: row.excerpt,
-    featured_image: presentFeaturedImage(row),
-    section: { slug: row.sectionSlug, name: row.sectionName },
-    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
-    published_at: row.publishedAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-    reading_time_minutes: row.readingTimeMinutes,
-    comment_count: row.commentCount,
+    ...presentArticleSummary(row),
     author: {
       slug: row.authorSlug,
       name: row.authorName,
