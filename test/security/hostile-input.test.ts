@@ -1,9 +1,10 @@
 import t, { type Test } from 'tap'
 import assert from 'node:assert'
 import { XMLValidator } from 'fast-xml-parser'
+import { sql } from 'drizzle-orm'
 import { createUser } from '../helpers/auth.js'
 import { assertProblem } from '../helpers/assertions.js'
-import { build } from '../helpers/build.js'
+import { build, type TestApp } from '../helpers/build.js'
 import { loadSpec, operationsOf, XSS } from './openapi-schema.js'
 
 /** No element or attribute that runs code: escaped text mentioning them is fine. */
@@ -11,6 +12,18 @@ function assertInertHtml(t: Test, html: string): void {
   t.notMatch(html, /<(script|style|iframe|form|object|embed|svg|math|base|meta|link)\b/i, 'no active elements')
   t.notMatch(html, /<[^>]*\son[a-z]+\s*=/i, 'no event handler attributes')
   t.notMatch(html, /<[^>]*\b(href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(javascript|vbscript|data):/i, 'no script URLs')
+}
+
+/** Row counts of every table: a refused request must leave all of them as they were. */
+async function tableCounts(app: TestApp): Promise<Record<string, number>> {
+  const db = app.testDb.database.db
+  const tables = (await db.execute(sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)) as unknown as { rows: { name: string }[] }
+  const counts: Record<string, number> = {}
+  for (const { name } of tables.rows) {
+    const result = (await db.execute(sql`select count(*)::int as n from ${sql.identifier(name)}`)) as unknown as { rows: { n: number }[] }
+    counts[name] = Number(result.rows[0]!.n)
+  }
+  return counts
 }
 
 const operations = operationsOf(loadSpec())
@@ -22,11 +35,13 @@ t.test('an oversize body is 413 problem+json on every operation that takes one',
   const app = await build(t, { env: { BODY_LIMIT: '4096' } })
   const admin = await createUser(app, 'admin')
   const huge = JSON.stringify({ title: 'x'.repeat(5000), email: 'a@example.com', body: 'y'.repeat(5000) })
+  const before = await tableCounts(app)
   for (const op of withBody) {
     const res = await app.inject({ method: op.method as 'POST', url: urlOf(op.path), headers: { ...admin.auth, 'content-type': 'application/json' }, payload: huge })
     assertProblem(t, res, 413, 'PAYLOAD_TOO_LARGE')
   }
   t.ok(withBody.length >= 25, `${withBody.length} operations checked`)
+  t.same(await tableCounts(app), before, 'no table gained or lost a row')
 })
 
 t.test('__proto__ and constructor.prototype payloads are 400 on every operation that takes a body', async (t) => {
@@ -37,6 +52,7 @@ t.test('__proto__ and constructor.prototype payloads are 400 on every operation 
     '{"title": "x", "nested": {"__proto__": {"polluted": true}}}',
     '{"constructor": {"prototype": {"polluted": true}}}',
   ]
+  const before = await tableCounts(app)
   for (const op of withBody) {
     for (const payload of payloads) {
       const res = await app.inject({ method: op.method as 'POST', url: urlOf(op.path), headers: { ...admin.auth, 'content-type': 'application/json' }, payload })
@@ -46,6 +62,7 @@ t.test('__proto__ and constructor.prototype payloads are 400 on every operation 
   }
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
   t.equal(({} as Record<string, unknown>).role, undefined)
+  t.same(await tableCounts(app), before, 'no table gained or lost a row')
 })
 
 t.test('XSS stored through every writable field comes back inert', async (t) => {
