@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ArticleSummaryBody } from '../schemas/content.js'
 import type { CachedResponse, ResponseCache } from '../services/response-cache.js'
 
 declare module 'fastify' {
@@ -11,7 +12,16 @@ declare module 'fastify' {
     cacheTags?: readonly string[]
   }
   interface FastifyRequest {
-    cacheState: { generation: number; keys: Set<string>; lastModified: string; hit: boolean; expiresAt?: number; leader?: () => void } | null
+    cacheState: {
+      generation: number
+      keys: Set<string>
+      lastModified: string
+      hit: boolean
+      /** The handler named what the body contains (describeArticles): no walk over it. */
+      described?: boolean
+      expiresAt?: number
+      leader?: () => void
+    } | null
   }
 }
 
@@ -79,6 +89,24 @@ export function collectCacheKeys(value: unknown, keys: Set<string>, state: { las
     const child = obj[key]
     if (child !== null && typeof child === 'object') collectCacheKeys(child, keys, state, key, depth + 1)
   }
+}
+
+/**
+ * What collectCacheKeys would find in a body of articles (or summaries), read off them directly:
+ * the hottest routes name their content instead of having the body walked. Tested to agree with
+ * the walk.
+ */
+export function describeArticles(request: FastifyRequest, articles: readonly ArticleSummaryBody[]): void {
+  const state = request.cacheState
+  if (!state) return
+  for (const article of articles) {
+    state.keys.add(`article:${article.id}`)
+    state.keys.add(`section:${article.section.slug}`)
+    state.keys.add(`author:${article.author.slug}`)
+    for (const tag of article.tags) state.keys.add(`tag:${tag.slug}`)
+    if (article.updated_at > state.lastModified) state.lastModified = article.updated_at
+  }
+  state.described = true
 }
 
 /** Surrogate keys a handler knows but its body does not show (e.g. the article a comment thread belongs to). */
@@ -173,7 +201,7 @@ export const cachingPlugin = fp(
     }
 
     app.addHook('preSerialization', (request, _reply, payload, done) => {
-      if (request.cacheState && !request.cacheState.hit) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
+      if (request.cacheState && !request.cacheState.hit && !request.cacheState.described) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
       done(null, payload)
     })
 

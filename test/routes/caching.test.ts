@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createManualClock } from '../../src/lib/clock.js'
+import { collectCacheKeys } from '../../src/plugins/caching.js'
 import { createUser } from '../helpers/auth.js'
 import { build } from '../helpers/build.js'
 import { postComment } from '../helpers/comments.js'
@@ -29,6 +30,22 @@ t.test('public reads: strong ETag, Last-Modified, s-maxage, Surrogate-Key and Ca
   t.equal(notModified.statusCode, 304)
   const stillModified = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}`, headers: { 'if-modified-since': 'Mon, 01 Jan 2024 00:00:00 GMT' } })
   t.equal(stillModified.statusCode, 200)
+})
+
+t.test('article routes name their content directly: the same keys and Last-Modified as walking the body', async (t) => {
+  const app = await build(t, { seed: true })
+  const cursor = (await app.inject({ method: 'GET', url: '/v1/articles?limit=2' })).json().meta.next_cursor
+  t.type(cursor, 'string')
+  const urls = [`/v1/articles/${SLUG}`, '/v1/articles', '/v1/articles?limit=3&section=india', '/v1/articles?tag=china&sort=published_at', '/v1/articles?q=missile', `/v1/articles?limit=2&cursor=${cursor}`]
+  for (const url of urls) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 200, url)
+    const walked = { keys: new Set<string>(['articles']), lastModified: '' }
+    collectCacheKeys(res.json(), walked.keys, walked)
+    t.ok(walked.keys.size > 1, `${url} lists content`)
+    t.same(new Set(String(res.headers['surrogate-key']).split(' ')), walked.keys, `${url}: Surrogate-Key`)
+    t.equal(res.headers['last-modified'], new Date(walked.lastModified).toUTCString(), `${url}: Last-Modified`)
+  }
 })
 
 t.test('private, no-store: errors, previews, editor routes', async (t) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses, SlugParams } from '../../schemas/common.js'
-import { cacheUntil } from '../../plugins/caching.js'
+import { cacheUntil, describeArticles } from '../../plugins/caching.js'
 import { sendList } from '../shared.js'
 import { ArticleList, ArticleListQuery, ArticleQuery, ArticleResponse, RelatedQuery, RelatedResponse } from './schemas.js'
 
@@ -20,7 +20,11 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ArticleList, ...problemResponses(400) },
       },
     },
-    async (request, reply) => sendList(request, reply, await app.services.publicArticles.list(request.query)),
+    async (request, reply) => {
+      const result = await app.services.publicArticles.list(request.query)
+      describeArticles(request, result.items)
+      return sendList(request, reply, result)
+    },
   )
 
   app.get(
@@ -53,6 +57,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}`, 301)
       }
       cacheUntil(request, found.changesAt)
+      describeArticles(request, [found.article])
       return { data: found.article }
     },
   )
