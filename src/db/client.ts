@@ -123,11 +123,29 @@ export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number): () => voi
   return () => clearInterval(timer)
 }
 
-function createPool(url: string, poolSize: number, applicationName: string, timeoutMs: number | undefined): { pool: pg.Pool; stop: () => void } {
+/**
+ * The session the hot public reads (article lists, counts, an article by slug: named statements,
+ * src/db/repositories/article-reads.ts) run in. PostgreSQL re-plans a prepared statement for every
+ * execution while its generic plan looks costlier, and with LIMIT/OFFSET parameters it always does:
+ * planning the article list cost as much as running it. Their generic plans are the same plans
+ * (an index walk in feed order; a unique-index probe), so these connections always use them. Only
+ * these connections: on others, every parameterised statement keeps custom plans.
+ */
+export const HOT_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan'
+
+/** Each pool's companion pool for the hot statements (see HOT_SESSION_OPTIONS). */
+const hotPools = new WeakMap<pg.Pool, pg.Pool>()
+
+export function hotPoolOf(pool: pg.Pool): pg.Pool | undefined {
+  return hotPools.get(pool)
+}
+
+function createPool(url: string, poolSize: number, applicationName: string, timeoutMs: number | undefined, sessionOptions?: string): { pool: pg.Pool; stop: () => void } {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     application_name: applicationName,
+    ...(sessionOptions ? { options: sessionOptions } : {}),
     // A database that is gone or hung costs a request at most this long: then it answers 503.
     connectionTimeoutMillis: timeoutMs ? Math.min(timeoutMs, 5000) : 5000,
     idleTimeoutMillis: 30000,
@@ -144,11 +162,17 @@ function createPool(url: string, poolSize: number, applicationName: string, time
 
 async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }): Promise<Database> {
   const applicationName = options.applicationName ?? 'newsroom-cms'
-  const primary = createPool(options.url, options.poolSize ?? 10, applicationName, options.timeoutMs)
+  const poolSize = options.poolSize ?? 10
+  const primary = createPool(options.url, poolSize, applicationName, options.timeoutMs)
   const pool = primary.pool
+  // Pools connect on demand: a process that never serves a public read never opens these.
+  const primaryHot = createPool(options.url, poolSize, `${applicationName}-hot`, options.timeoutMs, HOT_SESSION_OPTIONS)
+  hotPools.set(pool, primaryHot.pool)
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
-  // The replica gets a pool of the same size: public reads are most of the traffic.
-  const replica = options.readUrl ? createPool(options.readUrl, options.poolSize ?? 10, `${applicationName}-read`, options.timeoutMs) : undefined
+  // The replica gets pools of the same size: public reads are most of the traffic.
+  const replica = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read`, options.timeoutMs) : undefined
+  const replicaHot = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read-hot`, options.timeoutMs, HOT_SESSION_OPTIONS) : undefined
+  if (replica && replicaHot) hotPools.set(replica.pool, replicaHot.pool)
   const readPool = replica?.pool
   const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
   let closed = false
@@ -165,9 +189,8 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
     async close() {
       if (closed) return
       closed = true
-      primary.stop()
-      replica?.stop()
-      await Promise.all([pool.end(), readPool?.end()])
+      for (const p of [primary, primaryHot, replica, replicaHot]) p?.stop()
+      await Promise.all([pool.end(), primaryHot.pool.end(), readPool?.end(), replicaHot?.pool.end()])
     },
   }
 }

@@ -1,16 +1,18 @@
 /**
  * The ceiling for `npm run bench`: bare fastify + pg, no plugins, no validation, no presenters,
  * executing exactly the statements the API runs for "latest 20" (list + total) and "article by
- * slug": the same text, prepared under the same names (src/db/repositories/article-reads.ts).
+ * slug": the same text, prepared under the same names, in the same session settings
+ * (src/db/repositories/article-reads.ts, HOT_SESSION_OPTIONS).
  */
 import Fastify from 'fastify'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import * as schema from '../../src/db/schema/index.js'
 import { hotQueries } from '../../src/db/repositories/article-reads.js'
-import type { Db } from '../../src/db/client.js'
+import { HOT_SESSION_OPTIONS, type Db } from '../../src/db/client.js'
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: 10 })
+// The same session settings as the API's connections for these statements (generic plans).
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: 10, options: HOT_SESSION_OPTIONS })
 const statements = hotQueries(drizzle({ client: pool, schema }) as unknown as Db).baselineStatements()
 
 function run(statement: { name: string; text: string; params: string[] }, values: Record<string, unknown>) {

@@ -225,9 +225,11 @@ async function main() {
     // p99 at 20 connections: every route served from memory, and the index-lookup reads with the
     // cache off. Search and related computed per request are bounded by the database's CPU (two
     // cores shared with the API and the load generator): reported, not a target here.
-    const fast = (r: Row) => r.run === 'API, response cache on' || r.run.startsWith('bare') || ['latest 20', 'article by slug', '304 (If-None-Match)'].includes(r.route)
+    // The target is the API's; the ceiling's own p99 is printed for comparison (its "latest 20"
+    // counts the whole table on every request, where the API keeps counts in memory).
+    const fast = (r: Row) => !r.run.startsWith('bare') && (r.run === 'API, response cache on' || ['latest 20', 'article by slug', '304 (If-None-Match)'].includes(r.route))
     checks.push(['p99 < 50 ms: every route with the response cache on; latest, slug and 304 with it off', rows.filter(fast).every((r) => r.p99 < 50)])
-    for (const r of rows.filter((row) => !fast(row))) process.stdout.write(`info  p99 ${r.p99} ms: ${r.route} with the response cache off (computed per request)\n`)
+    for (const r of rows.filter((row) => !fast(row) && !row.run.startsWith('bare'))) process.stdout.write(`info  p99 ${r.p99} ms: ${r.route} with the response cache off (computed per request)\n`)
     checks.push(['zero errors', rows.every((r) => r.errors === 0)])
     checks.push(['API RSS < 250 MB', rows.filter((r) => !r.run.startsWith('bare')).every((r) => r.rssMb < 250)])
     for (const [name, ok] of checks) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}\n`)

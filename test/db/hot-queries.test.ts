@@ -1,5 +1,6 @@
 import t from 'tap'
 import { hotQueries, type PublicArticleFilter } from '../../src/db/repositories/article-reads.js'
+import { hotPoolOf } from '../../src/db/client.js'
 import { build } from '../helpers/build.js'
 
 /**
@@ -43,4 +44,20 @@ t.test('hot statements run by node-postgres return what drizzle returns', { skip
   }
   t.equal(await direct.bySlug('no-such-article', now), undefined)
   t.equal(await direct.bySlug(first.slug, new Date(0)), undefined, 'not public before its time')
+})
+
+t.test('hot statements run on their own connections, with generic plans; other statements keep custom plans', { skip: onPostgres }, async (t) => {
+  const app = await build(t, { seed: true })
+  const { database } = app.testDb
+  const hotPool = hotPoolOf(database.pool!)!
+  t.ok(hotPool, 'the pool has a companion for hot statements')
+  const hot = hotQueries(database.db)
+  for (let i = 0; i < 7; i++) await hot.latest({ now: new Date() }, { order: 'desc', limit: 5, offset: i })
+  // Sequential use keeps to one idle connection: the one that prepared the statement.
+  const { rows } = await hotPool.query<{ generic_plans: string; custom_plans: string }>(`select generic_plans, custom_plans from pg_prepared_statements where name like 'newsroom_%'`)
+  t.equal(rows.length, 1)
+  t.equal(Number(rows[0]!.custom_plans), 0, 'never re-planned per execution')
+  t.equal(Number(rows[0]!.generic_plans), 7)
+  t.equal((await hotPool.query('show plan_cache_mode')).rows[0].plan_cache_mode, 'force_generic_plan')
+  t.equal((await database.pool!.query('show plan_cache_mode')).rows[0].plan_cache_mode, 'auto', 'the main pool keeps the default')
 })

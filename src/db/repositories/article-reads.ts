@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, asc, Column, count, desc, eq, fillPlaceholders, gt, gte, inArray, is, lt, lte, sql, SQL } from 'drizzle-orm'
 import pg from 'pg'
-import type { Executor } from '../client.js'
+import { hotPoolOf, type Executor } from '../client.js'
 import { articles, articleSlugRedirects, articleTags, authors, media, sections, tags, type MediaRendition } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 
@@ -294,7 +294,7 @@ export function hotQueries(db: Executor, options: { direct?: boolean } = {}) {
   // The top-level node-postgres database (not a transaction, not PGlite) runs them through pg
   // directly; `direct: false` keeps drizzle's own prepared queries (the tests compare the two).
   const client = (db as { $client?: unknown }).$client
-  const pool = client instanceof pg.Pool && options.direct !== false ? client : undefined
+  const pool = client instanceof pg.Pool && options.direct !== false ? (hotPoolOf(client) ?? client) : undefined
   function prepared<Row>(
     key: string,
     columns: Record<string, unknown>,
