@@ -55,18 +55,20 @@ t.test('public anonymous reads go to the replica; writes, authenticated reads an
   const activity = async () =>
     (
       await admin.query<{ application_name: string; datname: string; query: string }>(
-        'select application_name, datname, query from pg_stat_activity where application_name in ($1, $2)',
-        [applicationName, `${applicationName}-read`],
+        'select application_name, datname, query from pg_stat_activity where application_name in ($1, $2, $3, $4)',
+        [applicationName, `${applicationName}-hot`, `${applicationName}-read`, `${applicationName}-read-hot`],
       )
     ).rows
   const afterReads = await activity()
   const replicaName = new URL(replica.url!).pathname.slice(1)
   const primaryName = new URL(primary.url!).pathname.slice(1)
-  const readConnections = afterReads.filter((row) => row.application_name === `${applicationName}-read`)
-  t.ok(readConnections.length > 0, `the read pool opened ${readConnections.length} connection(s)`)
+  // Each database has two pools: the hot public reads' (generic plans) and everything else's.
+  const readConnections = afterReads.filter((row) => row.application_name.startsWith(`${applicationName}-read`))
+  t.ok(readConnections.length > 0, `the read pools opened ${readConnections.length} connection(s)`)
   t.ok(readConnections.every((row) => row.datname === replicaName), 'all on the replica database')
-  t.ok(readConnections.some((row) => /from "articles"|"articles"/.test(row.query)), 'and they ran the article reads')
-  t.ok(afterReads.filter((row) => row.application_name === applicationName).every((row) => row.datname === primaryName), 'the primary pool stays on the primary')
+  t.ok(readConnections.some((row) => row.application_name === `${applicationName}-read-hot` && /from "articles"/.test(row.query)), 'the hot article reads ran there')
+  t.ok(readConnections.some((row) => row.application_name === `${applicationName}-read` && /"articles"/.test(row.query)), 'and so did the others (related, search, feeds)')
+  t.ok(afterReads.filter((row) => !row.application_name.startsWith(`${applicationName}-read`)).every((row) => row.datname === primaryName), 'the primary pools stay on the primary')
 
   // A write goes to the primary.
   const editor = await createUser(app, 'editor')
