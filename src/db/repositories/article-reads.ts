@@ -99,11 +99,10 @@ export function isPublicAs(alias: string, now: Date): SQL {
   return sql`${a}.status in ('published', 'scheduled') and ${a}.published_at <= ${now.toISOString()}::timestamptz`
 }
 
-const tagsOf = sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`
-
 /**
  * The featured media item's metadata and renditions, by primary key, inside the same statement (so
- * the prepared hot reads stay one round trip). Spelled with "articles" for the same reason as tagsOf.
+ * the prepared hot reads stay one round trip). Spelled with "articles": drizzle drops table names
+ * from columns in the select list of a single-table query, which would bind them to the inner table.
  */
 const featuredMediaOf = sql<FeaturedMediaRow | null>`(select json_build_object('alt', m.alt, 'caption', m.caption, 'credit', m.credit, 'width', m.width, 'height', m.height, 'focal_x', m.focal_x, 'focal_y', m.focal_y, 'renditions', m.renditions) from ${media} m where m.id = "articles"."featured_media_id")`
 
@@ -122,7 +121,8 @@ export const summaryColumns = {
   sectionName: sections.name,
   authorSlug: authors.slug,
   authorName: authors.name,
-  tags: tagsOf,
+  // Kept on the row by triggers (migrations/0012_tag_refs.sql), in the article's order.
+  tags: articles.tagRefs,
   publishedAt: sql<Date>`${articles.publishedAt}`.mapWith(articles.publishedAt),
   updatedAt: articles.updatedAt,
   readingTimeMinutes: articles.readingTimeMinutes,

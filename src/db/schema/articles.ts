@@ -63,6 +63,12 @@ export const articles = pgTable(
     commentsOpen: boolean('comments_open').notNull().default(true),
     /** Approved comments; maintained in the same transaction as every moderation change. */
     commentCount: integer('comment_count').notNull().default(0),
+    /**
+     * The article's tags as public reads show them ({slug, name} in the article's order), kept by
+     * triggers on article_tags and tags (migrations/0012): a list reads them off the row instead of
+     * looking up every article's tags, which was 40 % of the database's work for "latest 20".
+     */
+    tagRefs: jsonb('tag_refs').$type<{ slug: string; name: string }[]>().notNull().default([]),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
