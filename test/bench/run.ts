@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
   },
 })
 const duration = Number(args.duration)
+/** Seconds of load before each measured run: the JIT and PostgreSQL's buffers settle first. */
+const warmup = Number(process.env.BENCH_WARMUP ?? 5)
 /** Rounds of API-then-ceiling for the two routes compared to the ceiling (cache off). */
 const ROUNDS = 3
 const connections = Number(args.connections)
@@ -110,7 +112,7 @@ interface Row {
 
 async function load(run: string, route: string, base: string, paths: string[], pid: number, headers: Record<string, string> = {}, expect = 200): Promise<Row> {
   const requests = paths.map((p) => ({ method: 'GET' as const, path: p, headers }))
-  await autocannon({ url: base, connections, duration: 2, requests })
+  await autocannon({ url: base, connections, duration: warmup, requests })
   let rss = rssMb(pid)
   const sampler = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 200)
   const result = await autocannon({ url: base, connections, duration, requests })

@@ -267,18 +267,13 @@ function pgStatement<Row>(pool: pg.Pool, name: string, query: { toSQL(): { sql: 
   const { sql: text, params } = query.toSQL()
   const keys = Object.keys(columns)
   const decoders = keys.map((key) => decoderOf(columns[key]))
+  // One object literal per row (a fixed shape, built in one step) from the selection's own keys.
+  const fields = keys.map((key, i) => `${JSON.stringify(key)}: ${decoders[i] ? `r[${i}] === null ? null : d[${i}](r[${i}])` : `r[${i}]`}`)
+  const toRow = new Function('d', `return (r) => ({ ${fields.join(', ')} })`)(decoders) as (raw: unknown[]) => Row
   return {
     async execute(values) {
       const result = await pool.query<unknown[]>({ name, text, values: fillPlaceholders(params, values), rowMode: 'array', types: driverTypes })
-      return result.rows.map((raw) => {
-        const row: Record<string, unknown> = {}
-        for (let i = 0; i < keys.length; i++) {
-          const value = raw[i]
-          const decode = decoders[i]
-          row[keys[i]!] = value === null || decode === undefined ? value : decode(value)
-        }
-        return row as Row
-      })
+      return result.rows.map(toRow)
     },
   }
 }
