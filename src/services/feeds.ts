@@ -6,7 +6,7 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { element, rfc822, xmlEscape } from '../lib/xml.js'
-import { frontendUrls } from './frontend-urls.js'
+import type { Permalinks } from './permalinks.js'
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
@@ -25,10 +25,12 @@ export function createFeedService(deps: {
   sections: SectionRepository
   pages: PageRepository
   site: SiteRepository
+  permalinks: Permalinks
   clock: Clock
+  /** The API's own address: feed self links and sitemap index entries (served here). */
   publicUrl: string
 }) {
-  const { articles, sections, pages, site, clock, publicUrl } = deps
+  const { articles, sections, pages, site, permalinks, clock, publicUrl } = deps
 
   async function load(sectionSlug: string | undefined, limit: number) {
     const now = clock.now()
@@ -39,7 +41,7 @@ export function createFeedService(deps: {
       if (!section) throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
     }
     const rows = await articles.latestFull({ now, section: section?.slug }, limit)
-    const urls = frontendUrls(settings?.url ?? null, publicUrl)
+    const urls = await permalinks.get()
     const siteTitle = settings?.title ?? 'News'
     const title = section ? `${siteTitle} — ${section.name}` : siteTitle
     const description = section?.description || settings?.description || settings?.tagline || ''
@@ -60,7 +62,7 @@ export function createFeedService(deps: {
           [
             '<item>',
             element('title', row.title),
-            element('link', f.urls.article(row.slug)),
+            element('link', f.urls.article(row)),
             element('guid', row.id, { isPermaLink: 'false' }),
             element('pubDate', rfc822(row.publishedAt)),
             element('dc:creator', row.authorName),
@@ -105,7 +107,7 @@ export function createFeedService(deps: {
           language: 'en',
           items: f.rows.map((row) => ({
             id: row.id,
-            url: f.urls.article(row.slug),
+            url: f.urls.article(row),
             title: row.title,
             content_html: row.bodyHtml,
             summary: row.excerpt,
@@ -130,8 +132,7 @@ export function createFeedService(deps: {
         }
         after = decoded
       }
-      const settings = await site.get()
-      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const urls = await permalinks.get()
       const [sectionRows, pageRows, articleRows] = await Promise.all([sections.list(now), pages.listPublished(), articles.sitemapPage(now, limit, after)])
       const page = articleRows.slice(0, limit)
       const last = page[page.length - 1]
@@ -139,8 +140,8 @@ export function createFeedService(deps: {
       return {
         items: {
           sections: sectionRows.map((s) => ({ slug: s.slug, url: urls.section(s.slug) })),
-          pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p.slug), updated_at: p.updatedAt.toISOString() })),
-          articles: page.map((a) => ({ slug: a.slug, url: urls.article(a.slug), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
+          pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p), updated_at: p.updatedAt.toISOString() })),
+          articles: page.map((a) => ({ slug: a.slug, url: urls.article(a), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
         },
         meta: { limit, next_cursor: next },
         links: next ? { next: { cursor: next } } : {},
@@ -153,20 +154,19 @@ export function createFeedService(deps: {
      */
     async sitemapXml(part: { kind: 'root' } | { kind: 'pages' } | { kind: 'articles'; n: number }): Promise<FeedDocument<string>> {
       const now = clock.now()
-      const settings = await site.get()
-      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const [settings, urls] = await Promise.all([site.get(), permalinks.get()])
       const files = Math.ceil((await articles.countPublic({ now })) / SITEMAP_FILE_LIMIT)
       const latest = (dates: Date[], floor = new Date(0)) => dates.reduce((m, d) => (d > m ? d : m), floor)
       const fixedUrls = async () => {
         const [sectionRows, pageRows] = await Promise.all([sections.list(now), pages.listPublished()])
         return {
-          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p.slug), p.updatedAt))],
+          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt))],
           lastModified: latest(pageRows.map((p) => p.updatedAt), settings?.updatedAt),
         }
       }
       const articleUrls = async (n: number) => {
         const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)
-        return { xml: rows.map((a) => sitemapUrl(urls.article(a.slug), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
+        return { xml: rows.map((a) => sitemapUrl(urls.article(a), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
       }
       if (part.kind === 'root' && files > 1) {
         const entries = ['pages', ...Array.from({ length: files }, (_, i) => `articles-${i + 1}`)].map(
