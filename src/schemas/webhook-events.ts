@@ -126,6 +126,7 @@ export function openapiWebhooks(): Record<string, { post: object }> {
           summary: `The ${type} event`,
           description: 'Sent to every webhook subscribed to the event, signed; answer 2xx within WEBHOOK_TIMEOUT_MS or it is retried with backoff.',
           tags: ['Editor: webhooks'],
+          security: [],
           parameters: headers,
           requestBody: { required: true, content: { 'application/json': { schema: componentRefs(webhookEventSchema(type)) } } },
           responses: { '200': { description: 'Any 2xx acknowledges the delivery' } },
