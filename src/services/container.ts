@@ -107,7 +107,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     storage,
     media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick() }),
     search,
-    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, permalinks, clock, publicUrl: config.publicUrl }),
+    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
     publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),
     publicSite: createPublicSiteService({ ...repos, ...reads, permalinks, resolver, clock }),

@@ -1,5 +1,6 @@
 import type { ArticleFullRow, ArticleReadRepository } from '../db/repositories/article-reads.js'
 import type { PageRepository } from '../db/repositories/pages.js'
+import type { RedirectRepository } from '../db/repositories/redirects.js'
 import type { SectionRepository } from '../db/repositories/sections.js'
 import type { SiteRepository } from '../db/repositories/site.js'
 import { AppError } from '../errors.js'
@@ -17,6 +18,13 @@ export interface FeedDocument<T> {
   lastModified: Date
 }
 
+/** A section feed asked for by an old slug of the section: answered 301 to the current one. */
+export class SectionMoved extends Error {
+  constructor(readonly slug: string) {
+    super(`The section moved to ${slug}`)
+  }
+}
+
 /** One sitemap file holds at most 50,000 URLs (sitemaps.org); we stay below with room to spare. */
 export const SITEMAP_FILE_LIMIT = 45_000
 
@@ -25,12 +33,13 @@ export function createFeedService(deps: {
   sections: SectionRepository
   pages: PageRepository
   site: SiteRepository
+  redirects: RedirectRepository
   permalinks: Permalinks
   clock: Clock
   /** The API's own address: feed self links and sitemap index entries (served here). */
   publicUrl: string
 }) {
-  const { articles, sections, pages, site, permalinks, clock, publicUrl } = deps
+  const { articles, sections, pages, site, redirects, permalinks, clock, publicUrl } = deps
 
   async function load(sectionSlug: string | undefined, limit: number) {
     const now = clock.now()
@@ -38,7 +47,11 @@ export function createFeedService(deps: {
     let section: { slug: string; name: string; description: string } | undefined
     if (sectionSlug !== undefined) {
       section = await sections.findBySlug(sectionSlug, now)
-      if (!section) throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
+      if (!section) {
+        const moved = await redirects.currentSlug('section', sectionSlug)
+        if (moved !== undefined && moved !== sectionSlug) throw new SectionMoved(moved)
+        throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
+      }
     }
     const rows = await articles.latestFull({ now, section: section?.slug }, limit)
     const urls = await permalinks.get()

@@ -94,6 +94,11 @@ t.test('resolve', async (t) => {
       t.same(await data(app, `${prefix}/${from}`), moved(collection.slice(0, -1), to, `${SITE}${prefix}/${to}`))
       t.same(await data(app, `${prefix}/${to}`), render(collection.slice(0, -1), to, `${SITE}${prefix}/${to}`))
     }
+    for (const file of ['rss.xml', 'feed.json']) {
+      const feed = await app.inject({ method: 'GET', url: `/v1/feeds/sections/india/${file}` })
+      t.equal(feed.statusCode, 301, `the section's ${file} by its old slug`)
+      t.equal(feed.headers.location, `http://api.test/v1/feeds/sections/india-news/${file}`)
+    }
     const page = (await app.inject({ method: 'GET', url: '/v1/admin/pages', headers: h })).json().data.find((p: { slug: string }) => p.slug === 'contact-us')
     const renamed = await app.inject({ method: 'PATCH', url: `/v1/admin/pages/${page.id}`, headers: { ...h, 'if-match': `"v${page.version}"` }, payload: { slug: 'contact' } })
     t.equal(renamed.statusCode, 200)
