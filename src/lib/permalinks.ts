@@ -136,9 +136,15 @@ export function compilePattern(pattern: string): CompiledPattern {
   })
   const regex = new RegExp(`^${regexParts.join('')}$`)
   const usesDate = parts.some((p) => 'token' in p && (p.token === 'year' || p.token === 'month' || p.token === 'day'))
+  // The common shape (literal, {slug}, literal) as one concatenation: it runs for every URL of every public read.
+  const slugAt = parts.findIndex((p) => 'token' in p)
+  const slugOnly = parts.filter((p) => 'token' in p).length === 1 && 'token' in parts[slugAt]! && parts[slugAt].token === 'slug'
+  const before = slugOnly ? parts.slice(0, slugAt).map((p) => ('literal' in p ? p.literal : '')).join('') : ''
+  const after = slugOnly ? parts.slice(slugAt + 1).map((p) => ('literal' in p ? p.literal : '')).join('') : ''
   return {
     pattern,
     path(facts) {
+      if (slugOnly) return before + segment(facts.slug) + after
       const at = facts.publishedAt
       if (usesDate && !at) return null
       let out = ''
