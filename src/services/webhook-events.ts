@@ -3,7 +3,7 @@ import type { ArticleRecord } from '../db/repositories/articles.js'
 import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { SubmittedCommentBody } from '../schemas/comments.js'
-import type { ArticleEventPreviousBody, WebhookEventType, WebhookPayloads } from '../schemas/webhook-events.js'
+import { WEBHOOK_PAYLOADS, type ArticleEventPreviousBody, type WebhookEventType, type WebhookPayloads } from '../schemas/webhook-events.js'
 import { presentAdminArticle, type AdminPresentation } from './articles/present-admin.js'
 import type { ContentEvents, ContentKind } from './events.js'
 import type { Permalinks, SiteLinks } from './permalinks.js'
@@ -32,6 +32,9 @@ export const WEBHOOK_EVENTS = [
   'subscriber.confirmed',
 ] as const
 export type { WebhookEventType, WebhookPayloads } from '../schemas/webhook-events.js'
+
+// Every event a webhook can subscribe to has its payload schema (a missing one fails to compile).
+const _everyEventTyped: Record<(typeof WEBHOOK_EVENTS)[number], unknown> = WEBHOOK_PAYLOADS
 
 /** An event of one type: its typed `data` (schemas/webhook-events.ts) and the keys a CDN should purge. */
 export interface WebhookEvent<T extends WebhookEventType = WebhookEventType> {

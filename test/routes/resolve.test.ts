@@ -117,6 +117,9 @@ t.test('resolve', async (t) => {
     const rows = await app.testDb.database.db.select({ slug: sectionSlugRedirects.slug }).from(sectionSlugRedirects)
     t.same(rows.map((r) => r.slug), ['india-news'], 'the current slug is no redirect')
     assertProblem(t, await app.inject({ method: 'GET', url: '/v1/tags/never-existed' }), 404, 'NOT_FOUND')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: h, payload: { slug: 'europe' } }), 409, 'SLUG_TAKEN')
+    t.same((await app.testDb.database.db.select({ slug: sectionSlugRedirects.slug }).from(sectionSlugRedirects)).map((r) => r.slug), ['india-news'], 'a refused rename leaves no redirect')
+    t.equal((await app.inject({ method: 'GET', url: '/v1/sections/india' })).statusCode, 200)
   })
 
   await t.test('any old path can stand for a resource (path_aliases, as an importer writes them)', async (t) => {

@@ -255,8 +255,9 @@ export function createMediaLibrary(deps: {
           const titles = used.slice(0, 5).map((u) => `"${u.title}"`).join(', ')
           throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles}${used.length > 5 ? ', …' : ''}. See its usage, or delete with ?force=true`)
         }
-        const changed = await notifyArticles(repos, used)
+        // Cleared first, so the articles' `article.updated` events show them without the image.
         await repos.media.clearFeatured(id)
+        const changed = await notifyArticles(repos, used)
         await repos.media.delete(id)
         await audit(repos, actor, { action: 'media.delete', entityType: 'media', entityId: id, summary: `Deleted ${current.filename}${used.length > 0 ? ` (forced; used by ${used.length} article(s))` : ''}` })
         return { row: current, changed }
