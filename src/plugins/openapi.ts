@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { errorTable, problemType } from '../errors.js'
+import { openapiWebhooks } from '../schemas/webhook-events.js'
 
 const API_DESCRIPTION = `
 A headless CMS for news publishers: everything a news site shows, as typed JSON.
@@ -94,6 +95,8 @@ export const openapiPlugin = fp(
         },
         servers: [{ url: '/', description: 'This server' }],
         tags: OPENAPI_TAGS,
+        // Plain JSON from the TypeBox event schemas; swagger's typings want its own object types.
+        webhooks: openapiWebhooks() as unknown as Record<string, never>,
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /v1/auth/login' },

@@ -5,11 +5,12 @@ import { commentSchemas } from '../schemas/comments.js'
 import { InvalidParam, ListMeta, Problem } from '../schemas/common.js'
 import { contentSchemas } from '../schemas/content.js'
 import { mediaSchemas } from '../schemas/media.js'
+import { webhookEventSchemas } from '../schemas/webhook-events.js'
 import { RelatedItem } from '../routes/articles/schemas.js'
 import { SearchHit, SearchMeta } from '../routes/search/schemas.js'
 
 /** Every shared schema, by $id: the serializer resolves `ref()`s to them; OpenAPI lists them as components. */
-export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas, ...adminSchemas, SearchHit, SearchMeta, RelatedItem, ...commentSchemas, ...mediaSchemas]
+export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas, ...adminSchemas, SearchHit, SearchMeta, RelatedItem, ...commentSchemas, ...mediaSchemas, ...webhookEventSchemas]
 
 export const schemasPlugin = fp(
   async (app: FastifyInstance) => {

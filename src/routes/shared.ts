@@ -1,5 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import { linkHeader, type PageLinks } from '../lib/pagination.js'
+import type { SlugLookup } from '../services/public-site.js'
+
+/** The 301 a public GET by slug answers for an old slug. */
+export const MovedResponse = { description: 'Moved to a new slug (see Location)', ...Type.Null() }
+
+/** `{ data }` for a resource found by slug; a 301 to `/v1/<collection>/<current slug>` for an old slug. */
+export function sendBySlug<T>(request: FastifyRequest, reply: FastifyReply, collection: string, found: SlugLookup<T>) {
+  if (found.kind === 'redirect') return reply.redirect(`${request.server.config.publicUrl}/v1/${collection}/${encodeURIComponent(found.slug)}`, 301)
+  return { data: found.value }
+}
 
 /** The list envelope `{ data, meta }` plus RFC 8288 Link headers, for every paginated route. */
 export function sendList<Items, Meta>(request: FastifyRequest, reply: FastifyReply, result: { items: Items; meta: Meta; links: PageLinks }) {

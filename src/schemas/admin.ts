@@ -1,6 +1,7 @@
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TArray, type TString } from 'typebox'
+import { PERMALINK_KINDS } from '../lib/permalinks.js'
 import { DateTime, Nullable, ref, StringEnum } from './common.js'
-import { AuthorRef, SectionRef, TagRef } from './content.js'
+import { AuthorRef, SectionRef, TagRef, WebsiteUrl } from './content.js'
 
 export const ROLE_VALUES = ['admin', 'editor', 'author', 'contributor'] as const
 export const STATUS_VALUES = ['draft', 'scheduled', 'published', 'archived'] as const
@@ -53,6 +54,7 @@ export const AdminArticle = Type.Object(
     seo: ref(AdminSeo),
     is_public: Type.Boolean({ description: 'Readers can see it now' }),
     public_url: Nullable(Type.String({ description: 'The public API URL, when public' })),
+    url: Nullable(Type.String({ description: 'Where it lives (or will, once public) on the website; null while the permalink needs a date it does not have yet' })),
   },
   { $id: 'AdminArticle', additionalProperties: false },
 )
@@ -64,7 +66,7 @@ export const AdminUser = Type.Object(
     email: Type.String(),
     name: Type.String(),
     role: StringEnum(ROLE_VALUES),
-    author: Nullable(ref(AuthorRef)),
+    author: Nullable(Type.Object({ slug: Type.String(), name: Type.String() }, { additionalProperties: false })),
     disabled: Type.Boolean(),
     last_login_at: Nullable(DateTime()),
     created_at: DateTime(),
@@ -90,6 +92,7 @@ export const AdminPage = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     slug: Type.String(),
+    url: WebsiteUrl('Where it lives (or will, once published) on the website'),
     title: Type.String(),
     status: StringEnum(['draft', 'published']),
     body_format: StringEnum(['markdown', 'html']),
@@ -104,6 +107,25 @@ export const AdminPage = Type.Object(
 )
 export type AdminPageBody = Static<typeof AdminPage>
 
+const patternDescription: Record<(typeof PERMALINK_KINDS)[number], string> = {
+  article: 'Tokens: {slug}, {id}, {section} (its section’s slug), {year}, {month}, {day} (publication date, UTC). Default /{slug}',
+  section: 'Token: {slug}. Default /section/{slug}',
+  tag: 'Token: {slug}. Default /tag/{slug}',
+  author: 'Token: {slug}. Default /author/{slug}',
+  page: 'Tokens: {slug}, {id}. Default /{slug}',
+}
+
+export const Permalinks = Type.Object(
+  Object.fromEntries(PERMALINK_KINDS.map((k) => [k, Type.String({ description: patternDescription[k] })])) as Record<(typeof PERMALINK_KINDS)[number], TString>,
+  {
+    $id: 'Permalinks',
+    description:
+      'Where each kind of resource lives on the website: a path starting with /, with {slug} (or {id} where allowed); tokens separated by literal characters. When a path fits several kinds, the first of page, section, tag, author, article that has such a resource wins.',
+    additionalProperties: false,
+  },
+)
+export type PermalinksBody = Static<typeof Permalinks>
+
 export const AdminSettings = Type.Object(
   {
     title: Type.String(),
@@ -116,6 +138,11 @@ export const AdminSettings = Type.Object(
       description: 'Shown after the sections in the navigation',
     }),
     footer_links: Type.Array(Type.Object({ label: Type.String(), url: Type.String() }, { additionalProperties: false })),
+    permalinks: ref(Permalinks),
+    permalink_history: Type.Object(
+      Object.fromEntries(PERMALINK_KINDS.map((k) => [k, Type.Array(Type.String())])) as Record<(typeof PERMALINK_KINDS)[number], TArray<TString>>,
+      { additionalProperties: false, description: 'Earlier patterns, newest first: their paths keep resolving (GET /v1/resolve) as redirects to the current URLs' },
+    ),
     version: Type.Integer(),
     updated_at: DateTime(),
   },
@@ -138,4 +165,4 @@ export const AuditEntry = Type.Object(
   { $id: 'AuditEntry', additionalProperties: false },
 )
 
-export const adminSchemas = [AdminFeaturedImage, AdminSeo, AdminArticle, AdminUser, TokenResponse, AdminPage, AdminSettings, AuditEntry]
+export const adminSchemas = [AdminFeaturedImage, AdminSeo, AdminArticle, AdminUser, TokenResponse, AdminPage, Permalinks, AdminSettings, AuditEntry]

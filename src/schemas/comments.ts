@@ -64,7 +64,10 @@ export type CommentThreadMetaBody = Static<typeof CommentThreadMeta>
 export const AdminComment = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    article: Type.Object({ id: Type.String({ format: 'uuid' }), slug: Type.String(), title: Type.String() }, { additionalProperties: false }),
+    article: Type.Object(
+      { id: Type.String({ format: 'uuid' }), slug: Type.String(), title: Type.String(), url: Nullable(Type.String({ description: 'The article on the website' })) },
+      { additionalProperties: false },
+    ),
     parent_id: Nullable(Type.String({ format: 'uuid' })),
     depth: Type.Integer({ description: '0 for a top-level comment' }),
     status: StringEnum(COMMENT_STATUSES),

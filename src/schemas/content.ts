@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { DateTime, Nullable, ref } from './common.js'
+import { DateTime, Nullable, ref, StringEnum } from './common.js'
 
 export const SocialLink = Type.Object(
   {
@@ -43,19 +43,23 @@ export const FeaturedImage = Type.Object(
 )
 export type FeaturedImageBody = Static<typeof FeaturedImage>
 
+/** The absolute URL of a resource on the public website (site.url and the site's permalinks). */
+export const WebsiteUrl = (description = 'Absolute URL on the public website (site.url + the permalink pattern)') => Type.String({ description })
+
 export const SectionRef = Type.Object(
-  { slug: Type.String(), name: Type.String() },
+  { slug: Type.String(), name: Type.String(), url: WebsiteUrl() },
   { $id: 'SectionRef', additionalProperties: false },
 )
 export const AuthorRef = Type.Object(
-  { slug: Type.String(), name: Type.String() },
+  { slug: Type.String(), name: Type.String(), url: WebsiteUrl() },
   { $id: 'AuthorRef', additionalProperties: false },
 )
-export const TagRef = Type.Object({ slug: Type.String(), name: Type.String() }, { $id: 'TagRef', additionalProperties: false })
+export const TagRef = Type.Object({ slug: Type.String(), name: Type.String(), url: WebsiteUrl() }, { $id: 'TagRef', additionalProperties: false })
 
 const summaryProperties = {
   id: Type.String({ format: 'uuid' }),
   slug: Type.String(),
+  url: WebsiteUrl(),
   title: Type.String(),
   excerpt: Type.String(),
   featured_image: Nullable(ref(FeaturedImage)),
@@ -79,7 +83,7 @@ export const Seo = Type.Object(
   {
     meta_title: Type.String({ description: 'Falls back to the title' }),
     meta_description: Type.String({ description: 'Falls back to the excerpt' }),
-    canonical_url: Nullable(Type.String()),
+    canonical_url: Type.String({ description: 'Falls back to the article’s url' }),
     og_image: Nullable(Type.String({ description: 'Falls back to the featured image' })),
   },
   { $id: 'Seo', additionalProperties: false },
@@ -89,6 +93,7 @@ export const ArticleAuthor = Type.Object(
   {
     slug: Type.String(),
     name: Type.String(),
+    url: WebsiteUrl(),
     bio: Type.String(),
     website: Nullable(Type.String()),
     avatar_url: Nullable(Type.String()),
@@ -113,6 +118,7 @@ export type ArticleBody = Static<typeof Article>
 export const Section = Type.Object(
   {
     slug: Type.String(),
+    url: WebsiteUrl(),
     name: Type.String(),
     description: Type.String(),
     position: Type.Integer({ description: 'Navigation order' }),
@@ -126,6 +132,7 @@ export type SectionBody = Static<typeof Section>
 export const Author = Type.Object(
   {
     slug: Type.String(),
+    url: WebsiteUrl(),
     name: Type.String(),
     bio: Type.String(),
     website: Nullable(Type.String()),
@@ -140,6 +147,7 @@ export type AuthorBody = Static<typeof Author>
 export const Tag = Type.Object(
   {
     slug: Type.String(),
+    url: WebsiteUrl(),
     name: Type.String(),
     description: Type.String(),
     article_count: Type.Integer({ description: 'Published articles' }),
@@ -149,13 +157,14 @@ export const Tag = Type.Object(
 export type TagBody = Static<typeof Tag>
 
 export const PageSummary = Type.Object(
-  { slug: Type.String(), title: Type.String(), updated_at: DateTime() },
+  { slug: Type.String(), url: WebsiteUrl(), title: Type.String(), updated_at: DateTime() },
   { $id: 'PageSummary', additionalProperties: false },
 )
 
 export const Page = Type.Object(
   {
     slug: Type.String(),
+    url: WebsiteUrl(),
     title: Type.String(),
     body_html: Type.String({ description: 'Sanitised HTML' }),
     seo: Type.Object(
@@ -168,16 +177,21 @@ export const Page = Type.Object(
 )
 export type PageBody = Static<typeof Page>
 
-export const Link = Type.Object(
-  { label: Type.String({ minLength: 1, maxLength: 80 }), url: Type.String({ minLength: 1, maxLength: 500 }) },
-  { $id: 'Link', additionalProperties: false },
-)
+export const LINK_TYPES = ['section', 'page', 'tag', 'author', 'external'] as const
+
+const linkProperties = {
+  label: Type.String(),
+  url: Type.String({ description: 'Absolute: the resource’s URL on the public website, or the link as the editor gave it' }),
+  type: StringEnum(LINK_TYPES, { description: 'What the link leads to: a resource of the site (its current URL, even after a slug or permalink change), or anything else (external)' }),
+  slug: Nullable(Type.String({ description: 'The resource’s slug; null for external links' })),
+}
+
+export const Link = Type.Object(linkProperties, { $id: 'Link', additionalProperties: false })
 
 export const NavigationItem = Type.Object(
   {
-    label: Type.String(),
-    url: Type.String({ description: 'Frontend path, e.g. /section/asia-pacific or /about-us' }),
-    section: Nullable(Type.String({ description: 'Section slug when the item is a section' })),
+    ...linkProperties,
+    section: Nullable(Type.String({ description: 'Section slug when the item is a section (the same as slug; kept for older clients)' })),
   },
   { $id: 'NavigationItem', additionalProperties: false },
 )
@@ -196,6 +210,17 @@ export const Site = Type.Object(
   { $id: 'Site', additionalProperties: false },
 )
 export type SiteBody = Static<typeof Site>
+
+export const Resolution = Type.Object(
+  {
+    type: StringEnum(['article', 'section', 'tag', 'author', 'page'] as const),
+    slug: Type.String({ description: 'Its current slug: GET /v1/{articles|sections|tags|authors|pages}/{slug}' }),
+    url: WebsiteUrl('Its canonical URL: where to render it, or where to redirect to'),
+    redirect: Type.Boolean({ description: 'true: the path is an old one; answer 301 with Location: url' }),
+    status: Type.Integer({ enum: [200, 301], description: 'The status the website should answer with' }),
+  },
+  { $id: 'Resolution', description: 'What a website path leads to', additionalProperties: false },
+)
 
 /** Every shared schema, registered once with app.addSchema (order: dependencies first). */
 export const contentSchemas = [
@@ -218,4 +243,5 @@ export const contentSchemas = [
   Link,
   NavigationItem,
   Site,
+  Resolution,
 ]

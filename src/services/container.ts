@@ -19,7 +19,9 @@ import { createNewsletterService } from './newsletter.js'
 import { createSignedIds } from '../lib/signed-ids.js'
 import { createFeedService } from './feeds.js'
 import { createPublicArticleService } from './public-articles.js'
+import { createPermalinks } from './permalinks.js'
 import { createPublicSiteService } from './public-site.js'
+import { createResolver } from './resolver.js'
 import { createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
@@ -62,6 +64,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     authors: routeReads(repos.authors, readRepos.authors, useReplica),
     pages: routeReads(repos.pages, readRepos.pages, useReplica),
     site: routeReads(repos.site, readRepos.site, useReplica),
+    redirects: routeReads(repos.redirects, readRepos.redirects, useReplica),
     search: onBoth(createSearchRepository),
     related: onBoth(createRelatedRepository),
   }
@@ -77,10 +80,14 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const counts = createCountCache({ clock, ttlMs: 60_000, freshness })
   const rc = config.cache.responseCache
   const responseCache = rc.enabled ? createResponseCache({ clock, freshness, maxBytes: rc.maxBytes, ttlMs: rc.ttlSeconds * 1000 }) : undefined
+  // Every URL the API presents is built from these (site.url and its permalinks), kept in memory.
+  const permalinks = createPermalinks({ site: reads.site, publicUrl: config.publicUrl })
+  const resolver = createResolver({ redirects: reads.redirects, permalinks, clock })
   /** Every cache of public content forgets everything on any change (local, or notified by another process). */
   const invalidateCaches = () => {
     changedAt = Date.now()
     freshness.invalidate()
+    permalinks.invalidate()
     counts.clear()
     responseCache?.clear()
   }
@@ -88,29 +95,31 @@ export function createServices({ config, database, clock, log, tokens, previews 
     if (changesPublicContent(change)) invalidateCaches()
   })
   const storage = createStorage(config)
-  const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock })
+  const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock, permalinks })
   return {
     events,
     counts,
     responseCache,
     invalidateCaches,
+    permalinks,
+    resolver,
     outbox,
     storage,
-    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
+    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick() }),
     search,
-    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, clock, publicUrl: config.publicUrl }),
-    related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock }),
-    publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, commentsCloseAfterDays: config.comments.closeAfterDays }),
-    publicSite: createPublicSiteService({ ...repos, ...reads, clock }),
+    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
+    related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
+    publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),
+    publicSite: createPublicSiteService({ ...repos, ...reads, permalinks, resolver, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
-    articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, previews, kickOutbox: () => outbox.kick() }),
-    taxonomy: createTaxonomyAdmin({ uow, clock, events, kickOutbox: () => outbox.kick() }),
-    siteAdmin: createSiteAdmin({ uow, clock, events, kickOutbox: () => outbox.kick() }),
+    articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, permalinks, previews, kickOutbox: () => outbox.kick() }),
+    taxonomy: createTaxonomyAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
+    siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),
     mailer,
     webhooks,
-    scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
+    scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
     /** Read side of the outbox for the admin view (the worker is `outbox`). */
     outboxLog: { list: repos.outbox.list, count: repos.outbox.count },
     newsletter: createNewsletterService({
@@ -125,7 +134,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
         unsubscribeUrl: (token) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
       },
     }),
-    ...createCommentServices({ uow, clock, events, config: config.comments, publicUrl: config.publicUrl, outbox, outboxHandlers, log }),
+    ...createCommentServices({ uow, clock, events, config: config.comments, permalinks, outbox, outboxHandlers, log }),
   }
 }
 

@@ -1,12 +1,13 @@
 import type { ArticleFullRow, ArticleReadRepository } from '../db/repositories/article-reads.js'
 import type { PageRepository } from '../db/repositories/pages.js'
+import type { RedirectRepository } from '../db/repositories/redirects.js'
 import type { SectionRepository } from '../db/repositories/sections.js'
 import type { SiteRepository } from '../db/repositories/site.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { element, rfc822, xmlEscape } from '../lib/xml.js'
-import { frontendUrls } from './frontend-urls.js'
+import type { Permalinks } from './permalinks.js'
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
@@ -17,6 +18,13 @@ export interface FeedDocument<T> {
   lastModified: Date
 }
 
+/** A section feed asked for by an old slug of the section: answered 301 to the current one. */
+export class SectionMoved extends Error {
+  constructor(readonly slug: string) {
+    super(`The section moved to ${slug}`)
+  }
+}
+
 /** One sitemap file holds at most 50,000 URLs (sitemaps.org); we stay below with room to spare. */
 export const SITEMAP_FILE_LIMIT = 45_000
 
@@ -25,10 +33,13 @@ export function createFeedService(deps: {
   sections: SectionRepository
   pages: PageRepository
   site: SiteRepository
+  redirects: RedirectRepository
+  permalinks: Permalinks
   clock: Clock
+  /** The API's own address: feed self links and sitemap index entries (served here). */
   publicUrl: string
 }) {
-  const { articles, sections, pages, site, clock, publicUrl } = deps
+  const { articles, sections, pages, site, redirects, permalinks, clock, publicUrl } = deps
 
   async function load(sectionSlug: string | undefined, limit: number) {
     const now = clock.now()
@@ -36,10 +47,14 @@ export function createFeedService(deps: {
     let section: { slug: string; name: string; description: string } | undefined
     if (sectionSlug !== undefined) {
       section = await sections.findBySlug(sectionSlug, now)
-      if (!section) throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
+      if (!section) {
+        const moved = await redirects.currentSlug('section', sectionSlug)
+        if (moved !== undefined && moved !== sectionSlug) throw new SectionMoved(moved)
+        throw new AppError('NOT_FOUND', `No section has the slug "${sectionSlug}"`)
+      }
     }
     const rows = await articles.latestFull({ now, section: section?.slug }, limit)
-    const urls = frontendUrls(settings?.url ?? null, publicUrl)
+    const urls = await permalinks.get()
     const siteTitle = settings?.title ?? 'News'
     const title = section ? `${siteTitle} — ${section.name}` : siteTitle
     const description = section?.description || settings?.description || settings?.tagline || ''
@@ -60,7 +75,7 @@ export function createFeedService(deps: {
           [
             '<item>',
             element('title', row.title),
-            element('link', f.urls.article(row.slug)),
+            element('link', f.urls.article(row)),
             element('guid', row.id, { isPermaLink: 'false' }),
             element('pubDate', rfc822(row.publishedAt)),
             element('dc:creator', row.authorName),
@@ -105,7 +120,7 @@ export function createFeedService(deps: {
           language: 'en',
           items: f.rows.map((row) => ({
             id: row.id,
-            url: f.urls.article(row.slug),
+            url: f.urls.article(row),
             title: row.title,
             content_html: row.bodyHtml,
             summary: row.excerpt,
@@ -130,8 +145,7 @@ export function createFeedService(deps: {
         }
         after = decoded
       }
-      const settings = await site.get()
-      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const urls = await permalinks.get()
       const [sectionRows, pageRows, articleRows] = await Promise.all([sections.list(now), pages.listPublished(), articles.sitemapPage(now, limit, after)])
       const page = articleRows.slice(0, limit)
       const last = page[page.length - 1]
@@ -139,8 +153,8 @@ export function createFeedService(deps: {
       return {
         items: {
           sections: sectionRows.map((s) => ({ slug: s.slug, url: urls.section(s.slug) })),
-          pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p.slug), updated_at: p.updatedAt.toISOString() })),
-          articles: page.map((a) => ({ slug: a.slug, url: urls.article(a.slug), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
+          pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p), updated_at: p.updatedAt.toISOString() })),
+          articles: page.map((a) => ({ slug: a.slug, url: urls.article(a), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
         },
         meta: { limit, next_cursor: next },
         links: next ? { next: { cursor: next } } : {},
@@ -153,20 +167,19 @@ export function createFeedService(deps: {
      */
     async sitemapXml(part: { kind: 'root' } | { kind: 'pages' } | { kind: 'articles'; n: number }): Promise<FeedDocument<string>> {
       const now = clock.now()
-      const settings = await site.get()
-      const urls = frontendUrls(settings?.url ?? null, publicUrl)
+      const [settings, urls] = await Promise.all([site.get(), permalinks.get()])
       const files = Math.ceil((await articles.countPublic({ now })) / SITEMAP_FILE_LIMIT)
       const latest = (dates: Date[], floor = new Date(0)) => dates.reduce((m, d) => (d > m ? d : m), floor)
       const fixedUrls = async () => {
         const [sectionRows, pageRows] = await Promise.all([sections.list(now), pages.listPublished()])
         return {
-          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p.slug), p.updatedAt))],
+          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt))],
           lastModified: latest(pageRows.map((p) => p.updatedAt), settings?.updatedAt),
         }
       }
       const articleUrls = async (n: number) => {
         const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)
-        return { xml: rows.map((a) => sitemapUrl(urls.article(a.slug), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
+        return { xml: rows.map((a) => sitemapUrl(urls.article(a), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
       }
       if (part.kind === 'root' && files > 1) {
         const entries = ['pages', ...Array.from({ length: files }, (_, i) => `articles-${i + 1}`)].map(

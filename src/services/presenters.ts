@@ -6,10 +6,13 @@ import type { TagRow } from '../db/repositories/tags.js'
 import type { UserWithAuthor } from '../db/repositories/users.js'
 import type { AdminUserBody } from '../schemas/admin.js'
 import type { ArticleBody, ArticleSummaryBody, AuthorBody, FeaturedImageBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
+import type { SiteLinks } from './permalinks.js'
 
 /**
  * Output mappers: the only place a database row becomes a public representation. They allow-list
- * fields (nothing is spread from a row), so a column added later never leaks by accident.
+ * fields (nothing is spread from a row), so a column added later never leaks by accident. Every
+ * resource carries its `url` on the public website, built from the site's links (kept in memory,
+ * see permalinks.ts): no lookup per row.
  */
 /**
  * The featured image: a plain URL, or a media library item whose own alt, caption and credit fill
@@ -44,16 +47,17 @@ export function presentFeaturedImage(row: ArticleSummaryRow): FeaturedImageBody 
   }
 }
 
-export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBody {
+export function presentArticleSummary(row: ArticleSummaryRow, links: SiteLinks): ArticleSummaryBody {
   return {
     id: row.id,
     slug: row.slug,
+    url: links.article(row),
     title: row.title,
     excerpt: row.excerpt,
     featured_image: presentFeaturedImage(row),
-    section: { slug: row.sectionSlug, name: row.sectionName },
-    author: { slug: row.authorSlug, name: row.authorName },
-    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    section: { slug: row.sectionSlug, name: row.sectionName, url: links.section(row.sectionSlug) },
+    author: { slug: row.authorSlug, name: row.authorName, url: links.author(row.authorSlug) },
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     published_at: row.publishedAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     reading_time_minutes: row.readingTimeMinutes,
@@ -67,23 +71,26 @@ export function presentArticleSummary(row: ArticleSummaryRow): ArticleSummaryBod
  * its `author` took V8's slow object-clone path, 13 µs against 2 µs per article read (measured on
  * the bench machine); test/services/presenters.test.ts keeps the shared fields equal to the summary's.
  */
-export function presentArticle(row: ArticleFullRow, commentsOpen: boolean = row.commentsOpen): ArticleBody {
+export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOpen: boolean = row.commentsOpen): ArticleBody {
+  const url = links.article(row)
   return {
     id: row.id,
     slug: row.slug,
+    url,
     title: row.title,
     excerpt: row.excerpt,
     featured_image: presentFeaturedImage(row),
-    section: { slug: row.sectionSlug, name: row.sectionName },
+    section: { slug: row.sectionSlug, name: row.sectionName, url: links.section(row.sectionSlug) },
     author: {
       slug: row.authorSlug,
       name: row.authorName,
+      url: links.author(row.authorSlug),
       bio: row.authorBio,
       website: row.authorWebsite,
       avatar_url: row.authorAvatarUrl,
       social_links: row.authorSocialLinks.map((l) => ({ network: l.network, url: l.url })),
     },
-    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     published_at: row.publishedAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     reading_time_minutes: row.readingTimeMinutes,
@@ -94,15 +101,16 @@ export function presentArticle(row: ArticleFullRow, commentsOpen: boolean = row.
     seo: {
       meta_title: row.seoMetaTitle ?? row.title,
       meta_description: row.seoMetaDescription ?? row.excerpt,
-      canonical_url: row.seoCanonicalUrl,
+      canonical_url: row.seoCanonicalUrl ?? url,
       og_image: row.seoOgImage ?? row.featuredImageUrl,
     },
   }
 }
 
-export function presentSection(row: SectionRow): SectionBody {
+export function presentSection(row: SectionRow, links: SiteLinks): SectionBody {
   return {
     slug: row.slug,
+    url: links.section(row.slug),
     name: row.name,
     description: row.description,
     position: row.position,
@@ -110,9 +118,10 @@ export function presentSection(row: SectionRow): SectionBody {
   }
 }
 
-export function presentAuthor(row: AuthorRow): AuthorBody {
+export function presentAuthor(row: AuthorRow, links: SiteLinks): AuthorBody {
   return {
     slug: row.slug,
+    url: links.author(row.slug),
     name: row.name,
     bio: row.bio,
     website: row.website,
@@ -122,13 +131,14 @@ export function presentAuthor(row: AuthorRow): AuthorBody {
   }
 }
 
-export function presentTag(row: TagRow): TagBody {
-  return { slug: row.slug, name: row.name, description: row.description, article_count: row.articleCount }
+export function presentTag(row: TagRow, links: SiteLinks): TagBody {
+  return { slug: row.slug, url: links.tag(row.slug), name: row.name, description: row.description, article_count: row.articleCount }
 }
 
-export function presentPage(row: PageRow): PageBody {
+export function presentPage(row: PageRow, links: SiteLinks): PageBody {
   return {
     slug: row.slug,
+    url: links.page(row),
     title: row.title,
     body_html: row.bodyHtml,
     seo: { meta_title: row.seoMetaTitle ?? row.title, meta_description: row.seoMetaDescription ?? '' },

@@ -6,6 +6,7 @@ import { cursorModeResult, pageModeResult, resolvePaging, type PageResult, type 
 import type { ArticleBody, ArticleSummaryBody } from '../schemas/content.js'
 import { presentArticle, presentArticleSummary } from './presenters.js'
 import type { CountCache } from './count-cache.js'
+import type { Permalinks } from './permalinks.js'
 import type { SearchService } from './search.js'
 import { commentsCloseAt, commentsOpenAt } from './comments/policy.js'
 
@@ -40,10 +41,11 @@ export function createPublicArticleService(deps: {
   search: SearchService
   counts: CountCache
   clock: Clock
+  permalinks: Permalinks
   /** COMMENTS_CLOSE_AFTER_DAYS: `comments_open` turns false this long after publication (0 = never). */
   commentsCloseAfterDays?: number
 }) {
-  const { articles, search, counts, clock } = deps
+  const { articles, search, counts, clock, permalinks } = deps
 
   return {
     async list(query: ArticleListQuery): Promise<PageResult<ArticleSummaryBody>> {
@@ -72,16 +74,18 @@ export function createPublicArticleService(deps: {
       const order: ListOrder = query.sort === 'published_at' ? 'asc' : 'desc'
       if (paging.mode === 'cursor') {
         const rows = await articles.listPublic(filter, { order, limit: paging.limit, cursor: paging.cursor })
+        const links = permalinks.current() ?? (await permalinks.get())
         const result = cursorModeResult(rows, paging, keyOf)
-        return { ...result, items: result.items.map(presentArticleSummary) }
+        return { ...result, items: result.items.map((row) => presentArticleSummary(row, links)) }
       }
       const { now: _now, ...filterKey } = filter
       const [rows, total] = await Promise.all([
         articles.listPublic(filter, { order, limit: paging.limit, offset: paging.offset }),
         counts.get(`articles:${JSON.stringify(filterKey)}`, () => articles.countPublic(filter)),
       ])
+      const links = permalinks.current() ?? (await permalinks.get())
       const result = pageModeResult(rows, paging, total, keyOf)
-      return { ...result, items: result.items.map(presentArticleSummary) }
+      return { ...result, items: result.items.map((row) => presentArticleSummary(row, links)) }
     },
 
     /** Any article, whatever its status, for a holder of a signed preview link to it. */
@@ -89,13 +93,16 @@ export function createPublicArticleService(deps: {
       const row = await articles.findAnyBySlug(slug)
       if (!row || row.id !== articleId) throw new AppError('NOT_FOUND', 'The preview link does not match this article')
       // A draft has no publication date yet: show its last update, as the byline will read until it is published.
-      return presentArticle({ ...row, publishedAt: row.publishedAt ?? row.updatedAt })
+      return presentArticle({ ...row, publishedAt: row.publishedAt ?? row.updatedAt }, await permalinks.get())
     },
 
     /** A public article, or the slug it moved to (old slugs answer 301). */
     async get(slug: string): Promise<ArticleLookup> {
       const row = await articles.findPublicBySlug(slug, clock.now())
-      if (row) return { kind: 'article', article: presentArticle(row, commentsOpenAt(row, clock.now(), deps.commentsCloseAfterDays ?? 0)), changesAt: commentsCloseAt(row, deps.commentsCloseAfterDays ?? 0) }
+      if (row) {
+        const links = permalinks.current() ?? (await permalinks.get())
+        return { kind: 'article', article: presentArticle(row, links, commentsOpenAt(row, clock.now(), deps.commentsCloseAfterDays ?? 0)), changesAt: commentsCloseAt(row, deps.commentsCloseAfterDays ?? 0) }
+      }
       const moved = await articles.findRedirect(slug)
       if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
       throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)

@@ -3,6 +3,7 @@ import type { RelatedRepository } from '../db/repositories/related.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { ArticleSummaryBody } from '../schemas/content.js'
+import type { Permalinks } from './permalinks.js'
 import { presentArticleSummary } from './presenters.js'
 
 /** How much each signal counts (each is normalised to 0..1 first); recency halves every year. */
@@ -30,8 +31,8 @@ const round = (value: number) => Math.round(value * 10000) / 10000
  * always holds the section's and the site's latest articles, a frontend gets `limit` items whenever
  * that many public articles exist.
  */
-export function createRelatedService(deps: { related: RelatedRepository; articles: ArticleReadRepository; clock: Clock }) {
-  const { related, articles, clock } = deps
+export function createRelatedService(deps: { related: RelatedRepository; articles: ArticleReadRepository; clock: Clock; permalinks: Permalinks }) {
+  const { related, articles, clock, permalinks } = deps
   // The number of public articles, for IDF: refreshed at most once a minute (it moves slowly).
   let total = { value: 0, at: 0 }
   async function totalPublic(now: Date): Promise<number> {
@@ -48,8 +49,9 @@ export function createRelatedService(deps: { related: RelatedRepository; article
         if (moved && moved !== slug) return { kind: 'redirect', slug: moved }
         throw new AppError('NOT_FOUND', `No published article has the slug "${slug}"`)
       }
+      const links = permalinks.current() ?? (await permalinks.get())
       const items = rows.map((row): RelatedItem => {
-        const summary = presentArticleSummary(row)
+        const summary = presentArticleSummary(row, links)
         if (!options.explain) return summary
         const p = row.parts
         return {

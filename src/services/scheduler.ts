@@ -1,10 +1,10 @@
 import type { UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
-import { purgeState } from './articles/transitions.js'
-import { articleSnapshot, presentAdminArticle } from './articles/present-admin.js'
+import { articleSnapshot } from './articles/present-admin.js'
 import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
-import { articlePurgeKeys, queueWebhookEvent } from './webhook-events.js'
+import type { Permalinks } from './permalinks.js'
+import { articleEvent, queueWebhookEvent } from './webhook-events.js'
 
 /**
  * A scheduled article is public from its time on with no job at all (reads compare published_at
@@ -17,6 +17,7 @@ export function createScheduler(deps: {
   clock: Clock
   events: ContentEvents
   publicUrl: string
+  permalinks: Permalinks
   kickOutbox: () => void
   log: { warn(obj: object, msg: string): void }
   pollMs: number
@@ -36,12 +37,8 @@ export function createScheduler(deps: {
         const after = (await repos.articles.findById(id))!
         await repos.articles.insertRevision({ articleId: id, version: after.version, snapshot: articleSnapshot(after), createdBy: null })
         await audit(repos, null, { action: 'article.published', entityType: 'article', entityId: id, summary: `Published "${after.title}" at its scheduled time` })
-        // Readers could already see it; now everyone who asked to be told is.
-        await queueWebhookEvent(repos, now, {
-          type: 'article.published',
-          data: { current: presentAdminArticle(after, { publicUrl: deps.publicUrl, now }), previous: { id, slug: before.slug, status: 'scheduled', published_at: before.publishedAt?.toISOString() ?? null } },
-          purgeKeys: articlePurgeKeys(purgeState(after)),
-        })
+        // Readers could already see it; now everyone who asked to be told is, as when an editor publishes.
+        await queueWebhookEvent(repos, now, articleEvent('article.published', before, after, { publicUrl: deps.publicUrl, now, links: await deps.permalinks.within(repos) }))
       }
       return ids
     })

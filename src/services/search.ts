@@ -7,6 +7,7 @@ import { parseStrictDate } from '../lib/dates.js'
 import type { PageLinks } from '../lib/pagination.js'
 import type { ArticleSummaryBody } from '../schemas/content.js'
 import type { CountCache } from './count-cache.js'
+import type { Permalinks } from './permalinks.js'
 import { presentArticleSummary } from './presenters.js'
 
 export const MAX_QUERY_LENGTH = 200
@@ -68,8 +69,8 @@ function dateParam(value: string | undefined, name: string): Date | undefined {
  * counts. When the words as typed find nothing, it retries them as prefixes ("hyperson" finds
  * "hypersonic"), then corrected against the words of titles ("taiwn" finds "Taiwan").
  */
-export function createSearchService(deps: { search: SearchRepository; articles: ArticleReadRepository; counts: CountCache; clock: Clock }) {
-  const { search, articles, counts, clock } = deps
+export function createSearchService(deps: { search: SearchRepository; articles: ArticleReadRepository; counts: CountCache; clock: Clock; permalinks: Permalinks }) {
+  const { search, articles, counts, clock, permalinks } = deps
 
   async function run(query: SearchQuery, options: { highlight: boolean; facets: boolean }) {
     const q = query.q.trim().replace(/\s+/g, ' ')
@@ -160,10 +161,11 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
     /** GET /v1/search: hits with scores, highlighted title and snippet, and section facets. */
     async search(query: SearchQuery): Promise<SearchResult<SearchHit>> {
       const { rows, meta, links, highlights } = await run(query, { highlight: true, facets: true })
+      const site = permalinks.current() ?? (await permalinks.get())
       const items = rows.map((row) => {
         const h = highlights.get(row.id)
         return {
-          ...presentArticleSummary(row),
+          ...presentArticleSummary(row, site),
           score: Math.round(row.rank * 1e6) / 1e6,
           highlight: { title: markHighlights(h?.title ?? row.title), snippet: markHighlights(h?.snippet ?? '') },
         }
@@ -174,7 +176,8 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
     /** GET /v1/articles?q=: the same matching, as plain summaries. */
     async articles(query: SearchQuery): Promise<SearchResult<ArticleSummaryBody>> {
       const { rows, meta, links } = await run(query, { highlight: false, facets: false })
-      return { items: rows.map((r) => presentArticleSummary(r)), meta, links }
+      const site = permalinks.current() ?? (await permalinks.get())
+      return { items: rows.map((r) => presentArticleSummary(r, site)), meta, links }
     },
   }
 }

@@ -11,6 +11,8 @@ import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
 import { createContentWriter } from './webhook-events.js'
 import type { Precondition } from './articles/editor.js'
+import { effectivePatterns, type Permalinks, type SiteLinks } from './permalinks.js'
+import { MAX_PATTERN_HISTORY, PERMALINK_KINDS, patternProblems, type PermalinkPatterns } from '../lib/permalinks.js'
 
 export interface PageInput {
   title?: string | undefined
@@ -30,12 +32,14 @@ export interface SettingsInput {
   social_links?: { network: string; url: string }[] | undefined
   navigation_links?: { label: string; url: string }[] | undefined
   footer_links?: { label: string; url: string }[] | undefined
+  permalinks?: Partial<PermalinkPatterns> | undefined
 }
 
-export function presentAdminPage(row: PageRow): AdminPageBody {
+export function presentAdminPage(row: PageRow, links: SiteLinks): AdminPageBody {
   return {
     id: row.id,
     slug: row.slug,
+    url: links.page(row),
     title: row.title,
     status: row.status,
     body_format: row.bodyFormat,
@@ -58,6 +62,8 @@ export function presentSettings(row: SiteSettingsRow): AdminSettingsBody {
     social_links: row.socialLinks,
     navigation_links: row.navigationLinks,
     footer_links: row.footerLinks,
+    permalinks: effectivePatterns(row.permalinks),
+    permalink_history: Object.fromEntries(PERMALINK_KINDS.map((k) => [k, row.permalinkHistory[k] ?? []])) as AdminSettingsBody['permalink_history'],
     version: row.version,
     updated_at: row.updatedAt.toISOString(),
   }
@@ -69,6 +75,33 @@ function checkVersion(kind: string, current: { version: number }, precondition: 
     precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT',
     `The ${kind} is at version ${current.version}; your copy is version ${precondition.version}`,
   )
+}
+
+/** 422 naming every bad pattern, before anything is written. */
+function checkPermalinks(input: Partial<PermalinkPatterns>): void {
+  const invalid = PERMALINK_KINDS.flatMap((kind) => {
+    const pattern = input[kind]
+    return pattern === undefined ? [] : patternProblems(kind, pattern).map((reason) => ({ name: `body.permalinks.${kind}`, reason }))
+  })
+  if (invalid.length > 0) {
+    throw new AppError('UNPROCESSABLE', `Invalid permalink pattern: ${invalid.map((p) => `${p.name.slice(5)} ${p.reason}`).join('; ')}`, { invalidParams: invalid })
+  }
+}
+
+/**
+ * The patterns after the change, and the history with every replaced pattern in front (newest
+ * first, without the current one): paths of earlier patterns keep resolving as redirects.
+ */
+function nextPermalinks(row: SiteSettingsRow, input: Partial<PermalinkPatterns>) {
+  const before = effectivePatterns(row.permalinks)
+  const after = { ...before, ...input }
+  const history: Record<string, string[]> = {}
+  for (const kind of PERMALINK_KINDS) {
+    const earlier = row.permalinkHistory[kind] ?? []
+    const list = before[kind] === after[kind] ? earlier : [before[kind], ...earlier]
+    history[kind] = [...new Set(list)].filter((p) => p !== after[kind]).slice(0, MAX_PATTERN_HISTORY)
+  }
+  return { permalinks: after, permalinkHistory: history }
 }
 
 function pageValues(input: PageInput, current?: PageRow) {
@@ -86,7 +119,7 @@ function pageValues(input: PageInput, current?: PageRow) {
   return values
 }
 
-export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
+export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; permalinks: Permalinks; kickOutbox: () => void }) {
   const { uow } = deps
   const write = createContentWriter(deps)
 
@@ -97,21 +130,25 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
   }
 
   return {
-    listPages: async () => (await uow.repos.pages.list()).map(presentAdminPage),
-    getPage: async (id: string) => presentAdminPage(await page(uow.repos, id)),
+    async listPages() {
+      const links = await deps.permalinks.get()
+      return (await uow.repos.pages.list()).map((row) => presentAdminPage(row, links))
+    },
+    getPage: async (id: string) => presentAdminPage(await page(uow.repos, id), await deps.permalinks.get()),
 
     async createPage(actor: Actor, input: PageInput & { title: string }): Promise<AdminPageBody> {
-      return write('page', 'created', undefined, async (repos) => {
+      return write('page.created', undefined, async (repos, links) => {
         const slug = input.slug ?? slugify(input.title)
         if (await repos.pages.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${slug}"`)
         const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...pageValues({ body: '', ...input }) })
         await audit(repos, actor, { action: 'page.create', entityType: 'page', entityId: row.id, summary: `Created page ${row.title}` })
-        return presentAdminPage(row)
+        const value = presentAdminPage(row, links)
+        return { value, data: { current: value, previous: null } }
       })
     },
 
     async updatePage(actor: Actor, id: string, precondition: Precondition, input: PageInput): Promise<AdminPageBody> {
-      return write('page', 'updated', id, async (repos) => {
+      return write('page.updated', id, async (repos, links) => {
         const current = await page(repos, id)
         checkVersion('page', current, precondition)
         const values = pageValues(input, current)
@@ -119,20 +156,25 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
           const other = await repos.pages.findBySlug(input.slug)
           if (other) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${input.slug}"`)
           values.slug = input.slug
+          // The old slug keeps answering 301, on GET /v1/pages/{slug} and in GET /v1/resolve.
+          await repos.redirects.removeSlugRedirect('page', input.slug)
+          await repos.redirects.addSlugRedirect('page', current.slug, id)
         }
         const row = await repos.pages.update(id, current.version, values)
         if (!row) throw new AppError('PRECONDITION_FAILED', 'The page changed meanwhile')
         await audit(repos, actor, { action: 'page.update', entityType: 'page', entityId: id, summary: `Updated page ${row.title}: ${Object.keys(input).join(', ')}` })
-        return presentAdminPage(row)
+        const value = presentAdminPage(row, links)
+        return { value, data: { current: value, previous: presentAdminPage(current, links) } }
       })
     },
 
     async deletePage(actor: Actor, id: string, precondition: Precondition): Promise<void> {
-      await write('page', 'deleted', id, async (repos) => {
+      await write('page.deleted', id, async (repos, links) => {
         const current = await page(repos, id)
         checkVersion('page', current, precondition)
         if (!(await repos.pages.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The page changed meanwhile')
         await audit(repos, actor, { action: 'page.delete', entityType: 'page', entityId: id, summary: `Deleted page ${current.title}` })
+        return { value: undefined, data: { current: null, previous: presentAdminPage(current, links) } }
       })
     },
 
@@ -142,10 +184,12 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
     },
 
     async updateSettings(actor: Actor, precondition: Precondition, input: SettingsInput): Promise<AdminSettingsBody> {
-      return write('settings', 'updated', '1', async (repos) => {
+      if (input.permalinks) checkPermalinks(input.permalinks)
+      return write('settings.updated', '1', async (repos) => {
         const current = await repos.site.ensure()
         checkVersion('settings', current, precondition)
         const row = await repos.site.update(current.version, {
+          ...(input.permalinks ? nextPermalinks(current, input.permalinks) : {}),
           title: input.title,
           tagline: input.tagline,
           description: input.description,
@@ -157,7 +201,8 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
         })
         if (!row) throw new AppError('PRECONDITION_FAILED', 'The settings changed meanwhile')
         await audit(repos, actor, { action: 'settings.update', entityType: 'settings', entityId: '1', summary: `Updated site settings: ${Object.keys(input).join(', ')}` })
-        return presentSettings(row)
+        const value = presentSettings(row)
+        return { value, data: { current: value, previous: presentSettings(current) } }
       })
     },
   }

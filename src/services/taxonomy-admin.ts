@@ -1,4 +1,5 @@
 import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
+import type { RedirectKind } from '../db/repositories/redirects.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { slugify } from '../lib/slugify.js'
@@ -6,6 +7,7 @@ import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
 import { forbid, isStaff, type Actor } from './actor.js'
 import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
+import type { Permalinks } from './permalinks.js'
 import { createContentWriter } from './webhook-events.js'
 import { presentAuthor, presentSection, presentTag } from './presenters.js'
 
@@ -47,7 +49,7 @@ async function guardSlug<T>(kind: string, slug: string, write: () => Promise<T>)
   }
 }
 
-export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
+export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; permalinks: Permalinks; kickOutbox: () => void }) {
   const { uow, clock } = deps
   const write = createContentWriter(deps)
 
@@ -66,35 +68,45 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
     if (!row) throw new AppError('NOT_FOUND', `No author has the slug "${slug}"`)
     return row
   }
+  /** The old slug keeps answering 301 (public GET and resolve); the new one stops redirecting anywhere. */
+  async function moveSlug(repos: Repositories, kind: RedirectKind, id: string, from: string, to: string): Promise<void> {
+    if (from === to) return
+    await repos.redirects.removeSlugRedirect(kind, to)
+    await repos.redirects.addSlugRedirect(kind, from, id)
+  }
 
   return {
     async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<SectionBody> {
-      return write('section', 'created', input.slug ?? slugify(input.name), async (repos) => {
+      return write('section.created', input.slug ?? slugify(input.name), async (repos, links) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.sections.findIdBySlug(slug)) taken('section', slug)
         await guardSlug('section', slug, async () =>
           repos.sections.insert({ slug, name: input.name, description: input.description ?? '', position: await repos.sections.nextPosition() }),
         )
         await audit(repos, actor, { action: 'section.create', entityType: 'section', entityId: slug, summary: `Created section ${input.name}` })
-        return presentSection(await section(repos, slug))
+        const value = presentSection(await section(repos, slug), links)
+        return { value, data: { current: value, previous: null } }
       })
     },
 
     async updateSection(actor: Actor, slug: string, input: SectionInput): Promise<SectionBody> {
-      return write('section', 'updated', slug, async (repos) => {
+      return write('section.updated', slug, async (repos, links) => {
         const current = await section(repos, slug)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.sections.findIdBySlug(newSlug))) taken('section', newSlug)
         await guardSlug('section', newSlug, () => repos.sections.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        await moveSlug(repos, 'section', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'section.update', entityType: 'section', entityId: newSlug, summary: `Updated section ${slug}`, changes: { ...input } })
-        return presentSection(await section(repos, newSlug))
+        const value = presentSection(await section(repos, newSlug), links)
+        return { value, data: { current: value, previous: presentSection(current, links) } }
       })
     },
 
     /** Sets the navigation order: `slugs` must list every section exactly once. */
     async reorderSections(actor: Actor, slugs: string[]): Promise<SectionBody[]> {
-      return write('section', 'reordered', slugs.join(','), async (repos) => {
-        const existing = await repos.sections.slugs()
+      return write('section.reordered', slugs.join(','), async (repos, links) => {
+        const before = await repos.sections.list(clock.now())
+        const existing = before.map((s) => s.slug)
         const given = new Set(slugs)
         if (given.size !== slugs.length || given.size !== existing.length || existing.some((s) => !given.has(s))) {
           throw new AppError('UNPROCESSABLE', `List every section exactly once: ${existing.join(', ')}`, {
@@ -103,13 +115,14 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
         }
         for (const [position, slug] of slugs.entries()) await repos.sections.setPosition(slug, position)
         await audit(repos, actor, { action: 'section.reorder', entityType: 'section', summary: `Reordered sections: ${slugs.join(', ')}` })
-        return (await repos.sections.list(clock.now())).map(presentSection)
+        const value = (await repos.sections.list(clock.now())).map((row) => presentSection(row, links))
+        return { value, data: { current: value, previous: before.map((row) => presentSection(row, links)) } }
       })
     },
 
     /** Refused while articles use the section, unless they are moved to `moveTo` first. */
     async deleteSection(actor: Actor, slug: string, moveTo: string | undefined): Promise<void> {
-      await write('section', 'deleted', slug, async (repos) => {
+      await write('section.deleted', slug, async (repos, links) => {
         const current = await section(repos, slug)
         const inUse = await repos.articles.countBySection(current.id)
         if (inUse > 0) {
@@ -121,45 +134,51 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
         }
         await repos.sections.delete(current.id)
         await audit(repos, actor, { action: 'section.delete', entityType: 'section', entityId: slug, summary: `Deleted section ${slug}${inUse ? `, moved ${inUse} article(s) to ${moveTo}` : ''}` })
+        return { value: undefined, data: { current: null, previous: presentSection(current, links) } }
       })
     },
 
     async listTags(): Promise<TagBody[]> {
-      return (await uow.repos.tags.list(clock.now(), { order: 'name', limit: 10000, offset: 0 })).map(presentTag)
+      const links = await deps.permalinks.get()
+      return (await uow.repos.tags.list(clock.now(), { order: 'name', limit: 10000, offset: 0 })).map((row) => presentTag(row, links))
     },
 
     async createTag(actor: Actor, input: TagInput & { name: string }): Promise<TagBody> {
-      return write('tag', 'created', input.slug ?? slugify(input.name), async (repos) => {
+      return write('tag.created', input.slug ?? slugify(input.name), async (repos, links) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.tags.findIdBySlug(slug)) taken('tag', slug)
         await guardSlug('tag', slug, () => repos.tags.insert({ slug, name: input.name, description: input.description ?? '' }))
         await audit(repos, actor, { action: 'tag.create', entityType: 'tag', entityId: slug, summary: `Created tag ${input.name}` })
-        return presentTag(await tag(repos, slug))
+        const value = presentTag(await tag(repos, slug), links)
+        return { value, data: { current: value, previous: null } }
       })
     },
 
     async updateTag(actor: Actor, slug: string, input: TagInput): Promise<TagBody> {
-      return write('tag', 'updated', slug, async (repos) => {
+      return write('tag.updated', slug, async (repos, links) => {
         const current = await tag(repos, slug)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.tags.findIdBySlug(newSlug))) taken('tag', newSlug)
         await guardSlug('tag', newSlug, () => repos.tags.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        await moveSlug(repos, 'tag', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'tag.update', entityType: 'tag', entityId: newSlug, summary: `Updated tag ${slug}`, changes: { ...input } })
-        return presentTag(await tag(repos, newSlug))
+        const value = presentTag(await tag(repos, newSlug), links)
+        return { value, data: { current: value, previous: presentTag(current, links) } }
       })
     },
 
     /** Removes the tag from its articles too. */
     async deleteTag(actor: Actor, slug: string): Promise<void> {
-      await write('tag', 'deleted', slug, async (repos) => {
+      await write('tag.deleted', slug, async (repos, links) => {
         const current = await tag(repos, slug)
         await repos.tags.delete(current.id)
         await audit(repos, actor, { action: 'tag.delete', entityType: 'tag', entityId: slug, summary: `Deleted tag ${slug} (${current.articleCount} published article(s) used it)` })
+        return { value: undefined, data: { current: null, previous: presentTag(current, links) } }
       })
     },
 
     async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<AuthorBody> {
-      return write('author', 'created', input.slug ?? slugify(input.name), async (repos) => {
+      return write('author.created', input.slug ?? slugify(input.name), async (repos, links) => {
         const slug = input.slug ?? slugify(input.name)
         if (await repos.authors.findIdBySlug(slug)) taken('author', slug)
         await guardSlug('author', slug, () =>
@@ -173,13 +192,14 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
           }),
         )
         await audit(repos, actor, { action: 'author.create', entityType: 'author', entityId: slug, summary: `Created author ${input.name}` })
-        return presentAuthor(await author(repos, slug))
+        const value = presentAuthor(await author(repos, slug), links)
+        return { value, data: { current: value, previous: null } }
       })
     },
 
     /** Staff edit any profile; authors and contributors edit the one linked to their account. */
     async updateAuthor(actor: Actor, slug: string, input: AuthorInput): Promise<AuthorBody> {
-      return write('author', 'updated', slug, async (repos) => {
+      return write('author.updated', slug, async (repos, links) => {
         const current = await author(repos, slug)
         if (!isStaff(actor) && current.id !== actor.authorId) forbid('You can only edit your own author profile')
         if (!isStaff(actor) && input.slug !== undefined && input.slug !== slug) forbid('Only editors can change an author slug')
@@ -195,13 +215,15 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
             socialLinks: input.social_links,
           }),
         )
+        await moveSlug(repos, 'author', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'author.update', entityType: 'author', entityId: newSlug, summary: `Updated author ${slug}`, changes: { fields: Object.keys(input) } })
-        return presentAuthor(await author(repos, newSlug))
+        const value = presentAuthor(await author(repos, newSlug), links)
+        return { value, data: { current: value, previous: presentAuthor(current, links) } }
       })
     },
 
     async deleteAuthor(actor: Actor, slug: string, reassignTo: string | undefined): Promise<void> {
-      await write('author', 'deleted', slug, async (repos) => {
+      await write('author.deleted', slug, async (repos, links) => {
         const current = await author(repos, slug)
         const inUse = await repos.articles.countByAuthor(current.id)
         if (inUse > 0) {
@@ -212,6 +234,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
         }
         await repos.authors.delete(current.id)
         await audit(repos, actor, { action: 'author.delete', entityType: 'author', entityId: slug, summary: `Deleted author ${slug}` })
+        return { value: undefined, data: { current: null, previous: presentAuthor(current, links) } }
       })
     },
   }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import type { ArticleRecord } from '../db/repositories/articles.js'
 import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
+import type { SubmittedCommentBody } from '../schemas/comments.js'
+import { WEBHOOK_PAYLOADS, type ArticleEventPreviousBody, type WebhookEventType, type WebhookPayloads } from '../schemas/webhook-events.js'
+import { presentAdminArticle, type AdminPresentation } from './articles/present-admin.js'
 import type { ContentEvents, ContentKind } from './events.js'
+import type { Permalinks, SiteLinks } from './permalinks.js'
 
 /** Every event a webhook can subscribe to (`*` = all of them). */
 export const WEBHOOK_EVENTS = [
@@ -26,17 +31,21 @@ export const WEBHOOK_EVENTS = [
   'comment.created',
   'subscriber.confirmed',
 ] as const
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number] | 'webhook.test'
+export type { WebhookEventType, WebhookPayloads } from '../schemas/webhook-events.js'
 
-export interface WebhookEvent {
-  type: WebhookEventType
+// Every event a webhook can subscribe to has its payload schema (a missing one fails to compile).
+const _everyEventTyped: Record<(typeof WEBHOOK_EVENTS)[number], unknown> = WEBHOOK_PAYLOADS
+
+/** An event of one type: its typed `data` (schemas/webhook-events.ts) and the keys a CDN should purge. */
+export interface WebhookEvent<T extends WebhookEventType = WebhookEventType> {
+  type: T
   /** The state after the change (null when deleted) and before it (null when created). */
-  data: { current: unknown; previous: unknown }
+  data: WebhookPayloads[T]
   /** Surrogate keys a CDN should purge (the same keys public responses carry). */
   purgeKeys: string[]
 }
 
-export function webhookBody(event: WebhookEvent, id: string, at: Date): string {
+export function webhookBody<T extends WebhookEventType>(event: WebhookEvent<T>, id: string, at: Date): string {
   return JSON.stringify({ id, type: event.type, created_at: at.toISOString(), data: event.data, purge_keys: event.purgeKeys })
 }
 
@@ -45,7 +54,7 @@ export function webhookBody(event: WebhookEvent, id: string, at: Date): string {
  * deliveries exist if and only if the change committed. The body is fixed now, so retries send
  * the same bytes (and the same event id, for receivers' deduplication).
  */
-export async function queueWebhookEvent(repos: Repositories, at: Date, event: WebhookEvent): Promise<number> {
+export async function queueWebhookEvent<T extends WebhookEventType>(repos: Repositories, at: Date, event: WebhookEvent<T>): Promise<number> {
   const hooks = await repos.webhooks.subscribedTo(event.type)
   if (hooks.length === 0) return 0
   const id = randomUUID()
@@ -75,20 +84,52 @@ export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string;
   return [...keys]
 }
 
-/** Purge keys of a change to something other than an article. */
-export function purgeKeysFor(kind: string, id: string | undefined): string[] {
+/** Purge keys of a change to something other than an article: its lists and every slug it had or has. */
+export function purgeKeysFor(kind: string, slugs: string[]): string[] {
   switch (kind) {
     case 'section':
-      return ['sections', 'site', 'articles', ...(id && !id.includes(',') ? [`section:${id}`] : [])]
+      return ['sections', 'site', 'articles', ...slugs.map((s) => `section:${s}`)]
     case 'tag':
-      return ['tags', ...(id ? [`tag:${id}`] : [])]
+      return ['tags', ...slugs.map((s) => `tag:${s}`)]
     case 'author':
-      return ['authors', ...(id ? [`author:${id}`] : [])]
+      return ['authors', ...slugs.map((s) => `author:${s}`)]
     case 'page':
       return ['pages', 'site']
     default:
       return ['site']
   }
+}
+
+/** What an article's purge keys are made of. */
+const purgeState = (row: ArticleRecord | null) =>
+  row ? { id: row.id, sectionSlug: row.sectionSlug, authorSlug: row.authorSlug, tagSlugs: row.tags.map((t) => t.slug) } : null
+
+/** An article's state before a change, as every article event's `previous` carries it. */
+export function articlePrevious(row: ArticleRecord, links: SiteLinks): ArticleEventPreviousBody {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    status: row.status,
+    published_at: row.publishedAt?.toISOString() ?? null,
+    section: row.sectionSlug,
+    url: links.articleIfDated(row),
+  }
+}
+
+export type ArticleEventType = 'article.published' | 'article.updated' | 'article.unpublished' | 'article.deleted'
+
+/**
+ * The one builder of article events (the editor, the scheduler and the media library all use
+ * it): `current` is the editor's view of the article after the change, `previous` its state before.
+ */
+export function articleEvent(type: ArticleEventType, before: ArticleRecord | null, after: ArticleRecord | null, presentation: AdminPresentation): WebhookEvent<ArticleEventType> {
+  if ((type === 'article.deleted') !== (after === null)) throw new Error(`${type} needs ${type === 'article.deleted' ? 'no' : 'a'} current state`)
+  const data = {
+    current: after ? presentAdminArticle(after, presentation) : null,
+    previous: before ? articlePrevious(before, presentation.links) : null,
+  } as WebhookPayloads[ArticleEventType]
+  return { type, data, purgeKeys: articlePurgeKeys(purgeState(before), purgeState(after)) }
 }
 
 export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[number] {
@@ -100,32 +141,43 @@ export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[nu
  * which). Only an approved one changes public responses, so only it names keys to purge: the
  * article (its comment_count, in every response listing it) and its thread.
  */
-export function commentCreatedEvent(comment: { status: string } & Record<string, unknown>, article: { id: string; slug: string; title: string }): WebhookEvent {
+export function commentCreatedEvent(
+  comment: SubmittedCommentBody,
+  article: { id: string; slug: string; title: string; sectionSlug: string; publishedAt: Date | null },
+  links: SiteLinks,
+): WebhookEvent<'comment.created'> {
   return {
     type: 'comment.created',
-    data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title } }, previous: null },
+    data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title, url: links.articleIfDated(article) } }, previous: null },
     purgeKeys: comment.status === 'approved' ? [`article:${article.id}`, `comments:${article.id}`] : [],
   }
 }
 
+export type ContentEventType = Exclude<WebhookEventType, ArticleEventType | 'comment.created' | 'subscriber.confirmed' | 'webhook.test'>
+
+const slugOf = (state: unknown) => (state && typeof state === 'object' && 'slug' in state && typeof state.slug === 'string' ? [state.slug] : [])
+
 /**
- * A content write for the site and taxonomy services: the transaction with its webhook event
- * (`<kind>.<action>`, when that is a webhook event) queued inside it, then the content event once
- * committed, then the outbox woken.
+ * A content write for the site and taxonomy services: `fn` runs in a transaction and returns its
+ * result with the event's `data` (typed per event), which is queued inside the same transaction
+ * for every subscribed webhook; then the content event once committed, then the outbox woken.
  */
-export function createContentWriter(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; kickOutbox: () => void }) {
-  return async function write<T>(kind: ContentKind, action: string, id: string | undefined, fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    const result = await deps.uow.transaction(async (repos) => {
-      const value = await fn(repos)
-      const type = `${kind}.${action}`
-      if (isWebhookEvent(type)) {
-        const current = value && typeof value === 'object' ? value : null
-        await queueWebhookEvent(repos, deps.clock.now(), { type, data: { current, previous: action === 'created' ? null : { id: id ?? null } }, purgeKeys: purgeKeysFor(kind, id) })
-      }
+export function createContentWriter(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; permalinks: Permalinks; kickOutbox: () => void }) {
+  return async function write<T, E extends ContentEventType>(
+    type: E,
+    id: string | undefined,
+    fn: (repos: Repositories, links: SiteLinks) => Promise<{ value: T; data: WebhookPayloads[E] }>,
+  ): Promise<T> {
+    const [kind, action] = type.split('.') as [ContentKind, string]
+    const value = await deps.uow.transaction(async (repos) => {
+      const { value, data } = await fn(repos, await deps.permalinks.within(repos))
+      const { current, previous } = data as { current: unknown; previous: unknown }
+      const slugs = [...new Set([...slugOf(previous), ...slugOf(current)])]
+      await queueWebhookEvent(repos, deps.clock.now(), { type, data, purgeKeys: purgeKeysFor(kind, slugs) })
       return value
     })
     deps.events.emit({ kind, action, id })
     deps.kickOutbox()
-    return result
+    return value
   }
 }

@@ -11,7 +11,7 @@ import { randomToken } from '../lib/passwords.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
 import { DeliveryFailure, PermanentFailure, type DeliveryReport } from './outbox.js'
-import { webhookBody, type WebhookEventType } from './webhook-events.js'
+import { webhookBody } from './webhook-events.js'
 
 export interface WebhookSettings {
   /** Allow targets on private and loopback addresses (development, tests). */
@@ -204,7 +204,7 @@ export function createWebhookService(deps: { uow: UnitOfWork; clock: Clock; sett
       const hook = await load(id)
       const eventId = crypto.randomUUID()
       const now = clock.now()
-      const body = webhookBody({ type: 'webhook.test' as WebhookEventType, data: { current: { message: 'This is a test delivery.' }, previous: null }, purgeKeys: [] }, eventId, now)
+      const body = webhookBody({ type: 'webhook.test', data: { current: { message: 'This is a test delivery.' }, previous: null }, purgeKeys: [] }, eventId, now)
       const result = await postSigned(hook.url, hook.secret, body, { 'x-webhook-id': eventId, 'x-webhook-event': 'webhook.test' }, settings, now)
       return { ...result, event_id: eventId }
     },

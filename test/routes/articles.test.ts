@@ -21,7 +21,7 @@ t.test('the seeded list: newest first, summaries only, page mode by default', as
   const first = body.data.find((a) => a.title === 'China working on resumption of dialogue with US: Report')
   t.ok(first)
   t.same(Object.keys(first!).sort(), [
-    'author', 'comment_count', 'excerpt', 'featured_image', 'id', 'published_at', 'reading_time_minutes', 'section', 'slug', 'tags', 'title', 'updated_at',
+    'author', 'comment_count', 'excerpt', 'featured_image', 'id', 'published_at', 'reading_time_minutes', 'section', 'slug', 'tags', 'title', 'updated_at', 'url',
   ])
   t.match(first, {
     slug: 'china-working-on-resumption-of-dialogue-with-us-report',
@@ -46,7 +46,7 @@ t.test('the full article carries body, SEO, author box; the image is served', as
   t.ok(data.word_count >= 250)
   t.equal(data.reading_time_minutes, Math.ceil(data.word_count / 225))
   t.equal(data.comments_open, true)
-  t.match(data.seo, { meta_title: data.title, meta_description: data.excerpt, canonical_url: null, og_image: data.featured_image.url })
+  t.match(data.seo, { meta_title: data.title, meta_description: data.excerpt, canonical_url: data.url, og_image: data.featured_image.url })
   t.match(data.author, { slug: 'the-defence-times', website: 'https://thedefencetimes.example' })
   t.ok(Array.isArray(data.author.social_links))
   const image = await app.inject({ method: 'GET', url: new URL(data.featured_image.url).pathname })

@@ -1,6 +1,9 @@
 import t from 'tap'
 import type { ArticleFullRow } from '../../src/db/repositories/article-reads.js'
+import { siteLinks } from '../../src/services/permalinks.js'
 import { presentArticle, presentArticleSummary } from '../../src/services/presenters.js'
+
+const links = siteLinks({ url: 'https://site.test', permalinks: {}, permalinkHistory: {} }, 'http://api.test')
 
 const base: ArticleFullRow = {
   id: '3585f59d-bee9-42b8-8f36-7d88f8afd121',
@@ -55,17 +58,17 @@ const variants: [string, ArticleFullRow][] = [
 
 t.test('the full article repeats the summary field for field, in its order, then adds its own', async (t) => {
   for (const [name, row] of variants) {
-    const summary = presentArticleSummary(row) as unknown as Record<string, unknown>
-    const article = presentArticle(row) as unknown as Record<string, unknown>
+    const summary = presentArticleSummary(row, links) as unknown as Record<string, unknown>
+    const article = presentArticle(row, links) as unknown as Record<string, unknown>
     t.same(Object.keys(article).slice(0, Object.keys(summary).length), Object.keys(summary), `${name}: summary keys first, same order`)
     t.same(Object.keys(article).slice(Object.keys(summary).length), ['body_html', 'word_count', 'comments_open', 'seo'], `${name}: then the article's own`)
     for (const key of Object.keys(summary)) {
-      if (key === 'author') t.same({ slug: (article.author as { slug: string }).slug, name: (article.author as { name: string }).name }, summary.author, `${name}: author extends the summary's`)
+      if (key === 'author') t.same({ slug: (article.author as { slug: string }).slug, name: (article.author as { name: string }).name, url: (article.author as { url: string }).url }, summary.author, `${name}: author extends the summary's`)
       else t.same(article[key], summary[key], `${name}: ${key}`)
     }
   }
-  const article = presentArticle(base, false)
+  const article = presentArticle(base, links, false)
   t.equal(article.comments_open, false, 'comments_open as the reader sees it now')
-  t.same(article.seo, { meta_title: 'A title', meta_description: 'Described', canonical_url: null, og_image: null })
-  t.same(article.author, { slug: 'the-defence-times', name: 'The Defence Times', bio: 'Bio', website: 'https://example.com', avatar_url: null, social_links: [{ network: 'x', url: 'https://x.com/dt' }] })
+  t.same(article.seo, { meta_title: 'A title', meta_description: 'Described', canonical_url: 'https://site.test/a-slug', og_image: null }, 'canonical_url falls back to the url')
+  t.same(article.author, { slug: 'the-defence-times', name: 'The Defence Times', url: 'https://site.test/author/the-defence-times', bio: 'Bio', website: 'https://example.com', avatar_url: null, social_links: [{ network: 'x', url: 'https://x.com/dt' }] })
 })

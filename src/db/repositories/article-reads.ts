@@ -392,6 +392,15 @@ function conditionValues(filter: PublicArticleFilter, bind: Bind): void {
   filter.excludeSlugs?.forEach((slug, i) => bind(`exclude${i}`, slug))
 }
 
+/** What a sitemap entry needs: the article's URL facts (its permalink may use the date, id or section) and lastmod. */
+const sitemapColumns = {
+  id: articles.id,
+  slug: articles.slug,
+  publishedAt: sql<Date>`${articles.publishedAt}`.mapWith(articles.publishedAt),
+  updatedAt: articles.updatedAt,
+  sectionSlug: sections.slug,
+}
+
 export function createArticleReadRepository(db: Executor) {
   const hot = hotQueries(db)
   return {
@@ -446,8 +455,9 @@ export function createArticleReadRepository(db: Executor) {
       const conditions = [isPublic(now)]
       if (after) conditions.push(sql`(${articles.publishedAt}, ${articles.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`)
       return db
-        .select({ id: articles.id, slug: articles.slug, publishedAt: sql<Date>`${articles.publishedAt}`.mapWith(articles.publishedAt), updatedAt: articles.updatedAt })
+        .select(sitemapColumns)
         .from(articles)
+        .innerJoin(sections, eq(sections.id, articles.sectionId))
         .where(and(...conditions))
         .orderBy(desc(articles.publishedAt), desc(articles.id))
         .limit(limit + 1)
@@ -457,8 +467,9 @@ export function createArticleReadRepository(db: Executor) {
     /** One sitemap file's worth of public article slugs, newest first. */
     async sitemapSlice(now: Date, limit: number, offset: number) {
       return db
-        .select({ slug: articles.slug, updatedAt: articles.updatedAt })
+        .select(sitemapColumns)
         .from(articles)
+        .innerJoin(sections, eq(sections.id, articles.sectionId))
         .where(isPublic(now))
         .orderBy(desc(articles.publishedAt), desc(articles.id))
         .limit(limit)

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articles, comments } from '../schema/index.js'
+import { articles, comments, sections } from '../schema/index.js'
 import { isPublic } from './article-reads.js'
 
 export type CommentRow = typeof comments.$inferSelect
@@ -12,6 +12,8 @@ export type CommentChanges = Partial<Pick<CommentRow, 'status' | 'statusBefore' 
 export interface CommentRecord extends CommentRow {
   articleSlug: string
   articleTitle: string
+  articlePublishedAt: Date | null
+  articleSectionSlug: string
 }
 
 /** The article facts commenting needs: is it open, where is it. */
@@ -22,6 +24,8 @@ export interface CommentableArticle {
   commentsOpen: boolean
   publishedAt: Date | null
   commentCount: number
+  /** For the article's URL (its permalink may name the section). */
+  sectionSlug: string
 }
 
 export interface CommentFilter {
@@ -38,8 +42,16 @@ const articleColumns = {
   commentsOpen: articles.commentsOpen,
   publishedAt: articles.publishedAt,
   commentCount: articles.commentCount,
+  // Spelled with "articles": drizzle drops table names from a single-table query's select list.
+  sectionSlug: sql<string>`(select s.slug from ${sections} s where s.id = "articles"."section_id")`,
 }
-const recordColumns = { ...getTableColumns(comments), articleSlug: articles.slug, articleTitle: articles.title }
+const recordColumns = {
+  ...getTableColumns(comments),
+  articleSlug: articles.slug,
+  articleTitle: articles.title,
+  articlePublishedAt: articles.publishedAt,
+  articleSectionSlug: sql<string>`(select s.slug from ${sections} s where s.id = "articles"."section_id")`,
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A public comment: approved and not deleted. The same rule as the comment_count trigger. */

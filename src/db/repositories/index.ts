@@ -11,6 +11,7 @@ import { createLockRepository } from './locks.js'
 import { createMediaRepository } from './media.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
+import { createRedirectRepository } from './redirects.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
 import { createSectionRepository } from './sections.js'
 import { createSiteRepository } from './site.js'
@@ -33,6 +34,7 @@ export function createRepositories(db: Executor) {
     media: createMediaRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
+    redirects: createRedirectRepository(db),
     refreshTokens: createRefreshTokenRepository(db),
     sections: createSectionRepository(db),
     site: createSiteRepository(db),

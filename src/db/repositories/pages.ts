@@ -48,9 +48,9 @@ export function createPageRepository(db: Executor) {
       return rows.length > 0
     },
 
-    async listPublished(): Promise<Pick<PageRow, 'slug' | 'title' | 'updatedAt'>[]> {
+    async listPublished(): Promise<Pick<PageRow, 'id' | 'slug' | 'title' | 'updatedAt'>[]> {
       return db
-        .select({ slug: pages.slug, title: pages.title, updatedAt: pages.updatedAt })
+        .select({ id: pages.id, slug: pages.slug, title: pages.title, updatedAt: pages.updatedAt })
         .from(pages)
         .where(eq(pages.status, 'published'))
         .orderBy(asc(pages.title))

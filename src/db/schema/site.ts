@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
-import type { LinkItem, SocialLink } from './types.js'
+import type { LinkItem, PermalinkSettings, SocialLink } from './types.js'
 
 /** A single row (id = 1): the publication's identity and chrome. */
 export const siteSettings = pgTable(
@@ -16,6 +16,10 @@ export const siteSettings = pgTable(
     /** Links shown in the navigation after the sections (which come first, in editor order). */
     navigationLinks: jsonb('navigation_links').$type<LinkItem[]>().notNull().default(sql`'[]'::jsonb`),
     footerLinks: jsonb('footer_links').$type<LinkItem[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Permalink patterns by kind; a kind left out uses the default (src/lib/permalinks.ts). */
+    permalinks: jsonb('permalinks').$type<PermalinkSettings>().notNull().default(sql`'{}'::jsonb`),
+    /** Earlier patterns by kind, newest first: their paths keep resolving as redirects. */
+    permalinkHistory: jsonb('permalink_history').$type<Record<string, string[]>>().notNull().default(sql`'{}'::jsonb`),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -17,3 +17,12 @@ export interface LinkItem {
   label: string
   url: string
 }
+
+/** Permalink patterns as stored (see src/lib/permalinks.ts for the tokens and defaults). */
+export interface PermalinkSettings {
+  article?: string
+  section?: string
+  tag?: string
+  author?: string
+  page?: string
+}

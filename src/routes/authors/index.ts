@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { MovedResponse, sendBySlug } from '../shared.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
 import { Author } from '../../schemas/content.js'
 
@@ -35,13 +36,13 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getAuthor',
         summary: 'Get an author profile',
-        description: 'Their articles: GET /v1/articles?author={slug}.',
+        description: 'Their articles: GET /v1/articles?author={slug}. An old slug answers 301 with the Location of the current one.',
         tags: ['Authors'],
         params: SlugParams,
         querystring: NoQuery,
-        response: { 200: DataOf(ref(Author)), ...problemResponses(400, 404) },
+        response: { 200: DataOf(ref(Author)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.author(request.params.slug) }),
+    async (request, reply) => sendBySlug(request, reply, 'authors', await app.services.publicSite.author(request.params.slug)),
   )
 }

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
-import type { FeedDocument } from '../../services/feeds.js'
-import { sendList } from '../shared.js'
+import { SectionMoved, type FeedDocument } from '../../services/feeds.js'
+import { MovedResponse, sendList } from '../shared.js'
 import { FeedQuery, JsonFeed, Sitemap, SitemapQuery, xmlResponse } from './schemas.js'
 
 function sendXml(reply: FastifyReply, document: FeedDocument<string>, type: string) {
@@ -12,6 +12,18 @@ function sendXml(reply: FastifyReply, document: FeedDocument<string>, type: stri
 
 const rssResponse = { 200: xmlResponse('RSS 2.0', 'application/rss+xml'), ...problemResponses(400, 404) }
 const jsonFeedResponse = { 200: { description: 'JSON Feed 1.1', content: { 'application/feed+json': { schema: JsonFeed } } }, ...problemResponses(400, 404) }
+const sectionRssResponse = { ...rssResponse, 301: MovedResponse }
+const sectionJsonFeedResponse = { ...jsonFeedResponse, 301: MovedResponse }
+
+/** A section feed by an old slug of the section: 301 to the same feed of its current slug. */
+async function followSection<T>(reply: FastifyReply, publicUrl: string, file: string, make: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await make()
+  } catch (error) {
+    if (error instanceof SectionMoved) return reply.redirect(`${publicUrl}/v1/feeds/sections/${encodeURIComponent(error.slug)}/${file}`, 301)
+    throw error
+  }
+}
 const feedTags = ['Feeds']
 
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -27,16 +39,18 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
   app.get(
     '/feeds/sections/:slug/rss.xml',
-    { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', params: SlugParams, querystring: FeedQuery, response: rssResponse } },
-    async (request, reply) => sendXml(reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml'),
+    { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', description: 'An old slug of the section answers 301 to its current feed.', params: SlugParams, querystring: FeedQuery, response: sectionRssResponse } },
+    async (request, reply) =>
+      followSection(reply, app.config.publicUrl, 'rss.xml', async () => sendXml(reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml')),
   )
   app.get(
     '/feeds/sections/:slug/feed.json',
-    { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', params: SlugParams, querystring: FeedQuery, response: jsonFeedResponse } },
-    async (request, reply) => {
-      const feed = await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20)
-      return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
-    },
+    { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', description: 'An old slug of the section answers 301 to its current feed.', params: SlugParams, querystring: FeedQuery, response: sectionJsonFeedResponse } },
+    async (request, reply) =>
+      followSection(reply, app.config.publicUrl, 'feed.json', async () => {
+        const feed = await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20)
+        return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
+      }),
   )
   app.get(
     '/sitemap',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { MovedResponse, sendBySlug } from '../shared.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
 import { Page, PageSummary } from '../../schemas/content.js'
 
@@ -35,12 +36,13 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getPage',
         summary: 'Get a static page',
+        description: 'An old slug answers 301 with the Location of the current one.',
         tags: ['Pages'],
         params: SlugParams,
         querystring: NoQuery,
-        response: { 200: DataOf(ref(Page)), ...problemResponses(400, 404) },
+        response: { 200: DataOf(ref(Page)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.page(request.params.slug) }),
+    async (request, reply) => sendBySlug(request, reply, 'pages', await app.services.publicSite.page(request.params.slug)),
   )
 }

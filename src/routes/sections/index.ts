@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { MovedResponse, sendBySlug } from '../shared.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Section } from '../../schemas/content.js'
 
@@ -43,12 +44,13 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getSection',
         summary: 'Get a section',
+        description: 'An old slug answers 301 with the Location of the current one.',
         tags: ['Sections'],
         params: SlugParams,
         querystring: NoQuery,
-        response: { 200: DataOf(ref(Section)), ...problemResponses(400, 404) },
+        response: { 200: DataOf(ref(Section)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.section(request.params.slug) }),
+    async (request, reply) => sendBySlug(request, reply, 'sections', await app.services.publicSite.section(request.params.slug)),
   )
 }

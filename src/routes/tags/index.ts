@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DataOf, ListOf, NoQuery, PaginationQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Tag } from '../../schemas/content.js'
-import { sendList } from '../shared.js'
+import { MovedResponse, sendBySlug, sendList } from '../shared.js'
 
 const TagListQuery = Type.Object(
   {
@@ -38,13 +38,13 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getTag',
         summary: 'Get a tag',
-        description: 'Its articles: GET /v1/articles?tag={slug}.',
+        description: 'Its articles: GET /v1/articles?tag={slug}. An old slug answers 301 with the Location of the current one.',
         tags: ['Tags'],
         params: SlugParams,
         querystring: NoQuery,
-        response: { 200: DataOf(ref(Tag)), ...problemResponses(400, 404) },
+        response: { 200: DataOf(ref(Tag)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.tag(request.params.slug) }),
+    async (request, reply) => sendBySlug(request, reply, 'tags', await app.services.publicSite.tag(request.params.slug)),
   )
 }

@@ -10,8 +10,9 @@ import type { AdminArticleBody } from '../../schemas/admin.js'
 import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
-import { articlePurgeKeys, queueWebhookEvent } from '../webhook-events.js'
-import { articleTransition, purgeState } from './transitions.js'
+import type { Permalinks } from '../permalinks.js'
+import { articleEvent, queueWebhookEvent } from '../webhook-events.js'
+import { articleTransition } from './transitions.js'
 import { authorize, autoExcerpt, checkPrecondition, unprocessable } from './rules.js'
 import { articleSnapshot, presentAdminArticle } from './present-admin.js'
 import { bodyImageOf } from '../media/library.js'
@@ -55,21 +56,28 @@ export interface PreviewSigner {
   sign(articleId: string): { token: string; expiresAt: Date }
 }
 
-export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; publicUrl: string; previews: PreviewSigner; kickOutbox: () => void }) {
-  const { uow, clock, events, publicUrl, previews } = deps
+export function createArticleEditor(deps: {
+  uow: UnitOfWork
+  clock: Clock
+  events: ContentEvents
+  publicUrl: string
+  permalinks: Permalinks
+  previews: PreviewSigner
+  kickOutbox: () => void
+}) {
+  const { uow, clock, events, publicUrl, previews, permalinks } = deps
   const changed = (action: string, id: string) => {
     events.emit({ kind: 'article', action, id })
     deps.kickOutbox()
   }
-  const present = (row: ArticleRecord) => presentAdminArticle(row, { publicUrl, now: clock.now() })
+  const present = async (row: ArticleRecord) => presentAdminArticle(row, { publicUrl, now: clock.now(), links: await permalinks.get() })
 
   /** Queues the webhook event of a change in its transaction (nothing for private draft edits). */
   async function notify(repos: Repositories, before: ArticleRecord | null, after: ArticleRecord | null): Promise<void> {
     const now = clock.now()
     const type = articleTransition(before, after, now)
     if (!type) return
-    const previous = before ? { id: before.id, slug: before.slug, title: before.title, status: before.status, published_at: before.publishedAt?.toISOString() ?? null, section: before.sectionSlug } : null
-    await queueWebhookEvent(repos, now, { type, data: { current: after ? presentAdminArticle(after, { publicUrl, now }) : null, previous }, purgeKeys: articlePurgeKeys(purgeState(before), purgeState(after)) })
+    await queueWebhookEvent(repos, now, articleEvent(type, before, after, { publicUrl, now, links: await permalinks.within(repos) }))
   }
 
   async function load(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
@@ -223,7 +231,8 @@ export function createArticleEditor(deps: { uow: UnitOfWork; clock: Clock; event
         uow.repos.articles.count(filter),
       ])
       const result = pageModeResult(rows, { limit: paging.limit, page, offset }, total)
-      return { ...result, items: result.items.map(present) }
+      const presentation = { publicUrl, now: clock.now(), links: await permalinks.get() }
+      return { ...result, items: result.items.map((row) => presentAdminArticle(row, presentation)) }
     },
 
     async get(actor: Actor, id: string): Promise<AdminArticleBody> {

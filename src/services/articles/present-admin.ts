@@ -1,5 +1,6 @@
 import type { ArticleRecord } from '../../db/repositories/articles.js'
 import type { AdminArticleBody } from '../../schemas/admin.js'
+import type { SiteLinks } from '../permalinks.js'
 import { isPublicState } from './workflow.js'
 
 function adminFeaturedImage(row: ArticleRecord): AdminArticleBody['featured_image'] {
@@ -7,8 +8,15 @@ function adminFeaturedImage(row: ArticleRecord): AdminArticleBody['featured_imag
   return { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit, media_id: row.featuredMediaId }
 }
 
-export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: string; now: Date }): AdminArticleBody {
+export interface AdminPresentation {
+  publicUrl: string
+  now: Date
+  links: SiteLinks
+}
+
+export function presentAdminArticle(row: ArticleRecord, options: AdminPresentation): AdminArticleBody {
   const isPublic = isPublicState({ status: row.status, publishedAt: row.publishedAt }, options.now)
+  const links = options.links
   return {
     id: row.id,
     slug: row.slug,
@@ -22,9 +30,9 @@ export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: st
     word_count: row.wordCount,
     reading_time_minutes: row.readingTimeMinutes,
     featured_image: adminFeaturedImage(row),
-    section: { slug: row.sectionSlug, name: row.sectionName },
-    author: { slug: row.authorSlug, name: row.authorName },
-    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    section: { slug: row.sectionSlug, name: row.sectionName, url: links.section(row.sectionSlug) },
+    author: { slug: row.authorSlug, name: row.authorName, url: links.author(row.authorSlug) },
+    tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     related_article_ids: row.relatedIds,
     published_at: row.publishedAt ? row.publishedAt.toISOString() : null,
     created_at: row.createdAt.toISOString(),
@@ -40,6 +48,7 @@ export function presentAdminArticle(row: ArticleRecord, options: { publicUrl: st
     },
     is_public: isPublic,
     public_url: isPublic ? `${options.publicUrl}/v1/articles/${row.slug}` : null,
+    url: links.articleIfDated(row),
   }
 }
 

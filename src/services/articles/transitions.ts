@@ -1,10 +1,6 @@
 import type { ArticleRecord } from '../../db/repositories/articles.js'
-import type { WebhookEventType } from '../webhook-events.js'
+import type { ArticleEventType } from '../webhook-events.js'
 import { isPublicState } from './workflow.js'
-
-/** What an article's purge keys are made of. */
-export const purgeState = (row: ArticleRecord | null) =>
-  row ? { id: row.id, sectionSlug: row.sectionSlug, authorSlug: row.authorSlug, tagSlugs: row.tags.map((t) => t.slug) } : null
 
 /**
  * The webhook event of a change, by what readers see: becoming public is `article.published`,
@@ -12,7 +8,7 @@ export const purgeState = (row: ArticleRecord | null) =>
  * `article.updated`. Drafts changing privately send nothing; a scheduled article is published
  * by the scheduler when its time comes.
  */
-export function articleTransition(before: ArticleRecord | null, after: ArticleRecord | null, now: Date): WebhookEventType | null {
+export function articleTransition(before: ArticleRecord | null, after: ArticleRecord | null, now: Date): ArticleEventType | null {
   const was = before !== null && isPublicState(before, now)
   const is = after !== null && isPublicState(after, now)
   if (!was && is) return 'article.published'

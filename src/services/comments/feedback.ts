@@ -1,6 +1,6 @@
 import type { Repositories } from '../../db/repositories/index.js'
 import type { OutboxRow } from '../../db/repositories/outbox.js'
-import { frontendUrls } from '../frontend-urls.js'
+import type { Permalinks } from '../permalinks.js'
 import { DeliveryFailure, PermanentFailure, type OutboxHandler } from '../outbox.js'
 import { AkismetError, type AkismetClient, type AkismetComment } from './akismet.js'
 
@@ -12,21 +12,20 @@ export const AKISMET_FEEDBACK_TOPIC = 'akismet.feedback'
  * time, so the outbox never keeps a copy of a commenter's email or IP, and a comment erased in the
  * meantime is simply not reported.
  */
-export function createAkismetFeedbackHandler(deps: { repos: Repositories; akismet: AkismetClient | undefined; publicUrl: string }): OutboxHandler {
+export function createAkismetFeedbackHandler(deps: { repos: Repositories; akismet: AkismetClient | undefined; permalinks: Permalinks }): OutboxHandler {
   return async (job: OutboxRow) => {
     const { kind, comment_id: commentId } = job.payload as { kind?: unknown; comment_id?: unknown }
     if ((kind !== 'spam' && kind !== 'ham') || typeof commentId !== 'string') throw new PermanentFailure('malformed akismet.feedback payload')
     if (!deps.akismet) throw new PermanentFailure('AKISMET_KEY is not set any more')
     const row = await deps.repos.comments.findById(commentId)
     if (!row || row.deletedAt) throw new PermanentFailure('the comment no longer exists')
-    const site = await deps.repos.site.get()
-    const urls = frontendUrls(site?.url ?? null, deps.publicUrl)
+    const links = await deps.permalinks.get()
     const comment: AkismetComment = {
-      blog: urls.home,
+      blog: links.home,
       user_ip: row.ip ?? '',
       user_agent: row.userAgent ?? '',
       referrer: row.referrer ?? '',
-      permalink: urls.article(row.articleSlug),
+      permalink: links.articleIfDated({ id: row.articleId, slug: row.articleSlug, sectionSlug: row.articleSectionSlug, publishedAt: row.articlePublishedAt }) ?? links.home,
       comment_type: row.parentId ? 'reply' : 'comment',
       comment_author: row.authorName,
       comment_author_email: row.authorEmail,

@@ -2,6 +2,7 @@ import type { CommentsConfig } from '../../config.js'
 import type { UnitOfWork } from '../../db/repositories/index.js'
 import type { Clock } from '../../lib/clock.js'
 import type { ContentEvents } from '../events.js'
+import type { Permalinks } from '../permalinks.js'
 import type { OutboxHandler } from '../outbox.js'
 import { createAkismetClient } from './akismet.js'
 import { blockChecks, createCommentBlocks } from './blocks.js'
@@ -15,7 +16,7 @@ export interface CommentServiceDependencies {
   clock: Clock
   events: ContentEvents
   config: CommentsConfig
-  publicUrl: string
+  permalinks: Permalinks
   outbox: { kick(): void }
   /** The container's topic → handler table: the Akismet feedback handler is added to it. */
   outboxHandlers: Record<string, OutboxHandler>
@@ -24,10 +25,10 @@ export interface CommentServiceDependencies {
 
 /** Comments, their spam pipeline, moderation and the block list, wired together. */
 export function createCommentServices(deps: CommentServiceDependencies) {
-  const { uow, clock, events, config, publicUrl, log } = deps
+  const { uow, clock, events, config, permalinks, log } = deps
   const repos = uow.repos
   const akismet = config.akismet ? createAkismetClient({ key: config.akismet.key, baseUrl: config.akismet.url, timeoutMs: config.akismet.timeoutMs }) : undefined
-  deps.outboxHandlers[AKISMET_FEEDBACK_TOPIC] = createAkismetFeedbackHandler({ repos, akismet, publicUrl })
+  deps.outboxHandlers[AKISMET_FEEDBACK_TOPIC] = createAkismetFeedbackHandler({ repos, akismet, permalinks })
   const pipeline = createSpamPipeline([
     duplicateStage(repos.comments),
     blockStage(blockChecks(repos)),
@@ -38,8 +39,8 @@ export function createCommentServices(deps: CommentServiceDependencies) {
     firstTimeStage(repos.comments),
   ])
   return {
-    comments: createCommentService({ uow, clock, events, pipeline, publicUrl, closeAfterDays: config.closeAfterDays, log, kickOutbox: () => deps.outbox.kick() }),
-    commentModeration: createCommentModeration({ uow, clock, events, akismetEnabled: akismet !== undefined, kickOutbox: () => deps.outbox.kick() }),
+    comments: createCommentService({ uow, clock, events, pipeline, permalinks, closeAfterDays: config.closeAfterDays, log, kickOutbox: () => deps.outbox.kick() }),
+    commentModeration: createCommentModeration({ uow, clock, events, permalinks, akismetEnabled: akismet !== undefined, kickOutbox: () => deps.outbox.kick() }),
     commentBlocks: createCommentBlocks({ uow, clock }),
   }
 }

@@ -8,6 +8,7 @@ import type { AdminCommentBody } from '../../schemas/comments.js'
 import type { Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
+import type { Permalinks } from '../permalinks.js'
 import { commentCreatedEvent, queueWebhookEvent } from '../webhook-events.js'
 import { AKISMET_FEEDBACK_TOPIC } from './feedback.js'
 import { cleanBody, cleanLine, normaliseEmail } from './policy.js'
@@ -55,7 +56,7 @@ function invalid(field: string, reason: string): never {
  * transaction with its audit entry and any Akismet correction (through the outbox); the article's
  * comment_count follows in that same transaction (the comments trigger), so it stays exact.
  */
-export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; akismetEnabled: boolean; kickOutbox: () => void }) {
+export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; events: ContentEvents; permalinks: Permalinks; akismetEnabled: boolean; kickOutbox: () => void }) {
   const { uow, clock, events, akismetEnabled, kickOutbox } = deps
 
   async function locked(repos: Repositories, id: string): Promise<CommentRecord> {
@@ -97,7 +98,7 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
   async function present(id: string): Promise<AdminCommentBody> {
     const row = await uow.repos.comments.findById(id)
     if (!row || row.deletedAt) notFound()
-    return presentAdminComment(row)
+    return presentAdminComment(row, await deps.permalinks.get())
   }
 
   return {
@@ -112,7 +113,8 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
         uow.repos.comments.count(filter),
         uow.repos.comments.countByStatus(filter),
       ])
-      const result = pageModeResult(rows.map(presentAdminComment), paging, total)
+      const links = await deps.permalinks.get()
+      const result = pageModeResult(rows.map((row) => presentAdminComment(row, links)), paging, total)
       return { items: result.items, links: result.links, meta: { limit, page, pages: result.meta.pages ?? 1, total, counts } }
     },
 
@@ -203,7 +205,11 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
         })
         await audit(repos, actor, { action: 'comment.reply', entityType: 'comment', entityId: id, summary: `Replied to ${parent.authorName} on "${parent.articleTitle}"` })
         const reply = { id, parentId: place.parentId, authorName: actor.name, authorEmail: normaliseEmail(actor.email), authorWebsite: null, body, createdAt: now, isStaff: true }
-        await queueWebhookEvent(repos, now, commentCreatedEvent(presentSubmitted(reply, 'approved'), { id: parent.articleId, slug: parent.articleSlug, title: parent.articleTitle }))
+        await queueWebhookEvent(repos, now, commentCreatedEvent(
+            presentSubmitted(reply, 'approved'),
+            { id: parent.articleId, slug: parent.articleSlug, title: parent.articleTitle, sectionSlug: parent.articleSectionSlug, publishedAt: parent.articlePublishedAt },
+            await deps.permalinks.within(repos),
+          ),)
         return approved !== undefined
       })
       kickOutbox()

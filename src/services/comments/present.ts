@@ -2,6 +2,7 @@ import type { CommentBlockRow } from '../../db/repositories/comment-blocks.js'
 import type { CommentRecord, CommentRow } from '../../db/repositories/comments.js'
 import type { AdminCommentBody, CommentBlockBody, PublicCommentBody, SubmittedCommentBody } from '../../schemas/comments.js'
 import type { ModerationStatus } from './spam.js'
+import type { SiteLinks } from '../permalinks.js'
 import { avatarHash } from './policy.js'
 
 /**
@@ -50,10 +51,11 @@ export function presentSubmitted(row: PublicFields, status: ModerationStatus): S
   return { ...publicFields(row), status }
 }
 
-export function presentAdminComment(row: CommentRecord): AdminCommentBody {
+export function presentAdminComment(row: CommentRecord, links: SiteLinks): AdminCommentBody {
+  const url = links.articleIfDated({ id: row.articleId, slug: row.articleSlug, sectionSlug: row.articleSectionSlug, publishedAt: row.articlePublishedAt })
   return {
     id: row.id,
-    article: { id: row.articleId, slug: row.articleSlug, title: row.articleTitle },
+    article: { id: row.articleId, slug: row.articleSlug, title: row.articleTitle, url },
     parent_id: row.parentId,
     depth: row.depth,
     status: row.status,

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.js'
 import { pageModeResult, type PageResult } from '../../lib/pagination.js'
 import type { CommentThreadMetaBody, PublicCommentBody, SubmittedCommentBody } from '../../schemas/comments.js'
 import type { ContentEvents } from '../events.js'
-import { frontendUrls } from '../frontend-urls.js'
+import type { Permalinks } from '../permalinks.js'
 import { commentCreatedEvent, queueWebhookEvent } from '../webhook-events.js'
 import { cleanBody, cleanHeader, cleanLine, commentsCloseAt, commentsOpenAt, MAX_THREAD_DEPTH, normaliseEmail } from './policy.js'
 import { presentPublicComment, presentSubmitted, presentTombstone } from './present.js'
@@ -76,13 +76,13 @@ export function createCommentService(deps: {
   clock: Clock
   events: ContentEvents
   pipeline: SpamPipeline
-  publicUrl: string
+  permalinks: Permalinks
   closeAfterDays: number
   log?: { info(obj: object, msg: string): void }
   /** Deliver queued webhooks now rather than at the next poll. */
   kickOutbox?: () => void
 }) {
-  const { uow, clock, events, pipeline, publicUrl, closeAfterDays } = deps
+  const { uow, clock, events, pipeline, permalinks, closeAfterDays } = deps
 
   /** A public article by slug, following an old slug to the article's current one. */
   async function findArticle(repos: Repositories, slug: string, now: Date): Promise<{ article: CommentableArticle; movedTo?: string } | undefined> {
@@ -151,8 +151,7 @@ export function createCommentService(deps: {
       const ip = cleanHeader(facts.ip, 100)
       const userAgent = cleanHeader(facts.userAgent, 1000)
       const referrer = cleanHeader(facts.referrer, 2000)
-      const site = await uow.repos.site.get()
-      const urls = frontendUrls(site?.url ?? null, publicUrl)
+      const links = await permalinks.get()
       const verdict = await pipeline.check({
         articleId: article.id,
         authorName,
@@ -163,8 +162,8 @@ export function createCommentService(deps: {
         ip,
         userAgent,
         referrer,
-        permalink: urls.article(article.slug),
-        blog: urls.home,
+        permalink: links.articleIfDated(article) ?? links.home,
+        blog: links.home,
         isReply: place.parentId !== null,
         createdAt: now,
       })
@@ -192,7 +191,7 @@ export function createCommentService(deps: {
             updatedAt: now,
             approvedAt: verdict.status === 'approved' ? now : null,
           })
-          await queueWebhookEvent(repos, now, commentCreatedEvent(presentSubmitted(row, verdict.status), article))
+          await queueWebhookEvent(repos, now, commentCreatedEvent(presentSubmitted(row, verdict.status), article, links))
         })
       } catch (error) {
         // The article or the parent was deleted while the pipeline ran.

@@ -8,14 +8,13 @@ import type { BodyImage } from '../../lib/markdown.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
 import type { Precondition } from '../articles/editor.js'
 import type { MediaBody, MediaUsageBody } from '../../schemas/media.js'
-import { presentAdminArticle } from '../articles/present-admin.js'
-import { purgeState } from '../articles/transitions.js'
 import { isPublicState } from '../articles/workflow.js'
 import { forbid, isStaff, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
 import { contentKey, type MediaStorage } from '../storage.js'
-import { articlePurgeKeys, queueWebhookEvent } from '../webhook-events.js'
+import type { Permalinks } from '../permalinks.js'
+import { articleEvent, queueWebhookEvent } from '../webhook-events.js'
 import { IMAGE_CONTENT_TYPES, IMAGE_EXTENSIONS, processImage, type EncodedImage, type ImageLimits, type ProcessedImage, type RenditionOptions } from './images.js'
 
 export interface MediaMetadataInput {
@@ -128,6 +127,7 @@ export function createMediaLibrary(deps: {
   storage: MediaStorage
   limits: ImageLimits & RenditionOptions
   publicUrl: string
+  permalinks: Permalinks
   kickOutbox: () => void
   log?: { warn(object: unknown, message: string): void }
 }) {
@@ -158,16 +158,12 @@ export function createMediaLibrary(deps: {
   async function notifyArticles(repos: Repositories, used: MediaUsageRow[]): Promise<string[]> {
     const now = clock.now()
     const changed: string[] = []
+    const presentation = { publicUrl: deps.publicUrl, now, links: await deps.permalinks.within(repos) }
     for (const usage of used) {
       const row = await repos.articles.findById(usage.id)
       if (!row || !isPublicState(row, now)) continue
       changed.push(row.id)
-      const state = { id: row.id, slug: row.slug, title: row.title, status: row.status, published_at: row.publishedAt?.toISOString() ?? null, section: row.sectionSlug }
-      await queueWebhookEvent(repos, now, {
-        type: 'article.updated',
-        data: { current: presentAdminArticle(row, { publicUrl: deps.publicUrl, now }), previous: state },
-        purgeKeys: articlePurgeKeys(purgeState(row)),
-      })
+      await queueWebhookEvent(repos, now, articleEvent('article.updated', row, row, presentation))
     }
     return changed
   }
@@ -259,8 +255,9 @@ export function createMediaLibrary(deps: {
           const titles = used.slice(0, 5).map((u) => `"${u.title}"`).join(', ')
           throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles}${used.length > 5 ? ', …' : ''}. See its usage, or delete with ?force=true`)
         }
-        const changed = await notifyArticles(repos, used)
+        // Cleared first, so the articles' `article.updated` events show them without the image.
         await repos.media.clearFeatured(id)
+        const changed = await notifyArticles(repos, used)
         await repos.media.delete(id)
         await audit(repos, actor, { action: 'media.delete', entityType: 'media', entityId: id, summary: `Deleted ${current.filename}${used.length > 0 ? ` (forced; used by ${used.length} article(s))` : ''}` })
         return { row: current, changed }

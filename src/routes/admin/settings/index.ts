@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { Type, type TOptional, type TString } from 'typebox'
+import { MAX_PATTERN_LENGTH, PERMALINK_KINDS, type PermalinkKind } from '../../../lib/permalinks.js'
 import { AdminSettings } from '../../../schemas/admin.js'
 import { DataOf, HttpUrl, NoQuery, Nullable, problemResponses, ref } from '../../../schemas/common.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
@@ -26,6 +27,16 @@ const SettingsBody = Type.Object(
     ),
     navigation_links: Type.Optional(Type.Array(LinkInput, { maxItems: 30 })),
     footer_links: Type.Optional(Type.Array(LinkInput, { maxItems: 30 })),
+    permalinks: Type.Optional(
+      Type.Object(
+        Object.fromEntries(PERMALINK_KINDS.map((k) => [k, Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PATTERN_LENGTH }))])) as Record<PermalinkKind, TOptional<TString>>,
+        {
+          additionalProperties: false,
+          minProperties: 1,
+          description: 'Patterns to change (the others stay). Each a path starting with /, with {slug} (or {id} for articles and pages) and only the known tokens; 422 names every bad one. The replaced patterns keep resolving as redirects.',
+        },
+      ),
+    ),
     version: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -43,7 +54,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.patch(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400, 409, 412, 428) } } },
+    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400, 409, 412, 422, 428) } } },
     async (request, reply) => {
       const { version, ...input } = request.body
       const settings = await app.services.siteAdmin.updateSettings(request.actor!, preconditionOf(request, version), input)
