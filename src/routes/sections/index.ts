@@ -43,6 +43,7 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getSection',
         summary: 'Get a section',
+        description: 'Its name, description and position in the navigation. Its articles: GET /v1/articles?section={slug}; its feeds: /v1/feeds/sections/{slug}/rss.xml and feed.json.',
         tags: ['Sections'],
         params: SlugParams,
         querystring: NoQuery,

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AdminSettings } from '../../../schemas/admin.js'
 import { DataOf, HttpUrl, NoQuery, Nullable, problemResponses, ref } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 
 const admin = { roles: ['admin'] as const }
 const tags = ['Editor: settings']
+/** Answers carry the version as their ETag (send it back as If-Match). */
+const Single = withHeaders(DataOf(ref(AdminSettings)), 'ETag')
 
 const LinkInput = Type.Object(
   {
@@ -34,7 +37,7 @@ const SettingsBody = Type.Object(
 export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminGetSettings', summary: 'Site settings', querystring: NoQuery, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400) } } },
+    { config: admin, schema: { tags, operationId: 'adminGetSettings', summary: 'Site settings', querystring: NoQuery, response: { 200: Single, ...problemResponses(400) } } },
     async (_request, reply) => {
       const settings = await app.services.siteAdmin.getSettings()
       reply.header('etag', versionEtag(settings.version))
@@ -43,7 +46,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.patch(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400, 409, 412, 428) } } },
+    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: Single, ...problemResponses(400, 409, 412, 428) } } },
     async (request, reply) => {
       const { version, ...input } = request.body
       const settings = await app.services.siteAdmin.updateSettings(request.actor!, preconditionOf(request, version), input)
