@@ -34,7 +34,10 @@ export function serialiseOpenApi(document: Record<string, unknown>): string {
 
 /** `npm run openapi`: records the examples from the running API, then writes the document that includes them. */
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { examples } = await recordApi()
+  const { examples, unexercised } = await recordApi()
+  if (unexercised.length > 0) {
+    process.stderr.write(`no example recorded for ${unexercised.join(', ')}: call them in src/cli/openapi-examples/scenarios-*.ts\n`)
+  }
   mkdirSync(path.dirname(EXAMPLES_FILE), { recursive: true })
   writeFileSync(EXAMPLES_FILE, serialiseOpenApi(examples as unknown as Record<string, unknown>))
   process.stdout.write(`wrote ${path.relative(process.cwd(), EXAMPLES_FILE)}\n`)

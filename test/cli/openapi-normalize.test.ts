@@ -6,9 +6,10 @@ const now = new Date('2025-06-08T09:00:00.000Z')
 
 const jwt = (claims: object) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJlLW9mLWEtcmVhbC1rZXk`
 
-t.test('ids are numbered by first appearance, so two runs with different random ids agree', async (t) => {
+t.test('ids get stand-ins by where they first appear, so two runs with different random ids agree', async (t) => {
   const run = (a: string, b: string) => {
     const n = createNormalizer({ since, now })
+    n.enter('adminGetArticle#1')
     const value = { id: a, parent: b, again: a, url: `/v1/admin/articles/${a}`, file: `c0ffee-photo-${a.slice(0, 8)}-320w.webp` }
     n.scan(value)
     return n.value(value)
@@ -22,6 +23,13 @@ t.test('ids are numbered by first appearance, so two runs with different random 
   t.match(out.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'still a v4 UUID')
   t.equal(out.url, `/v1/admin/articles/${out.id}`)
   t.equal(out.file, `c0ffee-photo-${out.id!.slice(0, 8)}-320w.webp`, 'the id prefix in media file names follows')
+
+  const elsewhere = createNormalizer({ since, now })
+  elsewhere.enter('listArticles#1')
+  elsewhere.scan('a3e0d1c2-0000-4000-8000-000000000001')
+  elsewhere.enter('adminGetArticle#1')
+  elsewhere.scan(['9d8e7f60-1a2b-4c3d-9e4f-5a6b7c8d9e0f'])
+  t.equal(elsewhere.string('9d8e7f60-1a2b-4c3d-9e4f-5a6b7c8d9e0f'), out.id, 'an id seen earlier in another call does not shift this one')
 })
 
 t.test('only timestamps written during the run become the clock; the content’s own dates stay', async (t) => {

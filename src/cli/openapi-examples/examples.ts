@@ -35,10 +35,15 @@ function steadyRetryAfter(exchange: Exchange): Exchange {
 }
 
 export function normalizeExchanges(exchanges: Exchange[], normalizer: Normalizer): Exchange[] {
+  const calls = new Map<string, number>()
   for (const exchange of exchanges) {
+    const n = (calls.get(exchange.operationId) ?? 0) + 1
+    calls.set(exchange.operationId, n)
+    normalizer.enter(`${exchange.operationId}#${n}`)
     normalizer.scan([exchange.url, exchange.params, exchange.requestBody, exchange.headers, exchange.body])
     collectVolatile(exchange, normalizer)
   }
+  normalizer.enter('rewrite')
   return exchanges.map((raw) => {
     const exchange = steadyRetryAfter(raw)
     return {

@@ -40,8 +40,8 @@ function lookalike(value: string, seed: string, prefix = ''): string {
   return out
 }
 
-function uuidFor(n: number): string {
-  const hex = digest(`newsroom-example-uuid:${n}`).toString('hex')
+function uuidFor(seed: string): string {
+  const hex = digest(`newsroom-example-uuid:${seed}`).toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
@@ -51,6 +51,11 @@ export function createNormalizer(options: NormalizerOptions) {
   const literals = new Map<string, string>()
   const uuids = new Map<string, string>()
   let pattern: RegExp | undefined
+  // Stand-ins are seeded by where a value first appears (an operation's n-th call, then the n-th new
+  // value in it), not by a global count: a call added to a scenario renumbers nothing elsewhere.
+  let context = 'start'
+  let fresh = 0
+  const seed = () => `${context}#${fresh++}`
   const nowSeconds = Math.floor(options.now.getTime() / 1000)
 
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -60,7 +65,7 @@ export function createNormalizer(options: NormalizerOptions) {
     const known = literals.get(value)
     if (known !== undefined) return known
     if (typeof replacement !== 'string' && value.length < 8) return value
-    const stand = typeof replacement === 'string' ? replacement : lookalike(value, `literal:${literals.size}`, replacement?.keepPrefix)
+    const stand = typeof replacement === 'string' ? replacement : lookalike(value, `literal:${seed()}`, replacement?.keepPrefix)
     literals.set(value, stand)
     pattern = undefined
     return stand
@@ -70,17 +75,25 @@ export function createNormalizer(options: NormalizerOptions) {
     const key = value.toLowerCase()
     let mapped = uuids.get(key)
     if (!mapped) {
-      uuids.set(key, (mapped = uuidFor(uuids.size + 1)))
+      uuids.set(key, (mapped = uuidFor(seed())))
       // Media file names carry the item id's first 8 characters (services/media/library.ts).
       volatile(`-${key.slice(0, 8)}-`, `-${mapped.slice(0, 8)}-`)
     }
     return mapped
   }
 
-  /** Numbers the ids in the order they first appear, before anything is rewritten. */
+  /** Where values seen from now on first appear (e.g. `getArticle#2`). */
+  function enter(where: string): void {
+    context = where
+    fresh = 0
+  }
+
+  /** Gives the ids their stand-ins where they first appear, before anything is rewritten. */
   function scan(input: unknown): void {
-    if (typeof input === 'string') for (const match of input.match(UUID) ?? []) uuid(match)
-    else if (Array.isArray(input)) input.forEach(scan)
+    if (typeof input === 'string') {
+      for (const token of input.match(JWT) ?? []) scan(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+      for (const match of input.match(UUID) ?? []) uuid(match)
+    } else if (Array.isArray(input)) input.forEach(scan)
     else if (input !== null && typeof input === 'object') Object.values(input).forEach(scan)
   }
 
@@ -129,7 +142,7 @@ export function createNormalizer(options: NormalizerOptions) {
     return input
   }
 
-  return { volatile, scan, value, string }
+  return { enter, volatile, scan, value, string }
 }
 
 export type Normalizer = ReturnType<typeof createNormalizer>

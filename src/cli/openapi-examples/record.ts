@@ -27,6 +27,8 @@ export interface Recording {
   /** Every request made and its answer, normalized (ids, tokens, timestamps of the run). */
   exchanges: Exchange[]
   examples: ExamplesFile
+  /** Operations no scenario calls successfully (a new route needs a line in a scenarios-*.ts file). */
+  unexercised: string[]
 }
 
 /**
@@ -52,6 +54,8 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
     COMMENT_RATE_IP: '100',
     LOGIN_ACCOUNT_LIMIT: '2',
     MAIL_FROM: 'newsletter@thedefencetimes.example',
+    // Both purge-key flavours, so that the examples show every header a deployment may send.
+    CDN_PURGE_HEADER: 'both',
   })
   const database = await (options.openPglite ?? (() => createDatabase({ kind: 'pglite' })))()
   const clock = createManualClock(RECORDING_TIME)
@@ -84,7 +88,7 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
       await newsletterAdminScenarios(s, pendingSubscriber)
       await webhookScenarios(s)
       await failedLoginScenario(s)
-      await recordCommonAnswers(s, { bodyLimit: config.bodyLimit, rolesOf: (id) => routeFactsOf(app).get(id)?.roles })
+      const unexercised = await recordCommonAnswers(s, { bodyLimit: config.bodyLimit, rolesOf: (id) => routeFactsOf(app).get(id)?.roles })
 
       const failure = await app.inject({ method: 'GET', url: '/v1/examples/unexpected-failure' })
       s.exchanges.push({ operationId: '', method: 'GET', url: '', params: { path: {}, query: {}, header: {} }, status: failure.statusCode, headers: { 'content-type': String(failure.headers['content-type']) }, body: failure.json(), role: null, example: true })
@@ -94,7 +98,7 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
       await s.call('healthReady')
 
       const exchanges = normalizeExchanges(s.exchanges, normalizer)
-      return { exchanges, examples: examplesOf(exchanges, [...operations.keys()]) }
+      return { exchanges, examples: examplesOf(exchanges, [...operations.keys()]), unexercised }
     } finally {
       await app.close()
     }

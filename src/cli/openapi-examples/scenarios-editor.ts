@@ -19,9 +19,11 @@ async function logIn(s: Session, role: Role, credentials: { email: string; passw
 
 /** Accounts: the admin logs in, creates the newsroom's staff, each of them logs in. */
 export async function accountScenarios(s: Session, admin: { email: string; password: string }): Promise<void> {
-  const session = await logIn(s, 'admin', admin, true)
-  const refresh = (session.body as { refresh_token: string }).refresh_token
+  await logIn(s, 'admin', admin, true)
   expectStatus(await s.call('getMe'), 200)
+  // A second session (another device) refreshes and logs out; the first one goes on working.
+  const device = expectStatus(await s.call('login', { body: { email: admin.email, password: admin.password }, example: false }), 200)
+  const refresh = (device.body as { refresh_token: string }).refresh_token
   const renewed = expectStatus(await s.call('refreshToken', { body: { refresh_token: refresh } }), 200)
   expectStatus(await s.call('refreshToken', { body: { refresh_token: 'rt_unknown_or_used_token_value' } }), 401)
   expectStatus(await s.call('logout', { body: { refresh_token: (renewed.body as { refresh_token: string }).refresh_token } }), 204)
