@@ -19,6 +19,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# The recorded examples the served OpenAPI document (/openapi.json, /docs) shows.
+COPY openapi/examples.json ./openapi/examples.json
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../db/client.js'
+import { EXAMPLES_FILE } from '../plugins/openapi-examples.js'
+import { recordApi } from './openapi-examples/record.js'
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
 
@@ -30,7 +32,15 @@ export function serialiseOpenApi(document: Record<string, unknown>): string {
   return `${JSON.stringify(document, null, 2)}\n`
 }
 
+/** `npm run openapi`: records the examples from the running API, then writes the document that includes them. */
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { examples, unexercised } = await recordApi()
+  if (unexercised.length > 0) {
+    process.stderr.write(`no example recorded for ${unexercised.join(', ')}: call them in src/cli/openapi-examples/scenarios-*.ts\n`)
+  }
+  mkdirSync(path.dirname(EXAMPLES_FILE), { recursive: true })
+  writeFileSync(EXAMPLES_FILE, serialiseOpenApi(examples as unknown as Record<string, unknown>))
+  process.stdout.write(`wrote ${path.relative(process.cwd(), EXAMPLES_FILE)}\n`)
   const document = await generateOpenApi()
   mkdirSync(path.dirname(OPENAPI_FILE), { recursive: true })
   writeFileSync(OPENAPI_FILE, serialiseOpenApi(document))

@@ -52,6 +52,14 @@ export function resolvePaging(query: PagingQuery, options: { allowCursor?: boole
   return { mode: 'page', limit, page, offset: (page - 1) * limit }
 }
 
+/** The Link header pages of page mode: first and last always, prev and next where they exist. */
+export function pageLinks(page: number, pages: number): PageLinks {
+  const links: PageLinks = { first: { page: 1 }, last: { page: pages } }
+  if (page > 1) links.prev = { page: Math.min(page - 1, pages) }
+  if (page < pages) links.next = { page: page + 1 }
+  return links
+}
+
 export function pageModeResult<T>(
   items: T[],
   paging: { limit: number; page: number; offset: number },
@@ -60,9 +68,7 @@ export function pageModeResult<T>(
 ): PageResult<T> {
   const page = items.slice(0, paging.limit)
   const pages = Math.max(1, Math.ceil(total / paging.limit))
-  const links: PageLinks = { first: { page: 1 }, last: { page: pages } }
-  if (paging.page > 1) links.prev = { page: Math.min(paging.page - 1, pages) }
-  if (paging.page < pages) links.next = { page: paging.page + 1 }
+  const links = pageLinks(paging.page, pages)
   const meta: PageResult<T>['meta'] = { limit: paging.limit, page: paging.page, pages, total }
   if (keyOf) {
     const last = page[page.length - 1]

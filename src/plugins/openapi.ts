@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { errorTable, problemType } from '../errors.js'
 import { openapiWebhooks } from '../schemas/webhook-events.js'
+import { applyExamples, loadExamples } from './openapi-examples.js'
+import { declareHttp, type RouteFacts } from './openapi-http.js'
 
 const API_DESCRIPTION = `
 A headless CMS for news publishers: everything a news site shows, as typed JSON.
@@ -78,12 +80,33 @@ function finishDocument(document: Record<string, unknown>): Record<string, unkno
   return document
 }
 
+const routeFactsByApp = new WeakMap<FastifyInstance, Map<string, RouteFacts>>()
+
+/** The configuration of each documented route, by operationId (the examples recorder reads roles from it). */
+export function routeFactsOf(app: FastifyInstance): ReadonlyMap<string, RouteFacts> {
+  return routeFactsByApp.get(app) ?? new Map()
+}
+
+/** The document as served: `servers` names this deployment's public address. */
+function servedDocument(document: unknown, publicUrl: string): Record<string, unknown> {
+  return { ...(document as Record<string, unknown>), servers: [{ url: publicUrl, description: 'This API' }] }
+}
+
 /**
  * OpenAPI 3.1 generated from the route schemas. Shared schemas keep their $id as component name
- * (TOOLCHAIN pitfall 6), so generated clients get ArticleSummary rather than def-3.
+ * (TOOLCHAIN pitfall 6), so generated clients get ArticleSummary rather than def-3. Headers,
+ * conditional requests and 304s are derived from each route's configuration (openapi-http.ts);
+ * examples come from recordings of the running API (openapi-examples.ts). The committed document
+ * names a neutral server (`/`); the served one names PUBLIC_URL.
  */
 export const openapiPlugin = fp(
   async (app: FastifyInstance, options: { docs: boolean }) => {
+    const facts = new Map<string, RouteFacts>()
+    routeFactsByApp.set(app, facts)
+    app.addHook('onRoute', (route) => {
+      const operationId = (route.schema as { operationId?: unknown } | undefined)?.operationId
+      if (typeof operationId === 'string') facts.set(operationId, { cache: route.config?.cache, roles: route.config?.roles })
+    })
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -92,6 +115,7 @@ export const openapiPlugin = fp(
           version: '1.0.0',
           description: API_DESCRIPTION,
           license: { name: 'MIT', identifier: 'MIT' },
+          contact: { name: 'Newsroom CMS' },
         },
         servers: [{ url: '/', description: 'This server' }],
         tags: OPENAPI_TAGS,
@@ -103,7 +127,13 @@ export const openapiPlugin = fp(
           },
         },
       },
-      transformObject: (documents) => finishDocument((documents as { openapiObject: Record<string, unknown> }).openapiObject),
+      transformObject: (documents) => {
+        const document = finishDocument((documents as { openapiObject: Record<string, unknown> }).openapiObject)
+        declareHttp(document, facts)
+        const examples = loadExamples()
+        if (examples) applyExamples(document, examples)
+        return document
+      },
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `Schema${i}`),
       },
@@ -114,11 +144,12 @@ export const openapiPlugin = fp(
         routePrefix: '/docs',
         staticCSP: true,
         uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true },
+        transformSpecification: (document) => servedDocument(document, app.config.publicUrl),
       })
     }
 
     app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
-      return reply.header('cache-control', 'public, max-age=300').send(app.swagger())
+      return reply.header('cache-control', 'public, max-age=300').send(servedDocument(app.swagger(), app.config.publicUrl))
     })
   },
   { name: 'openapi', dependencies: ['schemas'] },

@@ -37,7 +37,8 @@ export function migrationsHash(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
-async function pgliteSnapshot(): Promise<Blob> {
+/** A migrated PGlite data directory, built once per migration set. */
+export async function pgliteSnapshot(): Promise<Blob> {
   const file = path.join(CACHE_DIR, `pglite-${migrationsHash()}.tar.gz`)
   if (existsSync(file)) return new Blob([readFileSync(file)])
   const database = await createDatabase({ kind: 'pglite' })

@@ -44,7 +44,7 @@ export interface Operation {
 
 export interface Spec {
   paths: Record<string, Record<string, Record<string, unknown>>>
-  components: { schemas: Record<string, Schema> }
+  components: { schemas: Record<string, Schema>; parameters?: Record<string, Parameter> }
 }
 
 export function loadSpec(): Spec {
@@ -59,7 +59,7 @@ export function operationsOf(spec: Spec): Operation[] {
       const op = raw as {
         operationId: string
         security?: unknown[]
-        parameters?: Parameter[]
+        parameters?: (Parameter | { $ref: string })[]
         requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> }
         responses?: Operation['responses']
       }
@@ -68,7 +68,8 @@ export function operationsOf(spec: Spec): Operation[] {
         path: route,
         operationId: op.operationId,
         secured: Array.isArray(op.security) && op.security.length > 0,
-        parameters: op.parameters ?? [],
+        // Shared parameters (If-Match, If-None-Match, …) are references to components.parameters.
+        parameters: (op.parameters ?? []).map((p) => ('$ref' in p ? spec.components.parameters![p.$ref.split('/').pop()!]! : p)),
         body: op.requestBody?.content?.['application/json']?.schema,
         bodyRequired: op.requestBody?.required ?? false,
         responses: op.responses ?? {},

@@ -84,6 +84,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getMe',
         summary: 'The account behind the access token',
+        description: 'Who the token belongs to, as the database has it now (role, author profile, disabled): a token of a deleted or disabled account is 401.',
         tags: ['Auth'],
         security: bearer,
         querystring: NoQuery,

@@ -12,6 +12,7 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listAuthors',
         summary: 'List authors',
+        description: 'Every author profile, alphabetically, with its bio, links and number of published articles.',
         tags: ['Authors'],
         querystring: NoQuery,
         response: {

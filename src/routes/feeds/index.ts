@@ -25,27 +25,28 @@ async function followSection<T>(reply: FastifyReply, publicUrl: string, file: st
   }
 }
 const feedTags = ['Feeds']
+const FEED_DESCRIPTION = 'The newest published articles (`limit`, default 20) with their full HTML, for feed readers and aggregators; links point at the public website. Cacheable: send If-None-Match or If-Modified-Since to revalidate.'
 
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections'] } }
 
-  app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
+  app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
     sendXml(reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
   )
-  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) => {
+  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) => {
     const feed = await feeds.jsonFeed(undefined, request.query.limit ?? 20)
     return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
   })
   app.get(
     '/feeds/sections/:slug/rss.xml',
-    { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', description: 'An old slug of the section answers 301 to its current feed.', params: SlugParams, querystring: FeedQuery, response: sectionRssResponse } },
+    { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', description: `${FEED_DESCRIPTION} An unknown section is 404; an old slug of the section answers 301 to its current feed.`, params: SlugParams, querystring: FeedQuery, response: sectionRssResponse } },
     async (request, reply) =>
       followSection(reply, app.config.publicUrl, 'rss.xml', async () => sendXml(reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml')),
   )
   app.get(
     '/feeds/sections/:slug/feed.json',
-    { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', description: 'An old slug of the section answers 301 to its current feed.', params: SlugParams, querystring: FeedQuery, response: sectionJsonFeedResponse } },
+    { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', description: `${FEED_DESCRIPTION} An unknown section is 404; an old slug of the section answers 301 to its current feed.`, params: SlugParams, querystring: FeedQuery, response: sectionJsonFeedResponse } },
     async (request, reply) =>
       followSection(reply, app.config.publicUrl, 'feed.json', async () => {
         const feed = await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20)
@@ -73,7 +74,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
-  app.get('/sitemap.xml', { config: { cache: 'public', cacheTags: ['articles', 'sections'] }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', querystring: NoQuery, response } }, async (_request, reply) =>
+  app.get('/sitemap.xml', { config: { cache: 'public', cacheTags: ['articles', 'sections'] }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', description: 'For crawlers, at the root where they look. A small site gets one sitemap of its home, sections, pages and articles; a large one a sitemap index pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml.', querystring: NoQuery, response } }, async (_request, reply) =>
     sendXml(reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
   )
   app.get(
@@ -84,6 +85,7 @@ export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Feeds'],
         operationId: 'getSitemapPart',
         summary: 'A part of a large sitemap (pages.xml, articles-<n>.xml)',
+        description: 'pages.xml lists the home page, sections and static pages; articles-<n>.xml the n-th block of published articles, newest first. A part beyond the last is 404.',
         params: Type.Object({ file: Type.String({ pattern: '^(pages|articles-[1-9][0-9]{0,4})\\.xml$' }) }, { additionalProperties: false }),
         querystring: NoQuery,
         response,

@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'healthLive',
         summary: 'Liveness: the process is up',
+        description: 'Answers as long as the process runs, without touching the database: for a container or orchestrator liveness probe. Not logged.',
         tags: ['Health'],
         querystring: NoQuery,
         response: { 200: Status, ...problemResponses(400) },
@@ -29,6 +30,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'healthReady',
         summary: 'Readiness: the database answers',
+        description: 'Pings the database: 503 with Retry-After while it does not answer, so a load balancer sends no traffic here. Not logged.',
         tags: ['Health'],
         querystring: NoQuery,
         response: { 200: Status, ...problemResponses(400) },

@@ -12,6 +12,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listPages',
         summary: 'List published static pages',
+        description: 'Title and slug of every published page (About Us, Privacy Policy, …), for footers and sitemaps; drafts are not listed.',
         tags: ['Pages'],
         querystring: NoQuery,
         response: {
@@ -36,7 +37,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getPage',
         summary: 'Get a static page',
-        description: 'An old slug answers 301 with the Location of the current one.',
+        description: 'A published page with its sanitised HTML body and SEO fields; a draft or unknown slug is 404. An old slug answers 301 with the Location of the current one.',
         tags: ['Pages'],
         params: SlugParams,
         querystring: NoQuery,

@@ -44,7 +44,7 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getSection',
         summary: 'Get a section',
-        description: 'An old slug answers 301 with the Location of the current one.',
+        description: 'Its name, description and position in the navigation. Its articles: GET /v1/articles?section={slug}; its feeds: /v1/feeds/sections/{slug}/rss.xml and feed.json. An old slug answers 301 with the Location of the current one.',
         tags: ['Sections'],
         params: SlugParams,
         querystring: NoQuery,

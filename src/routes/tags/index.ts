@@ -23,6 +23,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listTags',
         summary: 'List tags',
+        description: 'Tags with the number of published articles each, alphabetically or most used first (`sort`), paginated by page.',
         tags: ['Tags'],
         querystring: TagListQuery,
         response: { 200: ListOf(ref(Tag)), ...problemResponses(400) },

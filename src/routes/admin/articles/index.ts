@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AdminArticle } from '../../../schemas/admin.js'
 import { DataOf, IdParams, ListOf, NoQuery, problemResponses, ref } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { ROLES } from '../../../services/actor.js'
 import { sendList } from '../../shared.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
@@ -17,7 +18,9 @@ import {
 
 const everyone = { roles: ROLES }
 const tags = ['Editor: articles']
-const Single = DataOf(ref(AdminArticle))
+/** Answers carry the version as their ETag (send it back as If-Match); a created one its Location too. */
+const Single = withHeaders(DataOf(ref(AdminArticle)), 'ETag')
+const Created = withHeaders(DataOf(ref(AdminArticle)), 'Location', 'ETag')
 
 export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -46,7 +49,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Draft by default. Contributors create drafts only; authors and editors may publish or schedule.',
         tags,
         body: ArticleCreateBody,
-        response: { 201: Single, ...problemResponses(400, 409, 422) },
+        response: { 201: Created, ...problemResponses(400, 409, 422) },
       },
     },
     async (request, reply) => {

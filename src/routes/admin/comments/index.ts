@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IdParams, NoQuery, problemResponses } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { sendList } from '../../shared.js'
 import {
   BlockBody,
@@ -110,7 +111,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Approved at once and marked `is_staff`. Replying to a pending comment approves it; a comment in spam or trash must be restored first (422).',
         params: IdParams,
         body: ReplyBody,
-        response: { 201: SingleComment, ...problemResponses(400, 404, 422) },
+        response: { 201: withHeaders(SingleComment, 'Location'), ...problemResponses(400, 404, 422) },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import { Value } from 'typebox/value'
 import { AppError } from '../../../errors.js'
 import { createAjv } from '../../../plugins/validation.js'
 import { DataOf, IdParams, ListOf, NoQuery, problemResponses, ref } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { ROLES } from '../../../services/actor.js'
 import type { UploadInput } from '../../../services/media/library.js'
 import { sendList } from '../../shared.js'
@@ -15,7 +16,9 @@ import { MediaDeleteQuery, MediaListQuery, MediaUpdateBody, UploadBodyDoc, Uploa
 
 const everyone = { roles: ROLES }
 const tags = ['Editor: media']
-const Single = DataOf(ref(Media))
+/** Answers carry the version as their ETag (send it back as If-Match); a created one its Location too. */
+const Single = withHeaders(DataOf(ref(Media)), 'ETag')
+const Created = withHeaders(DataOf(ref(Media)), 'Location', 'ETag')
 
 /** Reads the multipart body: one `file` part (buffered up to MEDIA_MAX_BYTES) and the metadata fields. */
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<UploadInput> {
@@ -82,7 +85,7 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         consumes: ['multipart/form-data'],
         body: UploadBodyDoc,
         querystring: NoQuery,
-        response: { 201: Single, ...problemResponses(400, 413, 415, 422) },
+        response: { 201: Created, ...problemResponses(400, 413, 415, 422) },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,9 @@ import { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import { DateTime, IdParams, Nullable, PaginationQuery, problemResponses, StringEnum } from '../../../schemas/common.js'
 import { SubscriberStatus } from '../../newsletter/schemas.js'
+import { pageLinks } from '../../../lib/pagination.js'
 import { sendList } from '../../shared.js'
+import { withHeaders } from '../../../schemas/headers.js'
 
 const staff = { roles: ['admin', 'editor'] as const }
 const tags = ['Editor: newsletter']
@@ -86,8 +88,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const page = request.query.page ?? 1
       const { rows, total, counts } = await newsletter.list({ status: request.query.status, q: request.query.q }, { limit, offset: (page - 1) * limit })
       const pages = Math.max(1, Math.ceil(total / limit))
-      const links = { first: { page: 1 }, last: { page: pages }, ...(page < pages ? { next: { page: page + 1 } } : {}), ...(page > 1 ? { prev: { page: page - 1 } } : {}) }
-      return sendList(request, reply, { items: rows, meta: { limit, page, pages, total, counts }, links })
+      return sendList(request, reply, { items: rows, meta: { limit, page, pages, total, counts }, links: pageLinks(page, pages) })
     },
   )
 
@@ -100,7 +101,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminExportSubscribers',
         summary: 'Export subscribers as CSV (streamed)',
         querystring: Type.Object(Filter, { additionalProperties: false }),
-        response: { 200: { description: 'CSV, one subscriber a line', content: { 'text/csv': { schema: Type.Unsafe<unknown>({ type: 'string' }) } } }, ...problemResponses(400) },
+        response: { 200: withHeaders({ description: 'CSV, one subscriber a line', content: { 'text/csv': { schema: Type.Unsafe<unknown>({ type: 'string' }) } } }, 'Content-Disposition'), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -170,13 +171,14 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const limit = request.query.limit ?? 20
       const page = request.query.page ?? 1
       const filter = { topic: request.query.topic }
       const [rows, total] = await Promise.all([app.services.outboxLog.list(filter, { limit, offset: (page - 1) * limit }), app.services.outboxLog.count(filter)])
-      return {
-        data: rows.map((r) => {
+      const pages = Math.max(1, Math.ceil(total / limit))
+      return sendList(request, reply, {
+        items: rows.map((r) => {
           const p = r.payload as { to?: unknown; subject?: unknown; text?: unknown }
           return {
             id: r.id,
@@ -193,7 +195,8 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
         }),
         meta: { limit, page, total },
-      }
+        links: pageLinks(page, pages),
+      })
     },
   )
 }

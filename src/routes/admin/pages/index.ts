@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AdminPage } from '../../../schemas/admin.js'
 import { DataOf, IdParams, NoQuery, Nullable, problemResponses, ref, Slug, StringEnum } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 
 const staff = { roles: ['admin', 'editor'] as const }
@@ -28,7 +29,9 @@ const PageUpdateBody = Type.Object(
   { title: Type.Optional(Title), ...fields, version: Type.Optional(Type.Integer({ minimum: 1 })) },
   { additionalProperties: false, minProperties: 1 },
 )
-const Single = DataOf(ref(AdminPage))
+/** Answers carry the version as their ETag (send it back as If-Match); a created one its Location too. */
+const Single = withHeaders(DataOf(ref(AdminPage)), 'ETag')
+const Created = withHeaders(DataOf(ref(AdminPage)), 'Location', 'ETag')
 
 export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const pages = app.services.siteAdmin
@@ -39,7 +42,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/pages',
-    { config: staff, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Single, ...problemResponses(400, 409) } } },
+    { config: staff, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Created, ...problemResponses(400, 409) } } },
     async (request, reply) => {
       const page = await pages.createPage(request.actor!, request.body)
       return reply.code(201).header('etag', versionEtag(page.version)).header('location', `${app.config.publicUrl}/v1/admin/pages/${page.id}`).send({ data: page })

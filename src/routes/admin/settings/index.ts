@@ -3,10 +3,13 @@ import { Type, type TOptional, type TString } from 'typebox'
 import { MAX_PATTERN_LENGTH, PERMALINK_KINDS, type PermalinkKind } from '../../../lib/permalinks.js'
 import { AdminSettings } from '../../../schemas/admin.js'
 import { DataOf, HttpUrl, NoQuery, Nullable, problemResponses, ref } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 
 const admin = { roles: ['admin'] as const }
 const tags = ['Editor: settings']
+/** Answers carry the version as their ETag (send it back as If-Match). */
+const Single = withHeaders(DataOf(ref(AdminSettings)), 'ETag')
 
 const LinkInput = Type.Object(
   {
@@ -45,7 +48,7 @@ const SettingsBody = Type.Object(
 export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminGetSettings', summary: 'Site settings', querystring: NoQuery, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400) } } },
+    { config: admin, schema: { tags, operationId: 'adminGetSettings', summary: 'Site settings', querystring: NoQuery, response: { 200: Single, ...problemResponses(400) } } },
     async (_request, reply) => {
       const settings = await app.services.siteAdmin.getSettings()
       reply.header('etag', versionEtag(settings.version))
@@ -54,7 +57,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.patch(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: DataOf(ref(AdminSettings)), ...problemResponses(400, 409, 412, 422, 428) } } },
+    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: Single, ...problemResponses(400, 409, 412, 422, 428) } } },
     async (request, reply) => {
       const { version, ...input } = request.body
       const settings = await app.services.siteAdmin.updateSettings(request.actor!, preconditionOf(request, version), input)

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AdminUser, ROLE_VALUES } from '../../../schemas/admin.js'
 import { DataOf, IdParams, NoQuery, Nullable, problemResponses, ref, Slug, StringEnum } from '../../../schemas/common.js'
+import { withHeaders } from '../../../schemas/headers.js'
 import { MIN_PASSWORD_LENGTH } from '../../../services/auth.js'
 import { versionEtag } from '../preconditions.js'
 
@@ -30,7 +31,9 @@ const UserUpdateBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 )
-const Single = DataOf(ref(AdminUser))
+/** Answers carry the version as their ETag (send it back as If-Match); a created one its Location too. */
+const Single = withHeaders(DataOf(ref(AdminUser)), 'ETag')
+const Created = withHeaders(DataOf(ref(AdminUser)), 'Location', 'ETag')
 
 export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const users = app.services.users
@@ -41,7 +44,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/users',
-    { config: admin, schema: { tags, operationId: 'adminCreateUser', summary: 'Create an account', body: UserCreateBody, response: { 201: Single, ...problemResponses(400, 409, 422) } } },
+    { config: admin, schema: { tags, operationId: 'adminCreateUser', summary: 'Create an account', body: UserCreateBody, response: { 201: Created, ...problemResponses(400, 409, 422) } } },
     async (request, reply) => {
       const user = await users.create(request.actor!, request.body)
       return reply.code(201).header('location', `${app.config.publicUrl}/v1/admin/users/${user.id}`).header('etag', versionEtag(user.version)).send({ data: user })
