@@ -49,7 +49,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/comments/:id',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminUpdateComment',
@@ -67,7 +67,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/comments/:id',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminDeleteComment',
@@ -86,7 +86,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comments/bulk',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminBulkModerateComments',
@@ -102,7 +102,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comments/:id/replies',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminReplyToComment',
@@ -128,7 +128,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comment-blocks',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminCreateCommentBlock',
@@ -143,7 +143,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/comment-blocks/:id',
-    { config: moderators, schema: { tags, operationId: 'adminDeleteCommentBlock', summary: 'Unblock', params: IdParams, response: { 204: NoContent, ...problemResponses(400, 404) } } },
+    { config: { ...moderators, idempotent: true }, schema: { tags, operationId: 'adminDeleteCommentBlock', summary: 'Unblock', params: IdParams, response: { 204: NoContent, ...problemResponses(400, 404) } } },
     async (request, reply) => {
       await blocks.delete(request.actor!, request.params.id)
       return reply.code(204).send(null)

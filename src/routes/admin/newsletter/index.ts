@@ -115,7 +115,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/subscribers/:id/resend',
     {
-      config: staff,
+      config: { ...staff, idempotent: true },
       schema: {
         tags,
         operationId: 'adminResendConfirmation',
@@ -131,7 +131,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/subscribers/:id',
     {
-      config: staff,
+      config: { ...staff, idempotent: true },
       schema: {
         tags,
         operationId: 'adminEraseSubscriber',
