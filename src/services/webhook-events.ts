@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
+import { commentPurgeKeys, purgeKeysFor } from './cache-keys.js'
 import type { ContentEvents, ContentKind } from './events.js'
 
 /** Every event a webhook can subscribe to (`*` = all of them). */
@@ -62,34 +63,8 @@ export async function queueWebhookEvent(repos: Repositories, at: Date, event: We
   return hooks.length
 }
 
-/** Purge keys of an article change: itself, every list, and what it references (before and after). */
-export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string; authorSlug?: string; tagSlugs?: string[] } | null | undefined)[]): string[] {
-  const keys = new Set<string>(['articles'])
-  for (const state of states) {
-    if (!state) continue
-    keys.add(`article:${state.id}`)
-    if (state.sectionSlug) keys.add(`section:${state.sectionSlug}`)
-    if (state.authorSlug) keys.add(`author:${state.authorSlug}`)
-    for (const tag of state.tagSlugs ?? []) keys.add(`tag:${tag}`)
-  }
-  return [...keys]
-}
-
-/** Purge keys of a change to something other than an article. */
-export function purgeKeysFor(kind: string, id: string | undefined): string[] {
-  switch (kind) {
-    case 'section':
-      return ['sections', 'site', 'articles', ...(id && !id.includes(',') ? [`section:${id}`] : [])]
-    case 'tag':
-      return ['tags', ...(id ? [`tag:${id}`] : [])]
-    case 'author':
-      return ['authors', ...(id ? [`author:${id}`] : [])]
-    case 'page':
-      return ['pages', 'site']
-    default:
-      return ['site']
-  }
-}
+// The purge keys live with the keys responses carry, so the two cannot drift apart.
+export { articlePurgeKeys, purgeKeysFor } from './cache-keys.js'
 
 export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[number] {
   return (WEBHOOK_EVENTS as readonly string[]).includes(type)
@@ -104,7 +79,7 @@ export function commentCreatedEvent(comment: { status: string } & Record<string,
   return {
     type: 'comment.created',
     data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title } }, previous: null },
-    purgeKeys: comment.status === 'approved' ? [`article:${article.id}`, `comments:${article.id}`] : [],
+    purgeKeys: comment.status === 'approved' ? commentPurgeKeys(article.id) : [],
   }
 }
 

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
 import { Author } from '../../schemas/content.js'
+import { addCacheKeys } from '../../plugins/caching.js'
+import { authorKey } from '../../services/cache-keys.js'
 
 export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -22,8 +24,9 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => {
+    async (request) => {
       const data = await app.services.publicSite.authors()
+      addCacheKeys(request, data.map((a) => authorKey(a.slug)))
       return { data, meta: { total: data.length } }
     },
   )
@@ -42,6 +45,10 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Author)), ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.author(request.params.slug) }),
+    async (request) => {
+      const data = await app.services.publicSite.author(request.params.slug)
+      addCacheKeys(request, [authorKey(data.slug)])
+      return { data }
+    },
   )
 }

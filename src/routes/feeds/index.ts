@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { addCacheKeys } from '../../plugins/caching.js'
 import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
 import type { FeedDocument } from '../../services/feeds.js'
 import { sendList } from '../shared.js'
 import { FeedQuery, JsonFeed, Sitemap, SitemapQuery, xmlResponse } from './schemas.js'
 
-function sendXml(reply: FastifyReply, document: FeedDocument<string>, type: string) {
-  return reply.header('last-modified', document.lastModified.toUTCString()).type(`${type}; charset=utf-8`).send(document.body)
+function sendFeed(request: FastifyRequest, reply: FastifyReply, document: FeedDocument<unknown>, type: string) {
+  addCacheKeys(request, document.keys)
+  return reply.type(`${type}; charset=utf-8`).send(document.body)
 }
 
 const rssResponse = { 200: xmlResponse('RSS 2.0', 'application/rss+xml'), ...problemResponses(400, 404) }
@@ -16,32 +18,29 @@ const feedTags = ['Feeds']
 
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
-  const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections'] } }
+  const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections', 'site'] } }
+  const sitemapConfig = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
 
   app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
-    sendXml(reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
+    sendFeed(request, reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
   )
-  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) => {
-    const feed = await feeds.jsonFeed(undefined, request.query.limit ?? 20)
-    return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
-  })
+  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) =>
+    sendFeed(request, reply, await feeds.jsonFeed(undefined, request.query.limit ?? 20), 'application/feed+json'),
+  )
   app.get(
     '/feeds/sections/:slug/rss.xml',
     { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', params: SlugParams, querystring: FeedQuery, response: rssResponse } },
-    async (request, reply) => sendXml(reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml'),
+    async (request, reply) => sendFeed(request, reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml'),
   )
   app.get(
     '/feeds/sections/:slug/feed.json',
     { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', params: SlugParams, querystring: FeedQuery, response: jsonFeedResponse } },
-    async (request, reply) => {
-      const feed = await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20)
-      return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
-    },
+    async (request, reply) => sendFeed(request, reply, await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20), 'application/feed+json'),
   )
   app.get(
     '/sitemap',
     {
-      ...common,
+      config: sitemapConfig,
       schema: {
         tags: feedTags,
         operationId: 'getSitemap',
@@ -59,13 +58,14 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
-  app.get('/sitemap.xml', { config: { cache: 'public', cacheTags: ['articles', 'sections'] }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', querystring: NoQuery, response } }, async (_request, reply) =>
-    sendXml(reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
+  const config = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
+  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', querystring: NoQuery, response } }, async (request, reply) =>
+    sendFeed(request, reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
   )
   app.get(
     '/sitemaps/:file',
     {
-      config: { cache: 'public', cacheTags: ['articles', 'sections'] },
+      config,
       schema: {
         tags: ['Feeds'],
         operationId: 'getSitemapPart',
@@ -78,7 +78,7 @@ export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const file = request.params.file
       const part = file === 'pages.xml' ? ({ kind: 'pages' } as const) : ({ kind: 'articles', n: Number(file.slice(9, -4)) } as const)
-      return sendXml(reply, await feeds.sitemapXml(part), 'application/xml')
+      return sendFeed(request, reply, await feeds.sitemapXml(part), 'application/xml')
     },
   )
 }

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Section } from '../../schemas/content.js'
+import { addCacheKeys, describeArticles } from '../../plugins/caching.js'
+import { sectionKey } from '../../services/cache-keys.js'
 
 export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -32,6 +34,9 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const latestPerSection = request.query.include === 'latest' ? (request.query.latest_limit ?? 4) : undefined
       const data = await app.services.publicSite.sections({ latestPerSection })
+      // Each section's key: its article_count moves with its articles' events.
+      addCacheKeys(request, data.map((s) => sectionKey(s.slug)))
+      for (const section of data) if (section.latest) describeArticles(request, section.latest)
       return { data, meta: { total: data.length } }
     },
   )
@@ -49,6 +54,10 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Section)), ...problemResponses(400, 404) },
       },
     },
-    async (request) => ({ data: await app.services.publicSite.section(request.params.slug) }),
+    async (request) => {
+      const data = await app.services.publicSite.section(request.params.slug)
+      addCacheKeys(request, [sectionKey(data.slug)])
+      return { data }
+    },
   )
 }
