@@ -163,6 +163,8 @@ export const cachingPlugin = fp(
         if (etagMatches(request.headers['if-none-match'], etag)) return void reply.code(304).send()
       }
       if (coding === null || !cache) return void reply.code(entry.status).send(entry.body)
+      const ready = entry.encoded[coding]
+      if (ready) return void reply.code(entry.status).header('content-encoding', coding).send(ready)
       cache.encoded(request.url, entry, coding, encode).then(
         (body) => void reply.code(entry.status).header('content-encoding', coding).send(body),
         (error: unknown) => void reply.send(error),
