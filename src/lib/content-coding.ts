@@ -80,18 +80,36 @@ export interface CompressionOptions {
 const brotli = promisify(zlib.brotliCompress)
 const gzip = promisify(zlib.gzip)
 
-/** Encodes off the event loop (zlib runs on libuv's thread pool). */
+/**
+ * Bodies up to this size are encoded on the event loop: for them the trip to libuv's thread pool
+ * and the stream machinery of zlib's async calls cost more CPU than the encoding itself. Larger
+ * ones go to the thread pool, so a long encoding never holds up other requests.
+ */
+const SYNC_MAX_BYTES = 32 * 1024
+
+/** The smallest window that holds the whole body: same output, far less memory to set up per call. */
+const windowBits = (length: number, min: number, max: number) => Math.max(min, Math.min(max, Math.ceil(Math.log2(length + 1))))
+
 export function createEncoder(options: CompressionOptions) {
-  return (body: Buffer, coding: Coding): Promise<Buffer> =>
-    coding === 'br'
-      ? brotli(body, {
-          params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: options.brotliQuality,
-            [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-          },
-        })
-      : gzip(body, { level: options.gzipLevel })
+  const brotliOptions = (length: number): zlib.BrotliOptions => ({
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: options.brotliQuality,
+      [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: length,
+      [zlib.constants.BROTLI_PARAM_LGWIN]: windowBits(length, zlib.constants.BROTLI_MIN_WINDOW_BITS, zlib.constants.BROTLI_DEFAULT_WINDOW),
+    },
+  })
+  const gzipOptions = (length: number): zlib.ZlibOptions => ({ level: options.gzipLevel, windowBits: windowBits(length, 9, 15) })
+  return (body: Buffer, coding: Coding): Promise<Buffer> => {
+    if (body.length <= SYNC_MAX_BYTES) {
+      try {
+        return Promise.resolve(coding === 'br' ? zlib.brotliCompressSync(body, brotliOptions(body.length)) : zlib.gzipSync(body, gzipOptions(body.length)))
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      }
+    }
+    return coding === 'br' ? brotli(body, brotliOptions(body.length)) : gzip(body, gzipOptions(body.length))
+  }
 }
 
 export type Encoder = ReturnType<typeof createEncoder>

@@ -1,12 +1,12 @@
 /**
  * `npx tsx test/bench/compression.ts`: what each brotli quality and gzip level costs and saves on
  * the demo publication's responses (an article, the 20-article list, the home page's sections with
- * their latest articles, the RSS feed). Encodes each body in this process with node:zlib as the API
- * does (brotli text mode with a size hint) and prints bytes and the median time per encoding, so
+ * their latest articles, the RSS feed). Encodes each body in this process with the API's own encoder
+ * (src/lib/content-coding.ts), one at a time, and prints bytes and the median time per encoding, so
  * COMPRESSION_BROTLI_QUALITY and COMPRESSION_GZIP_LEVEL can be chosen from numbers.
  */
 import { parseArgs } from 'node:util'
-import zlib from 'node:zlib'
+import { createEncoder, type Coding } from '../../src/lib/content-coding.js'
 import { build } from '../helpers/build.js'
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '60' }, help: { type: 'boolean', default: false } } })
@@ -28,33 +28,33 @@ const bodies = await Promise.all(Object.entries(urls).map(async ([name, url]) =>
 for (const teardown of teardowns.reverse()) await teardown()
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-function time(encode: () => Buffer): { bytes: number; us: number } {
-  let bytes = encode().length
+async function time(encode: () => Promise<Buffer>): Promise<{ bytes: number; us: number }> {
+  let bytes = (await encode()).length
   const samples: number[] = []
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint()
-    bytes = encode().length
+    bytes = (await encode()).length
     samples.push(Number(process.hrtime.bigint() - start) / 1000)
   }
   return { bytes, us: median(samples) }
 }
 
-const settings: [string, (body: Buffer) => Buffer][] = [
-  ...[1, 3, 4, 5, 6, 9, 11].map((q): [string, (body: Buffer) => Buffer] => [
-    `br ${q}`,
-    (body) =>
-      zlib.brotliCompressSync(body, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: q, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-      }),
-  ]),
-  ...[1, 6, 9].map((level): [string, (body: Buffer) => Buffer] => [`gzip ${level}`, (body) => zlib.gzipSync(body, { level })]),
-]
-process.stdout.write(`Node ${process.version}, median of ${runs} encodings each (synchronous, one core)\n\n`)
+const setting = (coding: Coding, brotliQuality: number, gzipLevel: number): [string, (body: Buffer) => Promise<Buffer>] => {
+  const encode = createEncoder({ brotliQuality, gzipLevel })
+  return [coding === 'br' ? `br ${brotliQuality}` : `gzip ${gzipLevel}`, (body) => encode(body, coding)]
+}
+const settings = [...[1, 3, 4, 5, 6, 9, 11].map((q) => setting('br', q, 6)), ...[1, 6, 9].map((level) => setting('gzip', 5, level))]
+process.stdout.write(`Node ${process.version}, median of ${runs} encodings each, one at a time\n\n`)
 const header = ['setting', ...bodies.map((b) => `${b.name} (${(b.body.length / 1024).toFixed(1)} KB)`)]
-const lines = settings.map(([name, encode]) => [name, ...bodies.map(({ body }) => {
-  const r = time(() => encode(body))
-  return `${(r.bytes / 1024).toFixed(1)} KB, ${r.us >= 1000 ? `${(r.us / 1000).toFixed(1)} ms` : `${r.us.toFixed(0)} µs`}`
-})])
+const lines: string[][] = []
+for (const [name, encode] of settings) {
+  const cells = [name]
+  for (const { body } of bodies) {
+    const r = await time(() => encode(body))
+    cells.push(`${(r.bytes / 1024).toFixed(1)} KB, ${r.us >= 1000 ? `${(r.us / 1000).toFixed(1)} ms` : `${r.us.toFixed(0)} µs`}`)
+  }
+  lines.push(cells)
+}
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
 const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
 process.stdout.write(`${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n`)
