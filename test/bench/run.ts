@@ -3,8 +3,8 @@
  * embedded PGlite), starts the API (response cache off, then on) and a bare fastify + pg baseline
  * running the same SQL, and loads each with autocannon (20 connections, fixed duration) on the main
  * public reads, plain and compressed (Accept-Encoding: br, gzip). Prints one table — requests/s, p50,
- * p99, errors, server RSS, bytes per response, ratio to the baseline — and checks the targets of
- * issue #8. Exits 1 when a target is missed.
+ * p99, errors, server RSS, bytes and server CPU time per response, ratio to the baseline — and
+ * checks the targets of issue #8. Exits 1 when a target is missed.
  */
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -44,6 +44,16 @@ function rssMb(pid: number): number {
   try {
     const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
     return kb ? Number(kb) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** CPU time of a process, all threads (utime + stime from /proc, in ticks of 10 ms), in µs. */
+function cpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
   } catch {
     return 0
   }
@@ -113,6 +123,8 @@ interface Row {
   rssMb: number
   /** Mean bytes per response on the wire, headers included. */
   kb: number
+  /** The server's CPU time per response (every thread: zlib's included), µs. */
+  cpu: number
   ratio?: number
   ratioTo?: string
 }
@@ -122,12 +134,14 @@ async function load(run: string, route: string, base: string, paths: string[], p
   await autocannon({ url: base, connections, duration: warmup, requests })
   let rss = rssMb(pid)
   const sampler = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 200)
+  const cpuBefore = cpuUs(pid)
   const result = await autocannon({ url: base, connections, duration, requests })
+  const cpu = result.requests.total > 0 ? (cpuUs(pid) - cpuBefore) / result.requests.total : 0
   clearInterval(sampler)
   const codes = (result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}
   const unexpected = Object.entries(codes).filter(([code]) => Number(code) !== expect).reduce((n, [, v]) => n + v.count, 0)
   const kb = result.requests.total > 0 ? result.throughput.total / result.requests.total / 1024 : 0
-  return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss), kb }
+  return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss), kb, cpu }
 }
 
 async function main() {
@@ -247,8 +261,8 @@ async function main() {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
     process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${duration} s per route\n`)
     process.stdout.write(`compression: br quality ${compressionEnv.COMPRESSION_BROTLI_QUALITY}, gzip level ${compressionEnv.COMPRESSION_GZIP_LEVEL}, bodies ≥ ${compressionEnv.COMPRESSION_MIN_BYTES} B; rows without a coding sent no Accept-Encoding\n\n`)
-    const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'KB/resp', 'ratio']
-    const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.kb.toFixed(1), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])
+    const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'KB/resp', 'CPU µs/resp', 'ratio']
+    const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.kb.toFixed(1), r.cpu.toFixed(0), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
     const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
     process.stdout.write(`${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n\n`)
