@@ -7,6 +7,7 @@ import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
+import { compressionPlugin } from './plugins/compression.js'
 import { errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
 import { openapiPlugin } from './plugins/openapi.js'
@@ -57,7 +58,28 @@ class RequestLogController extends LogController {
   }
 }
 
-/** The composition root: cross-cutting plugins first, then one encapsulated plugin per resource. */
+/**
+ * The composition root: cross-cutting plugins first, then one encapsulated plugin per resource.
+ *
+ * A request's path through the hooks (app-wide hooks in registration order, then the route's own):
+ *
+ * | stage      | hook                              | what it does                                                   |
+ * |------------|-----------------------------------|----------------------------------------------------------------|
+ * | onRequest  | security-headers                  | helmet's headers and X-Request-Id on every response            |
+ * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
+ * | onRequest  | services (with a read replica)    | anonymous public GETs may read the replica                     |
+ * | onRequest  | caching (`config.cache: 'public'`)| answers from the response cache (or 304); else joins a miss    |
+ * | onRequest  | admin (routes under /v1/admin)    | bearer token → 401; `config.roles` → 403                       |
+ * | validation | validation                        | TypeBox schemas; 400 problem+json                              |
+ * | handler    | idempotency (`config.idempotent`) | Idempotency-Key: replay, 409, 422, or run the handler          |
+ * | handler    | the route                         | calls a service; names its surrogate keys (describeArticles…)  |
+ * | onSend     | caching                           | Cache-Control, ETag, purge keys, store, 304, br/gzip (public)  |
+ * | onSend     | idempotency record (route)        | records the response of a keyed write                          |
+ * | onSend     | compression (route, last)         | br/gzip for everything the caching hook did not encode         |
+ * | onResponse | caching                           | lets requests waiting on the same miss go                      |
+ *
+ * Errors anywhere go to the errors plugin (problem+json), then through the same onSend hooks.
+ */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
   const app = Fastify<RawServerDefault>({
@@ -95,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorsPlugin)
+  // First of the onRoute hooks, so every route later registered (the OpenAPI document included) gets it.
+  await app.register(compressionPlugin, config.compression)
   await app.register(schemasPlugin)
   await app.register(validationPlugin)
   await app.register(openapiPlugin, { docs: options.docs ?? true })
@@ -104,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Link', 'Location', 'Retry-After', 'X-Request-Id', 'Last-Modified'],
+      exposedHeaders: ['ETag', 'Link', 'Location', 'Retry-After', 'X-Request-Id'],
       maxAge: 600,
     })
   }
@@ -113,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { config, clock })
   await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
   await app.register(idempotencyPlugin, { clock, leaseMs: config.idempotencyLeaseMs, retentionMs: 24 * 3600_000 })
-  await app.register(cachingPlugin, { ...config.cache, responseCache: app.services.responseCache })
+  await app.register(cachingPlugin, { ...config.cache, compression: config.compression, responseCache: app.services.responseCache })
 
   await app.register(healthRoutes)
   await app.register(mediaRoutes)

@@ -84,9 +84,18 @@ export const EnvSchema = Type.Object({
   SCHEDULER_POLL_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000, description: 'How often due scheduled articles are looked for (they are public at their time regardless)' }),
   IDEMPOTENCY_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 30000, description: 'How long a retry with the same Idempotency-Key waits (409, Retry-After) for an unfinished first attempt before running the write itself; longer than the slowest write' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024, description: 'Max JSON body bytes' }),
-  CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 60, description: 'Cache-Control max-age of public GETs (s)' }),
-  CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate (s)' }),
-  CACHE_S_MAXAGE: Type.Integer({ minimum: 0, default: 300, description: 'Cache-Control s-maxage for CDNs (s); purge by Surrogate-Key on change' }),
+  CACHE_MAX_AGE: Type.Integer({ minimum: 0, default: 0, description: 'Cache-Control max-age of public GETs for browsers (s); 0 = revalidate by ETag on every use, so readers see their own writes' }),
+  CACHE_STALE_WHILE_REVALIDATE: Type.Integer({ minimum: 0, default: 300, description: 'stale-while-revalidate for CDNs only (s), in Surrogate-Control / CDN-Cache-Control' }),
+  CACHE_S_MAXAGE: Type.Integer({ minimum: 0, default: 300, description: 'Cache-Control s-maxage for CDNs (s); purged by surrogate key on change' }),
+  CDN_PURGE_HEADER: Type.Union([Type.Literal('surrogate-key'), Type.Literal('cache-tag'), Type.Literal('both'), Type.Literal('none')], {
+    default: 'surrogate-key',
+    description: 'Purge-key header of public responses: Surrogate-Key (Fastly), Cache-Tag (Cloudflare, Akamai), both, or none',
+  }),
+  CDN_PURGE_HEADER_MAX_BYTES: Type.Integer({ minimum: 256, maximum: 16384, default: 2048, description: 'Bound on the purge-key header bytes of one response; past it, coarser keys stand for the finest' }),
+  COMPRESSION: Bool(true, 'Compress responses (br, gzip) as Accept-Encoding asks'),
+  COMPRESSION_MIN_BYTES: Type.Integer({ minimum: 0, maximum: 1048576, default: 1024, description: 'Bodies smaller than this are sent uncompressed' }),
+  COMPRESSION_BROTLI_QUALITY: Type.Integer({ minimum: 0, maximum: 11, default: 5, description: 'Brotli quality (0–11): speed against size' }),
+  COMPRESSION_GZIP_LEVEL: Type.Integer({ minimum: 1, maximum: 9, default: 6, description: 'gzip level (1–9)' }),
   RESPONSE_CACHE: Bool(true, 'Keep whole public responses in memory until content changes'),
   RESPONSE_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 64, description: 'Memory bound of the response cache' }),
   RESPONSE_CACHE_TTL: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Longest a response stays cached (s), even without changes' }),
@@ -150,9 +159,21 @@ export interface Config {
     maxAge: number
     staleWhileRevalidate: number
     sMaxAge: number
+    purgeHeader: PurgeHeaderFlavour
+    purgeHeaderMaxBytes: number
     responseCache: { enabled: boolean; maxBytes: number; ttlSeconds: number }
   }
+  compression: CompressionConfig
   comments: CommentsConfig
+}
+
+export type PurgeHeaderFlavour = 'surrogate-key' | 'cache-tag' | 'both' | 'none'
+
+export interface CompressionConfig {
+  enabled: boolean
+  minBytes: number
+  brotliQuality: number
+  gzipLevel: number
 }
 
 export interface MediaConfig {
@@ -321,8 +342,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAge: e.CACHE_MAX_AGE,
       staleWhileRevalidate: e.CACHE_STALE_WHILE_REVALIDATE,
       sMaxAge: e.CACHE_S_MAXAGE,
+      purgeHeader: e.CDN_PURGE_HEADER,
+      purgeHeaderMaxBytes: e.CDN_PURGE_HEADER_MAX_BYTES,
       responseCache: { enabled: e.RESPONSE_CACHE, maxBytes: e.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: e.RESPONSE_CACHE_TTL },
     },
+    compression: { enabled: e.COMPRESSION, minBytes: e.COMPRESSION_MIN_BYTES, brotliQuality: e.COMPRESSION_BROTLI_QUALITY, gzipLevel: e.COMPRESSION_GZIP_LEVEL },
     comments: {
       akismet: e.AKISMET_KEY ? { key: e.AKISMET_KEY, url: e.AKISMET_URL.replace(/\/+$/, ''), timeoutMs: e.AKISMET_TIMEOUT_MS } : undefined,
       closeAfterDays: e.COMMENTS_CLOSE_AFTER_DAYS,

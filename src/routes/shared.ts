@@ -1,14 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { linkHeader, type PageLinks } from '../lib/pagination.js'
+import { addCacheKeys } from '../plugins/caching.js'
 import type { SlugLookup } from '../services/public-site.js'
 
 /** The 301 a public GET by slug answers for an old slug. */
 export const MovedResponse = { description: 'Moved to a new slug (see Location)', ...Type.Null() }
 
-/** `{ data }` for a resource found by slug; a 301 to `/v1/<collection>/<current slug>` for an old slug. */
-export function sendBySlug<T>(request: FastifyRequest, reply: FastifyReply, collection: string, found: SlugLookup<T>) {
-  if (found.kind === 'redirect') return reply.redirect(`${request.server.config.publicUrl}/v1/${collection}/${encodeURIComponent(found.slug)}`, 301)
+/**
+ * `{ data }` for a resource found by slug; a 301 to `/v1/<collection>/<current slug>` for an old
+ * slug. `keyOf` names the resource's surrogate key (the redirect carries the current slug's, so a
+ * rename purges it too).
+ */
+export function sendBySlug<T extends { slug: string }>(request: FastifyRequest, reply: FastifyReply, collection: string, keyOf: ((slug: string) => string) | undefined, found: SlugLookup<T>) {
+  if (found.kind === 'redirect') {
+    if (keyOf) addCacheKeys(request, [keyOf(found.slug)])
+    return reply.redirect(`${request.server.config.publicUrl}/v1/${collection}/${encodeURIComponent(found.slug)}`, 301)
+  }
+  if (keyOf) addCacheKeys(request, [keyOf(found.value.slug)])
   return { data: found.value }
 }
 

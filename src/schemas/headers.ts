@@ -13,15 +13,23 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   'Cache-Control': {
-    description: 'Public reads: `public, max-age, s-maxage, stale-while-revalidate`; media files: a year, immutable; everything else: `private, no-store`.',
+    description: 'Public reads: `public, max-age=0, must-revalidate, s-maxage=…` (browsers revalidate by ETag on every use; CDNs keep them and are purged by surrogate key); media files: a year, immutable; everything else: `private, no-store`.',
     schema: { type: 'string' },
   },
   ETag: {
-    description: 'Public reads (not previews): a strong validator of the body; send it back as If-None-Match. Versioned editor resources: `"v<version>"`; send it back as If-Match when you write.',
+    description: 'Public reads (not previews): a strong validator of the body, one per content coding (`"…-br"`, `"…-gzip"`); send it back as If-None-Match. Versioned editor resources: `"v<version>"`; send it back as If-Match when you write.',
     schema: { type: 'string' },
   },
-  'Last-Modified': {
-    description: 'When what the representation shows last changed (HTTP date); send it back as If-Modified-Since.',
+  'Surrogate-Control': {
+    description: 'For CDNs that read it (Fastly; with CDN_PURGE_HEADER surrogate-key or both): how long they may keep and serve stale the response; browsers never see it as their policy.',
+    schema: { type: 'string' },
+  },
+  'CDN-Cache-Control': {
+    description: 'RFC 9213 caching policy for CDNs (Cloudflare, Akamai; with CDN_PURGE_HEADER cache-tag or both).',
+    schema: { type: 'string' },
+  },
+  Vary: {
+    description: '`Accept-Encoding` on bodies that may be compressed (br or gzip by Accept-Encoding); `Origin` too when CORS is on.',
     schema: { type: 'string' },
   },
   'Surrogate-Key': {
@@ -63,13 +71,6 @@ export const HEADER_PARAMETERS = {
     in: 'header',
     required: false,
     description: 'The ETag you hold: 304 Not Modified (no body) when it is still current.',
-    schema: { type: 'string' },
-  },
-  IfModifiedSince: {
-    name: 'if-modified-since',
-    in: 'header',
-    required: false,
-    description: 'The Last-Modified you hold (HTTP date): 304 Not Modified when nothing changed since. Ignored when If-None-Match is sent.',
     schema: { type: 'string' },
   },
   IfMatch: {

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { decodeCursor, encodeCursor } from '../lib/cursor.js'
 import { element, rfc822, xmlEscape } from '../lib/xml.js'
+import { articleKey, authorKey, sectionKey, tagKey } from './cache-keys.js'
 import type { Permalinks } from './permalinks.js'
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -15,7 +16,20 @@ const sitemapUrl = (loc: string, lastmod?: Date) => `<url>${element('loc', loc)}
 
 export interface FeedDocument<T> {
   body: T
-  lastModified: Date
+  /** Surrogate keys of what the document shows beyond its route's own (each article, its section, author, tags). */
+  keys: string[]
+}
+
+/** The keys of a feed of articles: each one, and the section, author and tags it names. */
+function keysOf(rows: readonly ArticleFullRow[], section: string | undefined): string[] {
+  const keys = new Set<string>(section ? [sectionKey(section)] : [])
+  for (const row of rows) {
+    keys.add(articleKey(row.id))
+    keys.add(sectionKey(row.sectionSlug))
+    keys.add(authorKey(row.authorSlug))
+    for (const tag of row.tags) keys.add(tagKey(tag.slug))
+  }
+  return [...keys]
 }
 
 /** A section feed asked for by an old slug of the section: answered 301 to the current one. */
@@ -61,7 +75,7 @@ export function createFeedService(deps: {
     const lastModified = rows.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), settings?.updatedAt ?? new Date(0))
     const home = section ? urls.section(section.slug) : urls.home
     const feedPath = section ? `/v1/feeds/sections/${section.slug}` : '/v1/feeds'
-    return { rows, urls, title, description, lastModified, home, feedPath }
+    return { rows, urls, title, description, lastModified, home, feedPath, keys: keysOf(rows, section?.slug) }
   }
 
   const imageOf = (row: ArticleFullRow) => row.featuredImageUrl ?? null
@@ -103,14 +117,14 @@ export function createFeedService(deps: {
         '</rss>',
         '',
       ].join('\n')
-      return { body, lastModified: f.lastModified }
+      return { body, keys: f.keys }
     },
 
     /** JSON Feed 1.1. */
     async jsonFeed(sectionSlug: string | undefined, limit: number) {
       const f = await load(sectionSlug, limit)
       return {
-        lastModified: f.lastModified,
+        keys: f.keys,
         body: {
           version: 'https://jsonfeed.org/version/1.1',
           title: f.title,
@@ -167,34 +181,27 @@ export function createFeedService(deps: {
      */
     async sitemapXml(part: { kind: 'root' } | { kind: 'pages' } | { kind: 'articles'; n: number }): Promise<FeedDocument<string>> {
       const now = clock.now()
-      const [settings, urls] = await Promise.all([site.get(), permalinks.get()])
+      const urls = await permalinks.get()
       const files = Math.ceil((await articles.countPublic({ now })) / SITEMAP_FILE_LIMIT)
-      const latest = (dates: Date[], floor = new Date(0)) => dates.reduce((m, d) => (d > m ? d : m), floor)
       const fixedUrls = async () => {
         const [sectionRows, pageRows] = await Promise.all([sections.list(now), pages.listPublished()])
-        return {
-          xml: [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt))],
-          lastModified: latest(pageRows.map((p) => p.updatedAt), settings?.updatedAt),
-        }
+        return [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt))]
       }
       const articleUrls = async (n: number) => {
         const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)
-        return { xml: rows.map((a) => sitemapUrl(urls.article(a), a.updatedAt)), lastModified: latest(rows.map((r) => r.updatedAt)) }
+        return rows.map((a) => sitemapUrl(urls.article(a), a.updatedAt))
       }
       if (part.kind === 'root' && files > 1) {
         const entries = ['pages', ...Array.from({ length: files }, (_, i) => `articles-${i + 1}`)].map(
           (name) => `<sitemap>${element('loc', `${publicUrl}/sitemaps/${name}.xml`)}</sitemap>`,
         )
-        return { body: `${XML_HEADER}<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('\n')}\n</sitemapindex>\n`, lastModified: now }
+        return { body: `${XML_HEADER}<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('\n')}\n</sitemapindex>\n`, keys: [] }
       }
       if (part.kind === 'articles' && (part.n < 1 || part.n > files)) throw new AppError('NOT_FOUND', 'No such sitemap file')
       const parts =
         part.kind === 'articles' ? [await articleUrls(part.n)] : part.kind === 'pages' || files === 0 ? [await fixedUrls()] : [await fixedUrls(), await articleUrls(1)]
-      const lines = parts.flatMap((p) => p.xml)
-      return {
-        body: `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}">\n${lines.join('\n')}\n</urlset>\n`,
-        lastModified: latest(parts.map((p) => p.lastModified)),
-      }
+      const lines = parts.flat()
+      return { body: `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}">\n${lines.join('\n')}\n</urlset>\n`, keys: [] }
     },
   }
 }

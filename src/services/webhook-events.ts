@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js'
 import type { SubmittedCommentBody } from '../schemas/comments.js'
 import { WEBHOOK_PAYLOADS, type ArticleEventPreviousBody, type WebhookEventType, type WebhookPayloads } from '../schemas/webhook-events.js'
 import { presentAdminArticle, type AdminPresentation } from './articles/present-admin.js'
+import { articlePurgeKeys, commentPurgeKeys, purgeKeysFor } from './cache-keys.js'
 import type { ContentEvents, ContentKind } from './events.js'
 import type { Permalinks, SiteLinks } from './permalinks.js'
 
@@ -71,34 +72,8 @@ export async function queueWebhookEvent<T extends WebhookEventType>(repos: Repos
   return hooks.length
 }
 
-/** Purge keys of an article change: itself, every list, and what it references (before and after). */
-export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string; authorSlug?: string; tagSlugs?: string[] } | null | undefined)[]): string[] {
-  const keys = new Set<string>(['articles'])
-  for (const state of states) {
-    if (!state) continue
-    keys.add(`article:${state.id}`)
-    if (state.sectionSlug) keys.add(`section:${state.sectionSlug}`)
-    if (state.authorSlug) keys.add(`author:${state.authorSlug}`)
-    for (const tag of state.tagSlugs ?? []) keys.add(`tag:${tag}`)
-  }
-  return [...keys]
-}
-
-/** Purge keys of a change to something other than an article: its lists and every slug it had or has. */
-export function purgeKeysFor(kind: string, slugs: string[]): string[] {
-  switch (kind) {
-    case 'section':
-      return ['sections', 'site', 'articles', ...slugs.map((s) => `section:${s}`)]
-    case 'tag':
-      return ['tags', ...slugs.map((s) => `tag:${s}`)]
-    case 'author':
-      return ['authors', ...slugs.map((s) => `author:${s}`)]
-    case 'page':
-      return ['pages', 'site']
-    default:
-      return ['site']
-  }
-}
+// The purge keys live with the keys responses carry, so the two cannot drift apart.
+export { articlePurgeKeys, purgeKeysFor } from './cache-keys.js'
 
 /** What an article's purge keys are made of. */
 const purgeState = (row: ArticleRecord | null) =>
@@ -149,7 +124,7 @@ export function commentCreatedEvent(
   return {
     type: 'comment.created',
     data: { current: { ...comment, article: { id: article.id, slug: article.slug, title: article.title, url: links.articleIfDated(article) } }, previous: null },
-    purgeKeys: comment.status === 'approved' ? [`article:${article.id}`, `comments:${article.id}`] : [],
+    purgeKeys: comment.status === 'approved' ? commentPurgeKeys(article.id) : [],
   }
 }
 

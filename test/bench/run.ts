@@ -2,8 +2,9 @@
  * `npm run bench`: generates 10,000 articles into a fresh PostgreSQL database (`-- --pglite` for
  * embedded PGlite), starts the API (response cache off, then on) and a bare fastify + pg baseline
  * running the same SQL, and loads each with autocannon (20 connections, fixed duration) on the main
- * public reads. Prints one table — requests/s, p50, p99, errors, server RSS, ratio to the baseline —
- * and checks the targets of issue #8. Exits 1 when a target is missed.
+ * public reads, plain and compressed (Accept-Encoding: br, gzip). Prints one table — requests/s, p50,
+ * p99, errors, server RSS, bytes and server CPU time per response, ratio to the baseline — and
+ * checks the targets of issue #8. Exits 1 when a target is missed.
  */
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -25,8 +26,12 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
     connections: { type: 'string', default: '20' },
     'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'brotli-quality': { type: 'string', default: '5' },
+    'gzip-level': { type: 'string', default: '6' },
   },
 })
+/** The API's compression settings, set explicitly so the table says what it measured. */
+const compressionEnv = { COMPRESSION: 'true', COMPRESSION_MIN_BYTES: '1024', COMPRESSION_BROTLI_QUALITY: args['brotli-quality']!, COMPRESSION_GZIP_LEVEL: args['gzip-level']! }
 const duration = Number(args.duration)
 /** Seconds of load before each measured run: the JIT and PostgreSQL's buffers settle first. */
 const warmup = Number(process.env.BENCH_WARMUP ?? 5)
@@ -39,6 +44,16 @@ function rssMb(pid: number): number {
   try {
     const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
     return kb ? Number(kb) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** CPU time of a process, all threads (utime + stime from /proc, in ticks of 10 ms), in µs. */
+function cpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
   } catch {
     return 0
   }
@@ -106,6 +121,10 @@ interface Row {
   p99: number
   errors: number
   rssMb: number
+  /** Mean bytes per response on the wire, headers included. */
+  kb: number
+  /** The server's CPU time per response (every thread: zlib's included), µs. */
+  cpu: number
   ratio?: number
   ratioTo?: string
 }
@@ -115,11 +134,14 @@ async function load(run: string, route: string, base: string, paths: string[], p
   await autocannon({ url: base, connections, duration: warmup, requests })
   let rss = rssMb(pid)
   const sampler = setInterval(() => (rss = Math.max(rss, rssMb(pid))), 200)
+  const cpuBefore = cpuUs(pid)
   const result = await autocannon({ url: base, connections, duration, requests })
+  const cpu = result.requests.total > 0 ? (cpuUs(pid) - cpuBefore) / result.requests.total : 0
   clearInterval(sampler)
   const codes = (result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}
   const unexpected = Object.entries(codes).filter(([code]) => Number(code) !== expect).reduce((n, [, v]) => n + v.count, 0)
-  return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss) }
+  const kb = result.requests.total > 0 ? result.throughput.total / result.requests.total / 1024 : 0
+  return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss), kb, cpu }
 }
 
 async function main() {
@@ -168,7 +190,7 @@ async function main() {
     const rows: Row[] = []
     const ceilingRows: Row[] = []
     const roundNotes: string[] = []
-    const env = { ...databaseEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' }
+    const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' }
 
     // 2. The ceiling: bare fastify + pg (PostgreSQL only: PGlite is in-process).
     let baseline: { child: ChildProcess; url: string } | undefined
@@ -185,7 +207,8 @@ async function main() {
       const sample = (await get('/v1/articles?limit=100')).data
       const slugs = sample.map((a) => `/v1/articles/${a.slug}`)
       const tag = sample.flatMap((a) => a.tags.map((t) => t.slug))[0]!
-      const latestRes = await fetch(`${api.url}/v1/articles?limit=20`)
+      // fetch asks for gzip by default; the 304 row revalidates the identity representation.
+      const latestRes = await fetch(`${api.url}/v1/articles?limit=20`, { headers: { 'accept-encoding': 'identity' } })
       const etag = latestRes.headers.get('etag')!
       await latestRes.arrayBuffer()
       const run = `API, response cache ${cache}`
@@ -219,6 +242,10 @@ async function main() {
       rows.push(await load(run, 'search', api.url, ['missile', 'china', 'submarine', 'air defence', '"aircraft carrier"'].map((q) => `/v1/search?q=${encodeURIComponent(q)}`), pid))
       rows.push(await load(run, 'related', api.url, slugs.map((s) => `${s}/related`), pid))
       rows.push(await load(run, '304 (If-None-Match)', api.url, ['/v1/articles?limit=20'], pid, { 'if-none-match': etag }, 304))
+      for (const coding of ['br', 'gzip']) {
+        rows.push(await load(run, `latest 20, ${coding}`, api.url, ['/v1/articles?limit=20'], pid, { 'accept-encoding': coding }))
+        rows.push(await load(run, `article by slug, ${coding}`, api.url, slugs, pid, { 'accept-encoding': coding }))
+      }
       await stop(api.child)
       if (cache === 'off') rows.push(...ceilingRows)
     }
@@ -227,14 +254,15 @@ async function main() {
     const ceiling = (route: string) => rows.find((r) => r.run.startsWith('bare') && r.route === route)?.rps
     for (const row of rows) {
       if (row.run.startsWith('bare')) continue
-      const to = row.route === 'article by slug' || row.route === 'related' ? 'article by slug' : 'latest 20'
+      const to = row.route.startsWith('article by slug') || row.route === 'related' ? 'article by slug' : 'latest 20'
       const c = ceiling(to)
       if (c) Object.assign(row, { ratio: row.rps / c, ratioTo: to })
     }
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-    process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${duration} s per route\n\n`)
-    const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'ratio']
-    const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])
+    process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${duration} s per route\n`)
+    process.stdout.write(`compression: br quality ${compressionEnv.COMPRESSION_BROTLI_QUALITY}, gzip level ${compressionEnv.COMPRESSION_GZIP_LEVEL}, bodies ≥ ${compressionEnv.COMPRESSION_MIN_BYTES} B; rows without a coding sent no Accept-Encoding\n\n`)
+    const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'KB/resp', 'CPU µs/resp', 'ratio']
+    const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.kb.toFixed(1), r.cpu.toFixed(0), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
     const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
     process.stdout.write(`${fmt(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n\n`)

@@ -22,7 +22,6 @@ const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : literal(
 /** Header values a client would send, for the conditional and idempotency headers. */
 const HEADER_VALUES: Record<string, string> = {
   'if-none-match': '"Xk9P2yGq0bq3aV8x1tJZ7fWm4eE"',
-  'if-modified-since': 'Sun, 08 Jun 2025 09:00:00 GMT',
   'if-match': '"v3"',
   'idempotency-key': '0d5a8a38-7bde-4a4f-9c2e-5f0a4f1f6a22',
 }

@@ -187,9 +187,7 @@ t.test('feeds: RSS 2.0 and JSON Feed, site and section; valid XML with escaped c
   t.match(rss.body, /<title>Ampersands &amp; &lt;angle&gt; &quot;quotes&quot; \]\]&gt; and control<\/title>/)
   t.match(rss.body, /<link>https:\/\/thedefencetimes\.example\/[a-z0-9-]+<\/link>/)
   t.equal((rss.body.match(/<item>/g) ?? []).length, 19, '18 seeded + 1')
-  t.match(rss.headers['last-modified'], /GMT$/)
-  const notModified = await app.inject({ method: 'GET', url: '/v1/feeds/rss.xml', headers: { 'if-modified-since': String(rss.headers['last-modified']) } })
-  t.equal(notModified.statusCode, 304)
+  t.equal(rss.headers['last-modified'], undefined, 'validated by ETag: no one date moves with all a feed shows')
   const byEtag = await app.inject({ method: 'GET', url: '/v1/feeds/rss.xml', headers: { 'if-none-match': String(rss.headers.etag) } })
   t.equal(byEtag.statusCode, 304)
 

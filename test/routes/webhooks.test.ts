@@ -184,7 +184,7 @@ t.test('comment.created: every stored comment, with its status; only a visible o
   t.notOk('author_email' in bodies[0]!.data.current, 'no email in the event')
   t.same(bodies[0]!.purge_keys, [], 'nothing public changed')
   t.match(bodies[1]!.data.current, { status: 'approved', is_staff: true, parent_id: held.json().data.id })
-  t.same(bodies[1]!.purge_keys.sort(), [`article:${article.id}`, `comments:${article.id}`].sort())
+  t.same(bodies[1]!.purge_keys.sort(), [`article:${article.id}`, 'comment-counts', `comments:${article.id}`].sort())
   for (const request of receiver.received) t.ok(verify(request, hook.secret, clock.now().getTime()))
 })
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { RouteOptions } from 'fastify'
 import { AppError } from '../../errors.js'
-import { isIdempotentWrite } from '../../plugins/idempotency.js'
+import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
@@ -20,27 +21,36 @@ const IdempotencyKeyHeader = {
 }
 
 /**
- * Every editor route lives here, under /v1/admin. Each declares `config.roles`; this plugin
- * authenticates the bearer token (401), checks the role (403) and documents both in OpenAPI, so no
- * route can forget either.
+ * What every editor route must declare, and its OpenAPI consequences: `config.roles`, and on a
+ * write `config.idempotent` (true: it takes an Idempotency-Key). Throws at startup otherwise.
+ */
+export function declareEditorRoute(route: Pick<RouteOptions, 'method' | 'url' | 'config' | 'schema'>): void {
+  const roles = route.config?.roles
+  if (!roles || roles.length === 0) throw new Error(`${String(route.method)} ${route.url} must declare config.roles`)
+  const methods = Array.isArray(route.method) ? route.method : [route.method]
+  const idempotent = route.config?.idempotent
+  if (methods.some((m) => WRITE_METHODS.has(m)) && typeof idempotent !== 'boolean') {
+    throw new Error(`${String(route.method)} ${route.url} is an editor write and must declare config.idempotent`)
+  }
+  const schema = (route.schema ??= {}) as Record<string, unknown>
+  schema.security = [{ bearerAuth: [] }]
+  schema.response = { ...(schema.response as object), ...problemResponses(401, 403) }
+  if (idempotent === true) {
+    const headers = (schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> }
+    schema.headers = { ...headers, properties: { ...headers.properties, 'idempotency-key': IdempotencyKeyHeader } }
+    schema.response = { ...(schema.response as object), ...problemResponses(409, 422) }
+  }
+  const note = `Roles: ${roles.join(', ')}.`
+  schema.description = schema.description ? `${String(schema.description)}\n\n${note}` : note
+}
+
+/**
+ * Every editor route lives here, under /v1/admin. Each declares `config.roles` (and writes
+ * `config.idempotent`); this plugin authenticates the bearer token (401), checks the role (403)
+ * and documents both in OpenAPI, so no route can forget either.
  */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onRoute', (route) => {
-    const roles = route.config?.roles
-    if (!roles || roles.length === 0) throw new Error(`${route.method} ${route.url} must declare config.roles`)
-    const schema = (route.schema ??= {}) as Record<string, unknown>
-    schema.security = [{ bearerAuth: [] }]
-    schema.response = { ...(schema.response as object), ...problemResponses(401, 403) }
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    if (methods.some((m) => isIdempotentWrite(m, `${route.url}/`))) {
-      // Editor writes take an Idempotency-Key: a retry gets the first response, never a second write.
-      const headers = (schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> }
-      schema.headers = { ...headers, properties: { ...headers.properties, 'idempotency-key': IdempotencyKeyHeader } }
-      schema.response = { ...(schema.response as object), ...problemResponses(409, 422) }
-    }
-    const note = `Roles: ${roles.join(', ')}.`
-    schema.description = schema.description ? `${String(schema.description)}\n\n${note}` : note
-  })
+  app.addHook('onRoute', declareEditorRoute)
 
   app.addHook('onRequest', async (request) => {
     const actor = await app.authenticate(request)

@@ -15,7 +15,8 @@ export function preconditionOf(request: FastifyRequest, bodyVersion?: number): P
     if (header.trim() === '*') return { version: '*', via: 'if-match' }
     const versions = header
       .split(',')
-      .map((tag) => /^"v(\d{1,9})"$/.exec(tag.trim())?.[1])
+      // A compressed response's ETag names its coding too ("v3-br", RFC 9110 §8.8.3): the same version.
+      .map((tag) => /^"v(\d{1,9})(?:-(?:br|gzip))?"$/.exec(tag.trim())?.[1])
       .filter((v): v is string => v !== undefined)
     // An entity tag we never issued cannot match: 412, as for a stale one.
     return { version: versions.length > 0 ? Number(versions[0]) : -1, via: 'if-match' }

@@ -87,6 +87,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result.kind === 'redirect') {
         return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(result.slug)}/related`, 301)
       }
+      describeArticles(request, result.items)
       return { data: result.items, meta: { limit, article: request.params.slug } }
     },
   )

@@ -3,6 +3,8 @@ import { Type } from 'typebox'
 import { MovedResponse, sendBySlug } from '../shared.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
 import { Author } from '../../schemas/content.js'
+import { addCacheKeys } from '../../plugins/caching.js'
+import { authorKey } from '../../services/cache-keys.js'
 
 export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -24,8 +26,9 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => {
+    async (request) => {
       const data = await app.services.publicSite.authors()
+      addCacheKeys(request, data.map((a) => authorKey(a.slug)))
       return { data, meta: { total: data.length } }
     },
   )
@@ -44,6 +47,6 @@ export const authorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Author)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) => sendBySlug(request, reply, 'authors', await app.services.publicSite.author(request.params.slug)),
+    async (request, reply) => sendBySlug(request, reply, 'authors', authorKey, await app.services.publicSite.author(request.params.slug)),
   )
 }

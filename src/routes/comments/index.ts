@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { addCacheKeys, cacheUntil } from '../../plugins/caching.js'
+import { articleKey, commentsKey } from '../../services/cache-keys.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { problemResponses } from '../../schemas/common.js'
 import { sendList } from '../shared.js'
@@ -31,8 +32,8 @@ export const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const found = await app.services.comments.thread(request.params.slug, request.query)
       if (found.kind === 'redirect') return reply.redirect(`${app.config.publicUrl}/v1/articles/${encodeURIComponent(found.slug)}/comments`, 301)
-      // Purged with the article: a comment.created event names `comments:<article id>`.
-      addCacheKeys(request, [`article:${found.articleId}`, `comments:${found.articleId}`])
+      // Purged with the article (unpublished, deleted) and by its comments' events.
+      addCacheKeys(request, [articleKey(found.articleId), commentsKey(found.articleId)])
       cacheUntil(request, found.changesAt)
       return sendList(request, reply, found.result)
     },

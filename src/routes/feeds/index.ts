@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { addCacheKeys } from '../../plugins/caching.js'
+import { sectionKey } from '../../services/cache-keys.js'
 import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
 import { SectionMoved, type FeedDocument } from '../../services/feeds.js'
 import { MovedResponse, sendList } from '../shared.js'
 import { FeedQuery, JsonFeed, Sitemap, SitemapQuery, xmlResponse } from './schemas.js'
 
-function sendXml(reply: FastifyReply, document: FeedDocument<string>, type: string) {
-  return reply.header('last-modified', document.lastModified.toUTCString()).type(`${type}; charset=utf-8`).send(document.body)
+function sendFeed(request: FastifyRequest, reply: FastifyReply, document: FeedDocument<unknown>, type: string) {
+  addCacheKeys(request, document.keys)
+  return reply.type(`${type}; charset=utf-8`).send(document.body)
 }
 
 const rssResponse = { 200: xmlResponse('RSS 2.0', 'application/rss+xml'), ...problemResponses(400, 404) }
@@ -16,47 +19,45 @@ const sectionRssResponse = { ...rssResponse, 301: MovedResponse }
 const sectionJsonFeedResponse = { ...jsonFeedResponse, 301: MovedResponse }
 
 /** A section feed by an old slug of the section: 301 to the same feed of its current slug. */
-async function followSection<T>(reply: FastifyReply, publicUrl: string, file: string, make: () => Promise<T>): Promise<T | FastifyReply> {
+async function followSection<T>(request: FastifyRequest, reply: FastifyReply, file: string, make: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await make()
   } catch (error) {
-    if (error instanceof SectionMoved) return reply.redirect(`${publicUrl}/v1/feeds/sections/${encodeURIComponent(error.slug)}/${file}`, 301)
-    throw error
+    if (!(error instanceof SectionMoved)) throw error
+    addCacheKeys(request, [sectionKey(error.slug)])
+    return reply.redirect(`${request.server.config.publicUrl}/v1/feeds/sections/${encodeURIComponent(error.slug)}/${file}`, 301)
   }
 }
 const feedTags = ['Feeds']
-const FEED_DESCRIPTION = 'The newest published articles (`limit`, default 20) with their full HTML, for feed readers and aggregators; links point at the public website. Cacheable: send If-None-Match or If-Modified-Since to revalidate.'
+const FEED_DESCRIPTION = 'The newest published articles (`limit`, default 20) with their full HTML, for feed readers and aggregators; links point at the public website. Cacheable: send If-None-Match to revalidate.'
 
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
-  const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections'] } }
+  const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections', 'site'] } }
+  const sitemapConfig = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
 
   app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
-    sendXml(reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
+    sendFeed(request, reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
   )
-  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) => {
-    const feed = await feeds.jsonFeed(undefined, request.query.limit ?? 20)
-    return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
-  })
+  app.get('/feeds/feed.json', { ...common, schema: { tags: feedTags, operationId: 'getJsonFeed', summary: 'JSON Feed 1.1 of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: jsonFeedResponse } }, async (request, reply) =>
+    sendFeed(request, reply, await feeds.jsonFeed(undefined, request.query.limit ?? 20), 'application/feed+json'),
+  )
   app.get(
     '/feeds/sections/:slug/rss.xml',
     { ...common, schema: { tags: feedTags, operationId: 'getSectionRssFeed', summary: 'RSS 2.0 feed of a section', description: `${FEED_DESCRIPTION} An unknown section is 404; an old slug of the section answers 301 to its current feed.`, params: SlugParams, querystring: FeedQuery, response: sectionRssResponse } },
     async (request, reply) =>
-      followSection(reply, app.config.publicUrl, 'rss.xml', async () => sendXml(reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml')),
+      followSection(request, reply, 'rss.xml', async () => sendFeed(request, reply, await feeds.rss(request.params.slug, request.query.limit ?? 20), 'application/rss+xml')),
   )
   app.get(
     '/feeds/sections/:slug/feed.json',
     { ...common, schema: { tags: feedTags, operationId: 'getSectionJsonFeed', summary: 'JSON Feed 1.1 of a section', description: `${FEED_DESCRIPTION} An unknown section is 404; an old slug of the section answers 301 to its current feed.`, params: SlugParams, querystring: FeedQuery, response: sectionJsonFeedResponse } },
     async (request, reply) =>
-      followSection(reply, app.config.publicUrl, 'feed.json', async () => {
-        const feed = await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20)
-        return reply.header('last-modified', feed.lastModified.toUTCString()).type('application/feed+json; charset=utf-8').send(feed.body)
-      }),
+      followSection(request, reply, 'feed.json', async () => sendFeed(request, reply, await feeds.jsonFeed(request.params.slug, request.query.limit ?? 20), 'application/feed+json')),
   )
   app.get(
     '/sitemap',
     {
-      ...common,
+      config: sitemapConfig,
       schema: {
         tags: feedTags,
         operationId: 'getSitemap',
@@ -74,13 +75,14 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
-  app.get('/sitemap.xml', { config: { cache: 'public', cacheTags: ['articles', 'sections'] }, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', description: 'For crawlers, at the root where they look. A small site gets one sitemap of its home, sections, pages and articles; a large one a sitemap index pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml.', querystring: NoQuery, response } }, async (_request, reply) =>
-    sendXml(reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
+  const config = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
+  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', description: 'For crawlers, at the root where they look. A small site gets one sitemap of its home, sections, pages and articles; a large one a sitemap index pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml.', querystring: NoQuery, response } }, async (request, reply) =>
+    sendFeed(request, reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
   )
   app.get(
     '/sitemaps/:file',
     {
-      config: { cache: 'public', cacheTags: ['articles', 'sections'] },
+      config,
       schema: {
         tags: ['Feeds'],
         operationId: 'getSitemapPart',
@@ -94,7 +96,7 @@ export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const file = request.params.file
       const part = file === 'pages.xml' ? ({ kind: 'pages' } as const) : ({ kind: 'articles', n: Number(file.slice(9, -4)) } as const)
-      return sendXml(reply, await feeds.sitemapXml(part), 'application/xml')
+      return sendFeed(request, reply, await feeds.sitemapXml(part), 'application/xml')
     },
   )
 }

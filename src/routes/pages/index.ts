@@ -44,6 +44,6 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Page)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) => sendBySlug(request, reply, 'pages', await app.services.publicSite.page(request.params.slug)),
+    async (request, reply) => sendBySlug(request, reply, 'pages', undefined, await app.services.publicSite.page(request.params.slug)),
   )
 }

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { addCacheKeys, describeArticles } from '../../plugins/caching.js'
 import { problemResponses } from '../../schemas/common.js'
+import { sectionKey } from '../../services/cache-keys.js'
 import { sendList } from '../shared.js'
 import { SearchQuerystring, SearchResponse } from './schemas.js'
 
@@ -18,6 +20,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SearchResponse, ...problemResponses(400) },
       },
     },
-    async (request, reply) => sendList(request, reply, await app.services.search.search(request.query)),
+    async (request, reply) => {
+      const result = await app.services.search.search(request.query)
+      describeArticles(request, result.items)
+      addCacheKeys(request, result.meta.facets?.sections.map((s) => sectionKey(s.slug)) ?? [])
+      return sendList(request, reply, result)
+    },
   )
 }

@@ -3,6 +3,8 @@ import { Type } from 'typebox'
 import { MovedResponse, sendBySlug } from '../shared.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Section } from '../../schemas/content.js'
+import { addCacheKeys, describeArticles } from '../../plugins/caching.js'
+import { sectionKey } from '../../services/cache-keys.js'
 
 export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -33,6 +35,9 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const latestPerSection = request.query.include === 'latest' ? (request.query.latest_limit ?? 4) : undefined
       const data = await app.services.publicSite.sections({ latestPerSection })
+      // Each section's key: its article_count moves with its articles' events.
+      addCacheKeys(request, data.map((s) => sectionKey(s.slug)))
+      for (const section of data) if (section.latest) describeArticles(request, section.latest)
       return { data, meta: { total: data.length } }
     },
   )
@@ -51,6 +56,6 @@ export const sectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Section)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) => sendBySlug(request, reply, 'sections', await app.services.publicSite.section(request.params.slug)),
+    async (request, reply) => sendBySlug(request, reply, 'sections', sectionKey, await app.services.publicSite.section(request.params.slug)),
   )
 }

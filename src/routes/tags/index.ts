@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DataOf, ListOf, NoQuery, PaginationQuery, problemResponses, ref, SlugParams, StringEnum } from '../../schemas/common.js'
 import { Tag } from '../../schemas/content.js'
+import { addCacheKeys } from '../../plugins/caching.js'
+import { tagKey } from '../../services/cache-keys.js'
 import { MovedResponse, sendBySlug, sendList } from '../shared.js'
 
 const TagListQuery = Type.Object(
@@ -29,7 +31,13 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ListOf(ref(Tag)), ...problemResponses(400) },
       },
     },
-    async (request, reply) => sendList(request, reply, await app.services.publicSite.tags(request.query)),
+    async (request, reply) => {
+      const result = await app.services.publicSite.tags(request.query)
+      addCacheKeys(request, result.items.map((tag) => tagKey(tag.slug)))
+      // Ranked by article counts, the page's membership moves with any article.
+      if (request.query.sort === '-article_count') addCacheKeys(request, ['articles'])
+      return sendList(request, reply, result)
+    },
   )
 
   app.get(
@@ -46,6 +54,6 @@ export const tagRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DataOf(ref(Tag)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request, reply) => sendBySlug(request, reply, 'tags', await app.services.publicSite.tag(request.params.slug)),
+    async (request, reply) => sendBySlug(request, reply, 'tags', tagKey, await app.services.publicSite.tag(request.params.slug)),
   )
 }

@@ -42,7 +42,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/articles',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminCreateArticle',
         summary: 'Create an article',
@@ -86,7 +86,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/articles/:id',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminUpdateArticle',
         summary: 'Update an article',
@@ -109,7 +109,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/articles/:id',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminDeleteArticle',
         summary: 'Delete an article',
@@ -160,7 +160,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/articles/:id/revisions/:version/restore',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminRestoreRevision',
         summary: 'Restore a revision as a new version',
@@ -180,7 +180,7 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/articles/:id/preview',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminPreviewArticle',
         summary: 'A signed, expiring link to read a draft through the public API',

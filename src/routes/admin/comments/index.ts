@@ -50,7 +50,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/comments/:id',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminUpdateComment',
@@ -68,7 +68,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/comments/:id',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminDeleteComment',
@@ -87,7 +87,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comments/bulk',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminBulkModerateComments',
@@ -103,7 +103,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comments/:id/replies',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminReplyToComment',
@@ -129,7 +129,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/comment-blocks',
     {
-      config: moderators,
+      config: { ...moderators, idempotent: true },
       schema: {
         tags,
         operationId: 'adminCreateCommentBlock',
@@ -144,7 +144,7 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/comment-blocks/:id',
-    { config: moderators, schema: { tags, operationId: 'adminDeleteCommentBlock', summary: 'Unblock', params: IdParams, response: { 204: NoContent, ...problemResponses(400, 404) } } },
+    { config: { ...moderators, idempotent: true }, schema: { tags, operationId: 'adminDeleteCommentBlock', summary: 'Unblock', params: IdParams, response: { 204: NoContent, ...problemResponses(400, 404) } } },
     async (request, reply) => {
       await blocks.delete(request.actor!, request.params.id)
       return reply.code(204).send(null)

@@ -73,7 +73,7 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/media',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       // The multipart body is read (and checked) by the handler as a stream; the schema documents it.
       validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : forText.compile(schema)),
       schema: {
@@ -139,7 +139,7 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/media/:id',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminUpdateMedia',
         summary: "Update an item's alt text, caption, credit or focal point",
@@ -162,7 +162,7 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/media/:id',
     {
-      config: everyone,
+      config: { ...everyone, idempotent: true },
       schema: {
         operationId: 'adminDeleteMedia',
         summary: 'Delete an item and its files',

@@ -116,7 +116,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/subscribers/:id/resend',
     {
-      config: staff,
+      config: { ...staff, idempotent: true },
       schema: {
         tags,
         operationId: 'adminResendConfirmation',
@@ -132,7 +132,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/subscribers/:id',
     {
-      config: staff,
+      config: { ...staff, idempotent: true },
       schema: {
         tags,
         operationId: 'adminEraseSubscriber',

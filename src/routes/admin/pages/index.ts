@@ -42,7 +42,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/pages',
-    { config: staff, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Created, ...problemResponses(400, 409) } } },
+    { config: { ...staff, idempotent: true }, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Created, ...problemResponses(400, 409) } } },
     async (request, reply) => {
       const page = await pages.createPage(request.actor!, request.body)
       return reply.code(201).header('etag', versionEtag(page.version)).header('location', `${app.config.publicUrl}/v1/admin/pages/${page.id}`).send({ data: page })
@@ -59,7 +59,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.patch(
     '/pages/:id',
-    { config: staff, schema: { tags, operationId: 'adminUpdatePage', summary: 'Update a static page', description: 'Needs If-Match (or version).', params: IdParams, body: PageUpdateBody, response: { 200: Single, ...problemResponses(400, 404, 409, 412, 428) } } },
+    { config: { ...staff, idempotent: true }, schema: { tags, operationId: 'adminUpdatePage', summary: 'Update a static page', description: 'Needs If-Match (or version).', params: IdParams, body: PageUpdateBody, response: { 200: Single, ...problemResponses(400, 404, 409, 412, 428) } } },
     async (request, reply) => {
       const { version, ...input } = request.body
       const page = await pages.updatePage(request.actor!, request.params.id, preconditionOf(request, version), input)
@@ -69,7 +69,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.delete(
     '/pages/:id',
-    { config: staff, schema: { tags, operationId: 'adminDeletePage', summary: 'Delete a static page', description: 'Needs If-Match.', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404, 412, 428) } } },
+    { config: { ...staff, idempotent: true }, schema: { tags, operationId: 'adminDeletePage', summary: 'Delete a static page', description: 'Needs If-Match.', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404, 412, 428) } } },
     async (request, reply) => {
       await pages.deletePage(request.actor!, request.params.id, preconditionOf(request))
       return reply.code(204).send(null)

@@ -57,7 +57,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.patch(
     '/settings',
-    { config: admin, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: Single, ...problemResponses(400, 409, 412, 422, 428) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminUpdateSettings', summary: 'Update site settings', description: 'Needs If-Match (or version).', body: SettingsBody, response: { 200: Single, ...problemResponses(400, 409, 412, 422, 428) } } },
     async (request, reply) => {
       const { version, ...input } = request.body
       const settings = await app.services.siteAdmin.updateSettings(request.actor!, preconditionOf(request, version), input)

@@ -29,18 +29,18 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/sections', { config: everyone, schema: { ...s, operationId: 'adminListSections', summary: 'List sections in order', querystring: NoQuery, response: { 200: listOf(Section), ...problemResponses(400) } } }, async () => ({
     data: await publicSite.sections(),
   }))
-  app.post('/sections', { config: staff, schema: { ...s, operationId: 'adminCreateSection', summary: 'Create a section (added last)', body: SectionCreateBody, response: { 201: DataOf(ref(Section)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/sections', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminCreateSection', summary: 'Create a section (added last)', body: SectionCreateBody, response: { 201: DataOf(ref(Section)), ...problemResponses(400, 409) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createSection(request.actor!, request.body) }),
   )
-  app.put('/sections/order', { config: staff, schema: { ...s, operationId: 'adminReorderSections', summary: 'Set the navigation order', body: SectionOrderBody, response: { 200: listOf(Section), ...problemResponses(400, 422) } } }, async (request) => ({
+  app.put('/sections/order', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminReorderSections', summary: 'Set the navigation order', body: SectionOrderBody, response: { 200: listOf(Section), ...problemResponses(400, 422) } } }, async (request) => ({
     data: await taxonomy.reorderSections(request.actor!, request.body.sections),
   }))
-  app.patch('/sections/:slug', { config: staff, schema: { ...s, operationId: 'adminUpdateSection', summary: 'Rename or describe a section', params: SlugParam, body: SectionUpdateBody, response: { 200: DataOf(ref(Section)), ...problemResponses(400, 404, 409) } } }, async (request) => ({
+  app.patch('/sections/:slug', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminUpdateSection', summary: 'Rename or describe a section', params: SlugParam, body: SectionUpdateBody, response: { 200: DataOf(ref(Section)), ...problemResponses(400, 404, 409) } } }, async (request) => ({
     data: await taxonomy.updateSection(request.actor!, request.params.slug, request.body),
   }))
   app.delete(
     '/sections/:slug',
-    { config: staff, schema: { ...s, operationId: 'adminDeleteSection', summary: 'Delete a section', description: 'Refused (409) while it has articles, unless move_to names where they go.', params: SlugParam, querystring: SectionDeleteQuery, response: { ...Deleted, ...problemResponses(400, 404, 409, 422) } } },
+    { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminDeleteSection', summary: 'Delete a section', description: 'Refused (409) while it has articles, unless move_to names where they go.', params: SlugParam, querystring: SectionDeleteQuery, response: { ...Deleted, ...problemResponses(400, 404, 409, 422) } } },
     async (request, reply) => {
       await taxonomy.deleteSection(request.actor!, request.params.slug, request.query.move_to)
       return reply.code(204).send(null)
@@ -52,13 +52,13 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/tags', { config: everyone, schema: { ...t, operationId: 'adminListTags', summary: 'List tags', querystring: TagQuery, response: { 200: ListOf(ref(Tag)), ...problemResponses(400) } } }, async (request, reply) =>
     sendList(request, reply, await publicSite.tags(request.query)),
   )
-  app.post('/tags', { config: staff, schema: { ...t, operationId: 'adminCreateTag', summary: 'Create a tag', body: TagCreateBody, response: { 201: DataOf(ref(Tag)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/tags', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminCreateTag', summary: 'Create a tag', body: TagCreateBody, response: { 201: DataOf(ref(Tag)), ...problemResponses(400, 409) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createTag(request.actor!, request.body) }),
   )
-  app.patch('/tags/:slug', { config: staff, schema: { ...t, operationId: 'adminUpdateTag', summary: 'Update a tag', params: SlugParam, body: TagUpdateBody, response: { 200: DataOf(ref(Tag)), ...problemResponses(400, 404, 409) } } }, async (request) => ({
+  app.patch('/tags/:slug', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminUpdateTag', summary: 'Update a tag', params: SlugParam, body: TagUpdateBody, response: { 200: DataOf(ref(Tag)), ...problemResponses(400, 404, 409) } } }, async (request) => ({
     data: await taxonomy.updateTag(request.actor!, request.params.slug, request.body),
   }))
-  app.delete('/tags/:slug', { config: staff, schema: { ...t, operationId: 'adminDeleteTag', summary: 'Delete a tag (and remove it from its articles)', params: SlugParam, response: { ...Deleted, ...problemResponses(400, 404) } } }, async (request, reply) => {
+  app.delete('/tags/:slug', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminDeleteTag', summary: 'Delete a tag (and remove it from its articles)', params: SlugParam, response: { ...Deleted, ...problemResponses(400, 404) } } }, async (request, reply) => {
     await taxonomy.deleteTag(request.actor!, request.params.slug)
     return reply.code(204).send(null)
   })
@@ -67,17 +67,17 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/authors', { config: everyone, schema: { ...a, operationId: 'adminListAuthors', summary: 'List author profiles', querystring: NoQuery, response: { 200: listOf(Author), ...problemResponses(400) } } }, async () => ({
     data: await publicSite.authors(),
   }))
-  app.post('/authors', { config: staff, schema: { ...a, operationId: 'adminCreateAuthor', summary: 'Create an author profile', body: AuthorCreateBody, response: { 201: DataOf(ref(Author)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/authors', { config: { ...staff, idempotent: true }, schema: { ...a, operationId: 'adminCreateAuthor', summary: 'Create an author profile', body: AuthorCreateBody, response: { 201: DataOf(ref(Author)), ...problemResponses(400, 409) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createAuthor(request.actor!, request.body) }),
   )
   app.patch(
     '/authors/:slug',
-    { config: everyone, schema: { ...a, operationId: 'adminUpdateAuthor', summary: 'Update an author profile', description: 'Authors and contributors may edit the profile linked to their own account.', params: SlugParam, body: AuthorUpdateBody, response: { 200: DataOf(ref(Author)), ...problemResponses(400, 404, 409) } } },
+    { config: { ...everyone, idempotent: true }, schema: { ...a, operationId: 'adminUpdateAuthor', summary: 'Update an author profile', description: 'Authors and contributors may edit the profile linked to their own account.', params: SlugParam, body: AuthorUpdateBody, response: { 200: DataOf(ref(Author)), ...problemResponses(400, 404, 409) } } },
     async (request) => ({ data: await taxonomy.updateAuthor(request.actor!, request.params.slug, request.body) }),
   )
   app.delete(
     '/authors/:slug',
-    { config: staff, schema: { ...a, operationId: 'adminDeleteAuthor', summary: 'Delete an author profile', description: 'Refused (409) while it has articles, unless reassign_to names who gets them.', params: SlugParam, querystring: AuthorDeleteQuery, response: { ...Deleted, ...problemResponses(400, 404, 409, 422) } } },
+    { config: { ...staff, idempotent: true }, schema: { ...a, operationId: 'adminDeleteAuthor', summary: 'Delete an author profile', description: 'Refused (409) while it has articles, unless reassign_to names who gets them.', params: SlugParam, querystring: AuthorDeleteQuery, response: { ...Deleted, ...problemResponses(400, 404, 409, 422) } } },
     async (request, reply) => {
       await taxonomy.deleteAuthor(request.actor!, request.params.slug, request.query.reassign_to)
       return reply.code(204).send(null)

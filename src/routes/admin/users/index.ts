@@ -44,7 +44,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/users',
-    { config: admin, schema: { tags, operationId: 'adminCreateUser', summary: 'Create an account', body: UserCreateBody, response: { 201: Created, ...problemResponses(400, 409, 422) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminCreateUser', summary: 'Create an account', body: UserCreateBody, response: { 201: Created, ...problemResponses(400, 409, 422) } } },
     async (request, reply) => {
       const user = await users.create(request.actor!, request.body)
       return reply.code(201).header('location', `${app.config.publicUrl}/v1/admin/users/${user.id}`).header('etag', versionEtag(user.version)).send({ data: user })
@@ -62,7 +62,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/users/:id',
     {
-      config: admin,
+      config: { ...admin, idempotent: true },
       schema: {
         tags,
         operationId: 'adminUpdateUser',
@@ -83,7 +83,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.delete(
     '/users/:id',
-    { config: admin, schema: { tags, operationId: 'adminDeleteUser', summary: 'Delete an account', description: 'Not your own, not the last admin. Their articles stay.', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404, 409) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminDeleteUser', summary: 'Delete an account', description: 'Not your own, not the last admin. Their articles stay.', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404, 409) } } },
     async (request, reply) => {
       await users.delete(request.actor!, request.params.id)
       return reply.code(204).send(null)

@@ -66,7 +66,7 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/webhooks',
     {
-      config: admin,
+      config: { ...admin, idempotent: true },
       schema: {
         tags,
         operationId: 'adminCreateWebhook',
@@ -83,12 +83,12 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }))
   app.patch(
     '/webhooks/:id',
-    { config: admin, schema: { tags, operationId: 'adminUpdateWebhook', summary: 'Change a webhook (or re-enable it)', params: IdParams, body: UpdateBody, response: { 200: DataOf(Webhook), ...problemResponses(400, 404, 422) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminUpdateWebhook', summary: 'Change a webhook (or re-enable it)', params: IdParams, body: UpdateBody, response: { 200: DataOf(Webhook), ...problemResponses(400, 404, 422) } } },
     async (request) => ({ data: await webhooks.update(request.actor!, request.params.id, request.body) }),
   )
   app.delete(
     '/webhooks/:id',
-    { config: admin, schema: { tags, operationId: 'adminDeleteWebhook', summary: 'Delete a webhook (queued deliveries are cancelled)', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminDeleteWebhook', summary: 'Delete a webhook (queued deliveries are cancelled)', params: IdParams, response: { 204: { description: 'Deleted', ...Type.Null() }, ...problemResponses(400, 404) } } },
     async (request, reply) => {
       await webhooks.delete(request.actor!, request.params.id)
       return reply.code(204).send(null)
@@ -96,12 +96,12 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/webhooks/:id/rotate-secret',
-    { config: admin, schema: { tags, operationId: 'adminRotateWebhookSecret', summary: 'Replace the signing secret (shown once)', params: IdParams, response: { 200: DataOf(Webhook), ...problemResponses(400, 404) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminRotateWebhookSecret', summary: 'Replace the signing secret (shown once)', params: IdParams, response: { 200: DataOf(Webhook), ...problemResponses(400, 404) } } },
     async (request) => ({ data: await webhooks.rotateSecret(request.actor!, request.params.id) }),
   )
   app.post(
     '/webhooks/:id/test',
-    { config: admin, schema: { tags, operationId: 'adminTestWebhook', summary: 'Send a signed webhook.test event now and report the answer', params: IdParams, response: { 200: DataOf(TestResult), ...problemResponses(400, 404) } } },
+    { config: { ...admin, idempotent: true }, schema: { tags, operationId: 'adminTestWebhook', summary: 'Send a signed webhook.test event now and report the answer', params: IdParams, response: { 200: DataOf(TestResult), ...problemResponses(400, 404) } } },
     async (request) => ({ data: await webhooks.test(request.params.id) }),
   )
   app.get(
