@@ -17,16 +17,41 @@ const everyone = { roles: ROLES }
 const tags = ['Editor: media']
 const Single = DataOf(ref(Media))
 
+const bodyProblem = (name: string, reason: string) => new AppError('VALIDATION_FAILED', `Invalid body: ${name} ${reason}`, { invalidParams: [{ name, reason }] })
+
+/**
+ * What went wrong reading a multipart body, as a client error: everything in it comes from the
+ * client's bytes (a boundary that never comes, a truncated body, limits), never from the server.
+ */
+function multipartProblem(error: unknown, maxBytes: number): AppError {
+  if (error instanceof AppError) return error
+  const code = (error as { code?: string }).code
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`)
+    case 'FST_FILES_LIMIT':
+      return bodyProblem('body.file', 'must be sent once')
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return bodyProblem('body', 'has too many parts (one "file" and the metadata fields are expected)')
+    case 'FST_PROTO_VIOLATION':
+      return bodyProblem('body', 'has a part named like a prototype property')
+    default:
+      return bodyProblem('body', `is not well-formed multipart/form-data: ${String((error as Error)?.message ?? error).slice(0, 200)}`)
+  }
+}
+
 /** Reads the multipart body: one `file` part (buffered up to MEDIA_MAX_BYTES) and the metadata fields. */
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<UploadInput> {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a "file" part')
   const fields: Record<string, string> = {}
   let file: { bytes: Buffer; filename: string } | undefined
   const invalid = (name: string, reason: string): never => {
-    throw new AppError('VALIDATION_FAILED', `Invalid body: body.${name} ${reason}`, { invalidParams: [{ name: `body.${name}`, reason }] })
+    throw bodyProblem(`body.${name}`, reason)
   }
   try {
     for await (const part of request.parts() as AsyncIterableIterator<Multipart>) {
+      if (!part.fieldname) throw bodyProblem('body', 'has a part without a name (Content-Disposition: form-data; name="…")')
       if (part.type === 'file') {
         if (part.fieldname !== 'file') invalid(part.fieldname, 'is not a known field (the image goes in "file")')
         if (file) invalid('file', 'must be sent once')
@@ -38,10 +63,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
       }
     }
   } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`)
-    }
-    throw error
+    throw multipartProblem(error, maxBytes)
   }
   if (!file) return invalid('file', 'is required')
   if (file.bytes.length === 0) return invalid('file', 'is empty')
