@@ -11,7 +11,7 @@ import type { MediaBody, MediaUsageBody } from '../../schemas/media.js'
 import { presentAdminArticle } from '../articles/present-admin.js'
 import { purgeState } from '../articles/transitions.js'
 import { isPublicState } from '../articles/workflow.js'
-import { forbid, isStaff, type Actor } from '../actor.js'
+import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
 import { contentKey, type MediaStorage } from '../storage.js'
@@ -120,6 +120,12 @@ export async function removeFiles(storage: MediaStorage, keys: string[]): Promis
 }
 
 export const filesOf = (row: Pick<MediaRow, 'originalKey' | 'renditions'>) => [row.originalKey, ...row.renditions.map((r) => r.key)]
+
+/** Splits usages into those the actor may read and a count of the others. */
+function readableUsage(actor: Actor, used: MediaUsageRow[]): { readable: MediaUsageRow[]; others: number } {
+  const readable = isStaff(actor) ? used : used.filter((u) => owns(actor, u))
+  return { readable, others: used.length - readable.length }
+}
 
 export function createMediaLibrary(deps: {
   uow: UnitOfWork
@@ -256,8 +262,11 @@ export function createMediaLibrary(deps: {
         if (options.precondition) checkVersion(current, options.precondition)
         const used = await repos.media.usage(id)
         if (used.length > 0 && !options.force) {
-          const titles = used.slice(0, 5).map((u) => `"${u.title}"`).join(', ')
-          throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles}${used.length > 5 ? ', …' : ''}. See its usage, or delete with ?force=true`)
+          const { readable, others } = readableUsage(actor, used)
+          const titles = readable.slice(0, 5).map((u) => `"${u.title}"`)
+          if (readable.length > 5) titles.push('…')
+          if (others > 0) titles.push(`${others} you cannot see`)
+          throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles.join(', ')}. See its usage, or delete with ?force=true`)
         }
         const changed = await notifyArticles(repos, used)
         await repos.media.clearFeatured(id)
@@ -270,17 +279,25 @@ export function createMediaLibrary(deps: {
       await removeFiles(storage, filesOf(row))
     },
 
-    async usage(_actor: Actor, id: string): Promise<MediaUsageBody[]> {
+    /**
+     * The articles showing the item that the caller may read (the rule of GET /v1/admin/articles/{id}:
+     * staff read all, others their own); the rest are only counted.
+     */
+    async usage(actor: Actor, id: string): Promise<{ items: MediaUsageBody[]; others: number }> {
       await load(uow.repos, id)
-      return (await uow.repos.media.usage(id)).map((u) => ({
-        id: u.id,
-        slug: u.slug,
-        title: u.title,
-        status: u.status,
-        section: u.sectionSlug,
-        featured_image: u.featured,
-        body: u.body,
-      }))
+      const { readable, others } = readableUsage(actor, await uow.repos.media.usage(id))
+      return {
+        items: readable.map((u) => ({
+          id: u.id,
+          slug: u.slug,
+          title: u.title,
+          status: u.status,
+          section: u.sectionSlug,
+          featured_image: u.featured,
+          body: u.body,
+        })),
+        others,
+      }
     },
   }
 }

@@ -207,12 +207,26 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminMediaUsage',
         summary: 'Which articles use an item',
+        description:
+          'The articles you may open in the editor (editors and admins: all; authors and contributors: their own), newest change first. `meta.others` counts the articles that also use the item but that you may not see.',
         tags,
         params: IdParams,
         querystring: NoQuery,
-        response: { 200: Type.Object({ data: Type.Array(ref(MediaUsage)) }, { additionalProperties: false }), ...problemResponses(400, 404) },
+        response: {
+          200: Type.Object(
+            {
+              data: Type.Array(ref(MediaUsage)),
+              meta: Type.Object({ others: Type.Integer({ minimum: 0, description: 'Articles using the item that you may not see' }) }, { additionalProperties: false }),
+            },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400, 404),
+        },
       },
     },
-    async (request) => ({ data: await app.services.media.usage(request.actor!, request.params.id) }),
+    async (request) => {
+      const { items, others } = await app.services.media.usage(request.actor!, request.params.id)
+      return { data: items, meta: { others } }
+    },
   )
 }
