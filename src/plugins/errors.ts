@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, errorTable, problemType, type ErrorCode, type InvalidParam } from '../errors.js'
-import type { ProblemBody } from '../schemas/common.js'
+import { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_REASON, type ProblemBody } from '../schemas/common.js'
 
 interface ValidationIssue {
   instancePath: string
@@ -65,6 +65,7 @@ function fieldName(context: string | undefined, issue: ValidationIssue): string 
 function reasonOf(issue: ValidationIssue): string {
   if (issue.keyword === 'additionalProperties') return 'is not a known field'
   if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'pattern' && issue.params.pattern === DISPLAY_TEXT_PATTERN) return DISPLAY_TEXT_REASON
   if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
     return `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`
   }
