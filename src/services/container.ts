@@ -26,6 +26,7 @@ import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
 import { createMediaLibrary } from './media/library.js'
 import { createStorage } from './storage.js'
+import { createWorkQueue } from '../lib/work-queue.js'
 import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
 import { createUserService } from './users.js'
@@ -96,7 +97,16 @@ export function createServices({ config, database, clock, log, tokens, previews 
     invalidateCaches,
     outbox,
     storage,
-    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
+    media: createMediaLibrary({
+      uow,
+      clock,
+      events,
+      storage,
+      limits: config.media,
+      processing: createWorkQueue(config.media.processing),
+      publicUrl: config.publicUrl,
+      kickOutbox: () => outbox.kick(),
+    }),
     search,
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock }),

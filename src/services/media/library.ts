@@ -4,6 +4,7 @@ import type { MediaRow, MediaUsageRow } from '../../db/repositories/media.js'
 import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
 import type { Clock } from '../../lib/clock.js'
+import { QueueFull, type WorkQueue } from '../../lib/work-queue.js'
 import type { BodyImage } from '../../lib/markdown.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
 import type { Precondition } from '../articles/editor.js'
@@ -121,6 +122,13 @@ export async function removeFiles(storage: MediaStorage, keys: string[]): Promis
 
 export const filesOf = (row: Pick<MediaRow, 'originalKey' | 'renditions'>) => [row.originalKey, ...row.renditions.map((r) => r.key)]
 
+/** 503 with Retry-After: every processing slot is taken and the queue for them is full. */
+export function processingBusy(retryAfterSeconds: number): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', `Too many images are being processed right now; retry in ${retryAfterSeconds} s`, {
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  })
+}
+
 /** Splits usages into those the actor may read and a count of the others. */
 function readableUsage(actor: Actor, used: MediaUsageRow[]): { readable: MediaUsageRow[]; others: number } {
   const readable = isStaff(actor) ? used : used.filter((u) => owns(actor, u))
@@ -133,6 +141,8 @@ export function createMediaLibrary(deps: {
   events: ContentEvents
   storage: MediaStorage
   limits: ImageLimits & RenditionOptions
+  /** Bounds image processing (CPU and memory) in this process; uploads beyond it are refused with 503. */
+  processing: WorkQueue
   publicUrl: string
   kickOutbox: () => void
   log?: { warn(object: unknown, message: string): void }
@@ -191,8 +201,13 @@ export function createMediaLibrary(deps: {
   })
 
   return {
+    /** The processing queue, so the upload route can refuse before it reads a body it could not process. */
+    processing: deps.processing,
+
     async upload(actor: Actor, input: UploadInput): Promise<MediaBody> {
-      const processed = await processImage(input.bytes, limits, limits)
+      const processed = await deps.processing.run(() => processImage(input.bytes, limits, limits)).catch((error: unknown) => {
+        throw error instanceof QueueFull ? processingBusy(error.retryAfterSeconds) : error
+      })
       const id = randomUUID()
       // Files first, then the row: a row never points at missing files; a failed insert removes them.
       const stored = await storeProcessed(storage, processed, uploadKeys(`${fileStem(input.filename)}-${id.slice(0, 8)}`))

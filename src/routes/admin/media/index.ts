@@ -7,7 +7,8 @@ import { AppError } from '../../../errors.js'
 import { createAjv } from '../../../plugins/validation.js'
 import { DataOf, IdParams, ListOf, NoQuery, problemResponses, ref } from '../../../schemas/common.js'
 import { ROLES } from '../../../services/actor.js'
-import type { UploadInput } from '../../../services/media/library.js'
+import { processingBusy, type UploadInput } from '../../../services/media/library.js'
+import { rateLimited } from '../../../plugins/rate-limit.js'
 import { sendList } from '../../shared.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 import { Media, MediaUsage } from '../../../schemas/media.js'
@@ -99,15 +100,20 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminUploadMedia',
         summary: 'Upload an image',
         description:
-          'multipart/form-data with a `file` part and optional `alt`, `caption`, `credit`, `focal_x`/`focal_y` fields. The type is detected from the content (JPEG, PNG, WebP, AVIF, GIF); anything else — SVG, HTML, a renamed file — is 415. Over MEDIA_MAX_BYTES is 413; over MEDIA_MAX_PIXELS, or unreadable, is 422. Everything served is re-encoded without EXIF/GPS; renditions are made at once.',
+          'multipart/form-data with a `file` part and optional `alt`, `caption`, `credit`, `focal_x`/`focal_y` fields. The type is detected from the content (JPEG, PNG, WebP, AVIF, GIF); anything else — SVG, HTML, a renamed file — is 415. Over MEDIA_MAX_BYTES is 413; over MEDIA_MAX_PIXELS, or unreadable, is 422. Everything served is re-encoded without EXIF/GPS; renditions are made at once. Each user may upload MEDIA_UPLOAD_RATE images a minute (429 beyond); when every processing slot is busy and MEDIA_PROCESSING_QUEUE uploads already wait, the answer is 503 — both with Retry-After.',
         tags,
         consumes: ['multipart/form-data'],
         body: UploadBodyDoc,
         querystring: NoQuery,
-        response: { 201: Single, ...problemResponses(400, 413, 415, 422) },
+        response: { 201: Single, ...problemResponses(400, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
+      // Refused before the body is read: counting every attempt, and when no image could be processed now.
+      const limit = await app.limiters.mediaUploadByUser(request)
+      if (limit.isExceeded) throw rateLimited(limit.ttlInSeconds ?? 60, `At most ${app.config.media.uploadRatePerUser} uploads per minute (MEDIA_UPLOAD_RATE). Retry later.`)
+      const processing = app.services.media.processing
+      if (processing.full()) throw processingBusy(processing.retryAfter())
       const input = await readUpload(request, maxBytes)
       const item = await app.services.media.upload(request.actor!, input)
       return reply
