@@ -66,6 +66,7 @@ t.test('bytes that are not an HTTP request get problem+json with the security he
     t.equal(answer.headers['x-content-type-options'], 'nosniff', name)
     t.equal(answer.headers['x-frame-options'], 'DENY', name)
     t.match(answer.headers['content-security-policy'], /default-src 'none'/, name)
+    t.match(answer.headers['permissions-policy'], /camera=\(\)/, name)
     t.match(answer.headers['x-request-id'], /^[0-9a-f-]{36}$/, name)
     t.equal(Number(answer.headers['content-length']), Buffer.byteLength(answer.body), name)
     const problem = JSON.parse(answer.body) as Record<string, unknown>
