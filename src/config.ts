@@ -263,6 +263,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length === 0 && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     problems.push(`HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`)
   }
+  // The patterns above accept URLs the WHATWG parser refuses (`http://a%25b/`); they are parsed later.
+  const typesValid = problems.length === 0
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URL', 'PUBLIC_URL', 'S3_ENDPOINT', 'S3_PUBLIC_URL', 'REDIS_URL', 'SMTP_URL', 'NEWSLETTER_LINK_BASE', 'AKISMET_URL'] as const) {
+    const value = e[key]
+    if (typesValid && value !== undefined && !URL.canParse(value)) problems.push(`${key} must be a URL the WHATWG parser accepts (got ${JSON.stringify(env[key])})`)
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = path.resolve(e.DATA_DIR)

@@ -112,6 +112,8 @@ t.test('the guarded request (for any server-side fetch): refusals are typed; red
     [`http://[::ffff:7f00:1]:${port}/from`, 'private'],
     [`http://localhost:${port}/from`, 'private'],
     [`http://2130706433:${port}/from`, 'private'],
+    [`https://[::ffff:7f00:1]:${port}/from`, 'private'],
+    [`https://localhost:${port}/from`, 'private'],
     ['ftp://example.com/file', 'scheme'],
     ['http://a%25b.example/', 'unparseable'],
   ] as const) {

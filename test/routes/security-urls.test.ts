@@ -1,5 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
+import { ConfigError, loadConfig } from '../../src/config.js'
 import { authors, comments, siteSettings, webhooks } from '../../src/db/schema/index.js'
 import { createAjv } from '../../src/plugins/validation.js'
 import { assertProblem } from '../helpers/assertions.js'
@@ -79,4 +80,11 @@ t.test('a webhook URL stored before this check fails its deliveries for good ins
   t.equal(fired.statusCode, 200)
   t.match(fired.json().data, { ok: false, status: null, error: 'refused: the target is not a URL this server can parse' })
   await t.rejects(app.services.webhooks.deliver({ webhook_id: row!.id, event_id: 'e1', type: 'tag.created', body: '{}' }), { name: 'PermanentFailure', message: /cannot be parsed/ })
+})
+
+t.test('URL settings the WHATWG parser refuses are named at boot, not a crash later', async (t) => {
+  const error = t.throws(() => loadConfig({ PUBLIC_URL: 'http://a%25b.example/', S3_ENDPOINT: 'http://:80/', AKISMET_URL: 'https://xn--/' })) as ConfigError
+  t.ok(error instanceof ConfigError)
+  for (const name of ['PUBLIC_URL', 'S3_ENDPOINT', 'AKISMET_URL']) t.match(error.message, `${name} must be a URL the WHATWG parser accepts`)
+  t.equal(loadConfig({ PUBLIC_URL: 'https://api.example.com/' }).publicUrl, 'https://api.example.com')
 })
