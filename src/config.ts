@@ -27,7 +27,7 @@ export const EnvSchema = Type.Object({
   MEDIA_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 500 * 1024 * 1024, default: 20 * 1024 * 1024, description: 'Largest accepted image upload in bytes (larger → 413)' }),
   MEDIA_MAX_PIXELS: Type.Integer({ minimum: 1, maximum: 268402689, default: 50_000_000, description: 'Largest accepted image in pixels (width × height); guards against decompression bombs' }),
   MEDIA_WIDTHS: Type.String({ pattern: '^\\s*[0-9]{2,5}\\s*(,\\s*[0-9]{2,5}\\s*){0,11}$', default: '320,640,1024,1600', description: 'Comma-separated rendition widths (never upscaled)' }),
-  MEDIA_PROCESSING_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2, description: 'Images decoded and re-encoded at once per process (each large image takes hundreds of MB and seconds of CPU)' }),
+  MEDIA_PROCESSING_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Images decoded and re-encoded at once per process (a large image takes over a GB and seconds of CPU; libvips already uses every core for one)' }),
   MEDIA_PROCESSING_QUEUE: Type.Integer({ minimum: 0, maximum: 10000, default: 8, description: 'Uploads that may wait for a processing slot per process; beyond, 503 with Retry-After' }),
   MEDIA_UPLOAD_RATE: Type.Integer({ minimum: 1, maximum: 100000, default: 30, description: 'Image uploads per user per minute; beyond, 429 with Retry-After' }),
   MEDIA_FALLBACK_FORMAT: Type.Union([Type.Literal('jpeg'), Type.Literal('avif')], { default: 'jpeg', description: 'Format of the renditions made besides WebP' }),

@@ -92,7 +92,7 @@ t.test('with room for one to wait: the next upload waits for the slot, the one a
 })
 
 t.test('the limits are configuration, checked at boot', async (t) => {
-  t.same(loadConfig({}).media.processing, { concurrency: 2, maxWaiting: 8 })
+  t.same(loadConfig({}).media.processing, { concurrency: 1, maxWaiting: 8 })
   t.equal(loadConfig({}).media.uploadRatePerUser, 30)
   const error = t.throws(() => loadConfig({ MEDIA_PROCESSING_CONCURRENCY: '0', MEDIA_PROCESSING_QUEUE: '-1', MEDIA_UPLOAD_RATE: 'lots' })) as ConfigError
   for (const name of ['MEDIA_PROCESSING_CONCURRENCY', 'MEDIA_PROCESSING_QUEUE', 'MEDIA_UPLOAD_RATE']) t.match(error.message, name)
