@@ -118,7 +118,8 @@ export function guardedAgent(protocol: 'http:' | 'https:', options: GuardOptions
   const key = `${protocol}${options.allowPrivate}`
   let agent = agents.get(key)
   if (!agent) {
-    agent = protocol === 'https:' ? new GuardedHttpsAgent(options) : new GuardedHttpAgent(options)
+    const guard = { allowPrivate: options.allowPrivate }
+    agent = protocol === 'https:' ? new GuardedHttpsAgent(guard) : new GuardedHttpAgent(guard)
     agents.set(key, agent)
   }
   return agent
