@@ -8,12 +8,12 @@ import { systemClock, type Clock } from './lib/clock.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
 import { compressionPlugin } from './plugins/compression.js'
-import { errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
+import { createClientErrorHandler, errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
-import { securityHeadersPlugin } from './plugins/security-headers.js'
+import { securityHeaders, securityHeadersPlugin } from './plugins/security-headers.js'
 import { servicesPlugin } from './plugins/services.js'
 import { validationPlugin } from './plugins/validation.js'
 import { adminRoutes } from './routes/admin/index.js'
@@ -113,6 +113,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const { problem, headers } = toProblem(error, request)
       void sendProblem(reply, problem, headers)
     },
+    // What Node's parser refuses (bad header bytes, 431, 408) is problem+json too.
+    clientErrorHandler: createClientErrorHandler(securityHeaders()),
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 

@@ -27,6 +27,9 @@ export const EnvSchema = Type.Object({
   MEDIA_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 500 * 1024 * 1024, default: 20 * 1024 * 1024, description: 'Largest accepted image upload in bytes (larger → 413)' }),
   MEDIA_MAX_PIXELS: Type.Integer({ minimum: 1, maximum: 268402689, default: 50_000_000, description: 'Largest accepted image in pixels (width × height); guards against decompression bombs' }),
   MEDIA_WIDTHS: Type.String({ pattern: '^\\s*[0-9]{2,5}\\s*(,\\s*[0-9]{2,5}\\s*){0,11}$', default: '320,640,1024,1600', description: 'Comma-separated rendition widths (never upscaled)' }),
+  MEDIA_PROCESSING_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Images decoded and re-encoded at once per process (a large image takes over a GB and seconds of CPU; libvips already uses every core for one)' }),
+  MEDIA_PROCESSING_QUEUE: Type.Integer({ minimum: 0, maximum: 10000, default: 8, description: 'Uploads that may wait for a processing slot per process; beyond, 503 with Retry-After' }),
+  MEDIA_UPLOAD_RATE: Type.Integer({ minimum: 1, maximum: 100000, default: 30, description: 'Image uploads per user per minute; beyond, 429 with Retry-After' }),
   MEDIA_FALLBACK_FORMAT: Type.Union([Type.Literal('jpeg'), Type.Literal('avif')], { default: 'jpeg', description: 'Format of the renditions made besides WebP' }),
   S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63, pattern: '^[a-z0-9][a-z0-9.-]+[a-z0-9]$', description: 'Store media in this S3-compatible bucket (unset = local disk)' })),
   S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'S3 region' }),
@@ -182,6 +185,10 @@ export interface MediaConfig {
   /** Ascending, distinct. */
   widths: number[]
   fallbackFormat: 'jpeg' | 'avif'
+  /** How many images are processed at once, and how many uploads may wait for that (per process). */
+  processing: { concurrency: number; maxWaiting: number }
+  /** Uploads per user per minute. */
+  uploadRatePerUser: number
   /** Set when S3_BUCKET is: media goes to an S3-compatible object store instead of MEDIA_DIR. */
   s3: S3Config | undefined
 }
@@ -277,6 +284,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length === 0 && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     problems.push(`HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`)
   }
+  // The patterns above accept URLs the WHATWG parser refuses (`http://a%25b/`); they are parsed later.
+  const typesValid = problems.length === 0
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URL', 'PUBLIC_URL', 'S3_ENDPOINT', 'S3_PUBLIC_URL', 'REDIS_URL', 'SMTP_URL', 'NEWSLETTER_LINK_BASE', 'AKISMET_URL'] as const) {
+    const value = e[key]
+    if (typesValid && value !== undefined && !URL.canParse(value)) problems.push(`${key} must be a URL the WHATWG parser accepts (got ${JSON.stringify(env[key])})`)
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = path.resolve(e.DATA_DIR)
@@ -295,6 +308,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixels: e.MEDIA_MAX_PIXELS,
       widths,
       fallbackFormat: e.MEDIA_FALLBACK_FORMAT,
+      processing: { concurrency: e.MEDIA_PROCESSING_CONCURRENCY, maxWaiting: e.MEDIA_PROCESSING_QUEUE },
+      uploadRatePerUser: e.MEDIA_UPLOAD_RATE,
       s3: e.S3_BUCKET
         ? {
             bucket: e.S3_BUCKET,

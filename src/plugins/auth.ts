@@ -27,6 +27,7 @@ declare module 'fastify' {
 /** Access and preview tokens carry different audiences, so neither can stand in for the other. */
 const ACCESS_AUDIENCE = 'newsroom:access'
 const PREVIEW_AUDIENCE = 'newsroom:preview'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * @fastify/jwt with its unsafe defaults overridden: tokens always expire, the algorithm is pinned
@@ -74,11 +75,11 @@ export const authPlugin = fp(
         // Expired, unsigned, wrong key, wrong algorithm, malformed: all the same 401, never a 500.
         throw new AppError('INVALID_TOKEN', 'The access token is invalid or has expired')
       }
-      if (typeof claims.sub !== 'string' || typeof claims.sev !== 'number') {
+      if (typeof claims.sub !== 'string' || typeof claims.sev !== 'number' || typeof claims.sid !== 'string' || !UUID.test(claims.sub) || !UUID.test(claims.sid)) {
         throw new AppError('INVALID_TOKEN', 'The access token is not one this server issued')
       }
       const actor = await app.services.auth.resolveActor(claims, String(request.id))
-      if (!actor) throw new AppError('INVALID_TOKEN', 'The account behind this token was changed or disabled; log in again')
+      if (!actor) throw new AppError('INVALID_TOKEN', 'The session of this token has ended (logout, a reused refresh token, a password change) or the account was disabled; log in again')
       request.actor = actor
       return actor
     })

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { AppError, errorTable, problemType, type ErrorCode, type InvalidParam } from '../errors.js'
-import type { ProblemBody } from '../schemas/common.js'
+import { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_REASON, type ProblemBody } from '../schemas/common.js'
 
 interface ValidationIssue {
   instancePath: string
@@ -65,6 +68,7 @@ function fieldName(context: string | undefined, issue: ValidationIssue): string 
 function reasonOf(issue: ValidationIssue): string {
   if (issue.keyword === 'additionalProperties') return 'is not a known field'
   if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'pattern' && issue.params.pattern === DISPLAY_TEXT_PATTERN) return DISPLAY_TEXT_REASON
   if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
     return `must be one of: ${(issue.params.allowedValues as unknown[]).join(', ')}`
   }
@@ -152,6 +156,53 @@ export function sendProblem(reply: FastifyReply, problem: ProblemBody, headers: 
     .headers({ ...headers, 'cache-control': 'private, no-store' })
     .type('application/problem+json; charset=utf-8')
     .send(problem)
+}
+
+/** Errors Node's HTTP parser raises before there is a request, by code (anything else is a 400). */
+const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'PAYLOAD_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+}
+
+/**
+ * The server's `clientError` handler (Fastify's `clientErrorHandler` option): bytes that are not an
+ * HTTP request Node will parse — a control character in a header value, headers over the size
+ * limit, a broken request line, a request too slow to arrive — never reach Fastify's routing, so
+ * the answer is written to the socket here: problem+json with the security headers and a request
+ * id (logged), then the connection is closed. Nothing is written when a response is already on its
+ * way on that connection (keep-alive), as that would corrupt it.
+ */
+export function createClientErrorHandler(securityHeaders: Record<string, string>) {
+  return function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string; reason?: string }, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return
+    const code = CLIENT_ERROR_CODES[error.code ?? ''] ?? 'VALIDATION_FAILED'
+    const { status, title } = errorTable[code]
+    const requestId = randomUUID()
+    const detail =
+      code === 'VALIDATION_FAILED'
+        ? `The request is not valid HTTP: ${error.reason ?? error.code ?? 'it could not be parsed'}`
+        : code === 'HEADERS_TOO_LARGE'
+          ? 'The request line and headers together exceed the size this server accepts'
+          : code === 'REQUEST_TIMEOUT'
+            ? 'The request headers and body did not arrive in time'
+            : title
+    this.log.info({ requestId, code, err: error.code }, `client error: ${detail}`)
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+    if (socket.writable && !inFlight?.headersSent) {
+      const body = JSON.stringify({ type: problemType(code), title, status, detail, code, requestId } satisfies ProblemBody)
+      const headers = {
+        ...securityHeaders,
+        'content-type': 'application/problem+json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        'cache-control': 'private, no-store',
+        'x-request-id': requestId,
+        connection: 'close',
+      }
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`)
+    }
+    socket.destroy(error)
+  }
 }
 
 /** One error shape for everything: AppError, validation, JSON parse, JWT, rate limits, unknown errors. */

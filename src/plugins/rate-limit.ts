@@ -18,6 +18,8 @@ export interface Limiters {
   /** Comments per client IP (an IPv6 client per /64) and per commenter email, every attempt counted. */
   commentByIp: Check
   commentByEmail: Check
+  /** Image uploads per account, every attempt counted (processing an image is the costliest request there is). */
+  mediaUploadByUser: Check
 }
 
 declare module 'fastify' {
@@ -114,6 +116,11 @@ export const rateLimitPlugin = fp(
         max: options.config.comments.ratePerEmail,
         timeWindow: ONE_MINUTE,
         keyGenerator: (request) => `comment-email:${commenterOf(request)}`,
+      }) as Check,
+      mediaUploadByUser: app.createRateLimit({
+        max: options.config.media.uploadRatePerUser,
+        timeWindow: ONE_MINUTE,
+        keyGenerator: (request) => `media-upload:${request.actor?.id ?? request.ip}`,
       }) as Check,
     })
   },

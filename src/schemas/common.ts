@@ -28,6 +28,19 @@ export const DateTime = (description?: string) =>
 export const Slug = (description = 'URL slug') =>
   Type.String({ minLength: 1, maxLength: 120, pattern: SLUG_PATTERN, description })
 
+/**
+ * Visible text, not blank: no control characters, no invisible format characters (zero-width space,
+ * soft hyphen, BOM…) and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069),
+ * which make a name display as something other than what it is. ZWNJ and ZWJ stay allowed: Persian,
+ * Indic scripts and emoji need them between visible characters.
+ */
+export const DISPLAY_TEXT_PATTERN = '^(?=.*\\S)(?:[\\u200C\\u200D]|[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}])*$'
+export const DISPLAY_TEXT_REASON = 'must be visible text: no control, invisible or text-direction characters (such as U+200B or U+202E), and not blank'
+
+/** The name or title of a section, tag, author or page, as readers see it. */
+export const DisplayName = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: DISPLAY_TEXT_PATTERN, ...(description ? { description } : {}) })
+
 export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(description ? { description } : {}) })

@@ -9,11 +9,16 @@ import { audit } from './audit.js'
 import { presentUser } from './presenters.js'
 import type { AdminUserBody } from '../schemas/admin.js'
 
-/** Claims of an access token: subject, role (informational), session epoch. */
+/**
+ * Claims of an access token: subject, role (informational), session epoch (bumped by a password
+ * change or disabling), and session id — the login's refresh-token family, so the token ends with
+ * its session (logout, refresh-token reuse) rather than at its expiry.
+ */
 export interface AccessClaims {
   sub: string
   role: Role
   sev: number
+  sid: string
 }
 
 /** Signs and checks tokens; provided by the HTTP layer (@fastify/jwt), so services stay framework-free. */
@@ -51,7 +56,7 @@ export function createAuthService(deps: { uow: UnitOfWork; clock: Clock; tokens:
       expiresAt: new Date(clock.now().getTime() + settings.refreshTokenTtl * 1000),
     })
     return {
-      access_token: tokens.signAccess({ sub: user.id, role: user.role, sev: user.sessionEpoch }),
+      access_token: tokens.signAccess({ sub: user.id, role: user.role, sev: user.sessionEpoch, sid: familyId }),
       token_type: 'Bearer',
       expires_in: settings.accessTokenTtl,
       refresh_token: refresh,
@@ -109,10 +114,10 @@ export function createAuthService(deps: { uow: UnitOfWork; clock: Clock; tokens:
       })
     },
 
-    /** The actor behind verified access-token claims, or null when the account changed since. */
+    /** The actor behind verified access-token claims, or null when the account changed or the session ended since. */
     async resolveActor(claims: AccessClaims, requestId?: string): Promise<Actor | null> {
-      const user = await uow.repos.users.findById(claims.sub)
-      if (!user || user.disabled || user.sessionEpoch !== claims.sev) return null
+      const user = await uow.repos.users.findForSession(claims.sub, claims.sid)
+      if (!user || !user.sessionOpen || user.disabled || user.sessionEpoch !== claims.sev) return null
       return toActor(user, requestId)
     },
 

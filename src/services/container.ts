@@ -28,6 +28,7 @@ import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
 import { createMediaLibrary } from './media/library.js'
 import { createStorage } from './storage.js'
+import { createWorkQueue } from '../lib/work-queue.js'
 import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
 import { createUserService } from './users.js'
@@ -105,7 +106,17 @@ export function createServices({ config, database, clock, log, tokens, previews 
     resolver,
     outbox,
     storage,
-    media: createMediaLibrary({ uow, clock, events, storage, limits: config.media, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick() }),
+    media: createMediaLibrary({
+      uow,
+      clock,
+      events,
+      storage,
+      limits: config.media,
+      processing: createWorkQueue(config.media.processing),
+      publicUrl: config.publicUrl,
+      permalinks,
+      kickOutbox: () => outbox.kick(),
+    }),
     search,
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),

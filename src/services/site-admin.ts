@@ -3,7 +3,6 @@ import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { SiteSettingsRow } from '../db/repositories/site.js'
 import { AppError } from '../errors.js'
 import { renderBody, type BodyFormat } from '../lib/markdown.js'
-import { slugify } from '../lib/slugify.js'
 import type { AdminPageBody, AdminSettingsBody } from '../schemas/admin.js'
 import type { Clock } from '../lib/clock.js'
 import type { Actor } from './actor.js'
@@ -13,6 +12,7 @@ import { createContentWriter } from './webhook-events.js'
 import type { Precondition } from './articles/editor.js'
 import { effectivePatterns, type Permalinks, type SiteLinks } from './permalinks.js'
 import { MAX_PATTERN_HISTORY, PERMALINK_KINDS, patternProblems, type PermalinkPatterns } from '../lib/permalinks.js'
+import { slugFromName } from './slugs.js'
 
 export interface PageInput {
   title?: string | undefined
@@ -137,8 +137,8 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
     getPage: async (id: string) => presentAdminPage(await page(uow.repos, id), await deps.permalinks.get()),
 
     async createPage(actor: Actor, input: PageInput & { title: string }): Promise<AdminPageBody> {
+      const slug = slugFromName(input.slug, input.title, 'title')
       return write('page.created', undefined, async (repos, links) => {
-        const slug = input.slug ?? slugify(input.title)
         if (await repos.pages.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${slug}"`)
         const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...pageValues({ body: '', ...input }) })
         await audit(repos, actor, { action: 'page.create', entityType: 'page', entityId: row.id, summary: `Created page ${row.title}` })

@@ -2,7 +2,6 @@ import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { RedirectKind } from '../db/repositories/redirects.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
-import { slugify } from '../lib/slugify.js'
 import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
 import { forbid, isStaff, type Actor } from './actor.js'
 import { audit } from './audit.js'
@@ -10,6 +9,7 @@ import type { ContentEvents } from './events.js'
 import type { Permalinks } from './permalinks.js'
 import { createContentWriter } from './webhook-events.js'
 import { presentAuthor, presentSection, presentTag } from './presenters.js'
+import { slugFromName } from './slugs.js'
 
 export interface SectionInput {
   name?: string | undefined
@@ -77,8 +77,8 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
 
   return {
     async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<SectionBody> {
-      return write('section.created', input.slug ?? slugify(input.name), async (repos, links) => {
-        const slug = input.slug ?? slugify(input.name)
+      const slug = slugFromName(input.slug, input.name)
+      return write('section.created', slug, async (repos, links) => {
         if (await repos.sections.findIdBySlug(slug)) taken('section', slug)
         await guardSlug('section', slug, async () =>
           repos.sections.insert({ slug, name: input.name, description: input.description ?? '', position: await repos.sections.nextPosition() }),
@@ -144,8 +144,8 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
     },
 
     async createTag(actor: Actor, input: TagInput & { name: string }): Promise<TagBody> {
-      return write('tag.created', input.slug ?? slugify(input.name), async (repos, links) => {
-        const slug = input.slug ?? slugify(input.name)
+      const slug = slugFromName(input.slug, input.name)
+      return write('tag.created', slug, async (repos, links) => {
         if (await repos.tags.findIdBySlug(slug)) taken('tag', slug)
         await guardSlug('tag', slug, () => repos.tags.insert({ slug, name: input.name, description: input.description ?? '' }))
         await audit(repos, actor, { action: 'tag.create', entityType: 'tag', entityId: slug, summary: `Created tag ${input.name}` })
@@ -178,8 +178,8 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
     },
 
     async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<AuthorBody> {
-      return write('author.created', input.slug ?? slugify(input.name), async (repos, links) => {
-        const slug = input.slug ?? slugify(input.name)
+      const slug = slugFromName(input.slug, input.name)
+      return write('author.created', slug, async (repos, links) => {
         if (await repos.authors.findIdBySlug(slug)) taken('author', slug)
         await guardSlug('author', slug, () =>
           repos.authors.insert({

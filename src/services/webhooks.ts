@@ -1,12 +1,9 @@
 import { createHmac } from 'node:crypto'
-import http from 'node:http'
-import https from 'node:https'
-import net from 'node:net'
 import type { UnitOfWork } from '../db/repositories/index.js'
 import type { WebhookRow } from '../db/repositories/webhooks.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
-import { guardedLookup, isPrivateAddress, resolvesToPublic } from '../lib/net-guard.js'
+import { guardedRequest, TargetRefused, vetTarget } from '../lib/net-guard.js'
 import { randomToken } from '../lib/passwords.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
@@ -33,44 +30,32 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
 
-/** POSTs a signed body; private targets are refused at connect time unless allowed (SSRF guard). */
+/** POSTs a signed body through the SSRF guard (lib/net-guard.ts): non-public targets are refused at connect time unless allowed. */
 export async function postSigned(url: string, secret: string, body: string, headers: Record<string, string>, settings: WebhookSettings, now: Date): Promise<DeliveryResult> {
-  const target = new URL(url)
   const started = performance.now()
   const timestamp = Math.floor(now.getTime() / 1000)
-  const host = target.hostname.replace(/^\[|\]$/g, '')
-  if (!settings.allowPrivate && net.isIP(host) && isPrivateAddress(host)) {
-    return { ok: false, status: null, durationMs: 0, error: 'refused: the target is a private address' }
+  const elapsed = () => Math.round(performance.now() - started)
+  try {
+    const response = await guardedRequest(url, {
+      allowPrivate: settings.allowPrivate,
+      method: 'POST',
+      timeoutMs: settings.timeoutMs,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': 'newsroom-cms-webhooks/1',
+        'x-webhook-timestamp': String(timestamp),
+        'x-signature': signature(secret, timestamp, body),
+        ...headers,
+      },
+    })
+    const ok = response.status >= 200 && response.status < 300
+    return { ok, status: response.status, durationMs: elapsed(), error: ok ? null : `receiver answered ${response.status}` }
+  } catch (error) {
+    const message = error instanceof TargetRefused ? `refused: the target ${error.message}` : (error as Error).message
+    return { ok: false, status: null, durationMs: elapsed(), error: message }
   }
-  const client = target.protocol === 'https:' ? https : http
-  return new Promise((resolve) => {
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        lookup: guardedLookup(settings.allowPrivate) as unknown as net.LookupFunction,
-        timeout: settings.timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'newsroom-cms-webhooks/1',
-          'x-webhook-timestamp': String(timestamp),
-          'x-signature': signature(secret, timestamp, body),
-          ...headers,
-        },
-      },
-      (response) => {
-        response.resume()
-        response.on('end', () => {
-          const status = response.statusCode ?? 0
-          resolve({ ok: status >= 200 && status < 300, status, durationMs: Math.round(performance.now() - started), error: status >= 200 && status < 300 ? null : `receiver answered ${status}` })
-        })
-      },
-    )
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${settings.timeoutMs} ms`)))
-    request.on('error', (error) => resolve({ ok: false, status: null, durationMs: Math.round(performance.now() - started), error: error.message }))
-    request.end(body)
-  })
 }
 
 export function presentWebhook(row: WebhookRow, options: { withSecret?: boolean } = {}) {
@@ -98,19 +83,18 @@ export function presentWebhook(row: WebhookRow, options: { withSecret?: boolean 
 export function createWebhookService(deps: { uow: UnitOfWork; clock: Clock; settings: WebhookSettings }) {
   const { uow, clock, settings } = deps
 
+  /** Registration-time answer; deliveries are vetted again when they connect. */
   async function checkTarget(url: string): Promise<void> {
-    const parsed = new URL(url)
-    if (settings.allowPrivate) return
-    let ok: boolean
     try {
-      ok = await resolvesToPublic(parsed)
-    } catch {
-      throw new AppError('UNPROCESSABLE', `${parsed.hostname} does not resolve`, { invalidParams: [{ name: 'body.url', reason: 'host does not resolve' }] })
-    }
-    if (!ok) {
-      throw new AppError('UNPROCESSABLE', 'Webhook targets on private, loopback or link-local addresses are refused (set WEBHOOK_ALLOW_PRIVATE=true to allow them)', {
-        invalidParams: [{ name: 'body.url', reason: 'private address' }],
-      })
+      await vetTarget(url, settings)
+    } catch (error) {
+      if (!(error instanceof TargetRefused)) throw error
+      const reason = { unparseable: 'is not a URL this server can parse', scheme: 'must be http or https', unresolvable: 'host does not resolve', private: 'private address' }[error.problem]
+      const detail =
+        error.problem === 'private'
+          ? `Webhook targets on private, loopback or link-local addresses are refused (set WEBHOOK_ALLOW_PRIVATE=true to allow them): ${error.message}`
+          : `The webhook URL ${error.message}`
+      throw new AppError('UNPROCESSABLE', detail, { invalidParams: [{ name: 'body.url', reason }] })
     }
   }
 
@@ -126,6 +110,8 @@ export function createWebhookService(deps: { uow: UnitOfWork; clock: Clock; sett
       const hook = await uow.repos.webhooks.findById(payload.webhook_id)
       if (!hook) throw new PermanentFailure('the webhook was deleted')
       if (!hook.active) throw new PermanentFailure('the webhook is disabled')
+      // Stored before URLs were checked with the WHATWG parser: no retry can deliver it.
+      if (!URL.canParse(hook.url)) throw new PermanentFailure('the webhook URL cannot be parsed; correct it with PATCH')
       const result = await postSigned(hook.url, hook.secret, payload.body, { 'x-webhook-id': payload.event_id, 'x-webhook-event': payload.type }, settings, clock.now())
       if (result.ok) {
         await uow.repos.webhooks.recordSuccess(hook.id)

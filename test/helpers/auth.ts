@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { refreshTokens } from '../../src/db/schema/index.js'
+import { sha256 } from '../../src/lib/passwords.js'
 import type { Role } from '../../src/services/actor.js'
 
 export interface TestUser {
@@ -8,17 +10,24 @@ export interface TestUser {
   password: string
   role: Role
   token: string
+  /** The session (refresh-token family) the token belongs to; it ends with it. */
+  sessionId: string
   /** Authorization header value. */
   auth: { authorization: string }
 }
 
-/** A real account (argon2 hash, author profile for authors/contributors) and a real signed token. */
+/**
+ * A real account (argon2 hash, author profile for authors/contributors) and a real signed token of
+ * a real session (its refresh-token row), without the cost of a password login.
+ */
 export async function createUser(app: FastifyInstance, role: Role, options: { author?: string; email?: string } = {}): Promise<TestUser> {
   const email = options.email ?? `${role}-${randomBytes(4).toString('hex')}@example.com`
   const password = `pw-${randomBytes(8).toString('hex')}`
   const user = await app.services.users.create(null, { email, name: `${role} ${email.slice(0, 6)}`, role, password, author: options.author })
-  const token = app.tokens.signAccess({ sub: user.id, role, sev: 1 })
-  return { id: user.id, email, password, role, token, auth: { authorization: `Bearer ${token}` } }
+  const sessionId = randomUUID()
+  await app.database.db.insert(refreshTokens).values({ userId: user.id, familyId: sessionId, tokenHash: sha256(randomBytes(32).toString('hex')), expiresAt: new Date(Date.now() + 86_400_000) })
+  const token = app.tokens.signAccess({ sub: user.id, role, sev: 1, sid: sessionId })
+  return { id: user.id, email, password, role, token, sessionId, auth: { authorization: `Bearer ${token}` } }
 }
 
 export async function createUsers(app: FastifyInstance): Promise<Record<Role, TestUser>> {

@@ -97,7 +97,9 @@ t.test('refresh tokens rotate; a reused one revokes the whole family', async (t)
   const stolen = await app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: rotated.refresh_token } })
   assertProblem(t, stolen, 401, 'INVALID_REFRESH_TOKEN')
   const rows = await app.database.db.select().from(refreshTokens).where(eq(refreshTokens.userId, user.id))
-  t.ok(rows.every((r) => r.revokedAt !== null), 'the family is revoked')
+  const family = rows.filter((r) => r.familyId !== user.sessionId)
+  t.ok(family.length === 2 && family.every((r) => r.revokedAt !== null), 'the family is revoked')
+  t.equal(rows.find((r) => r.familyId === user.sessionId)?.revokedAt, null, 'another session of the user is not')
 
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: 'x'.repeat(43) } }), 401, 'INVALID_REFRESH_TOKEN')
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: {} }), 400, 'VALIDATION_FAILED')
@@ -133,7 +135,7 @@ t.test('changing the password ends every other session', async (t) => {
 t.test('every JWT failure is a 401 problem, never a 500', async (t) => {
   const app = await build(t)
   const user = await createUser(app, 'admin')
-  const claims = { sub: user.id, role: 'admin', sev: 1, aud: 'newsroom:access', iat: now() }
+  const claims = { sub: user.id, role: 'admin', sev: 1, sid: user.sessionId, aud: 'newsroom:access', iat: now() }
   const preview = app.previews.sign(user.id).token
   const cases: [string, string | undefined][] = [
     ['no header', undefined],
@@ -150,6 +152,10 @@ t.test('every JWT failure is a 401 problem, never a 500', async (t) => {
     ['preview token as access token', `Bearer ${preview}`],
     ['wrong session epoch', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sev: 2, exp: now() + 60 }, { hmac: SECRET })}`],
     ['unknown user', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sub: '00000000-0000-4000-8000-000000000000', exp: now() + 60 }, { hmac: SECRET })}`],
+    ['no session id (issued before sessions ended tokens)', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sid: undefined, exp: now() + 60 }, { hmac: SECRET })}`],
+    ['unknown session', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sid: '00000000-0000-4000-8000-000000000000', exp: now() + 60 }, { hmac: SECRET })}`],
+    ['a session id that is not a uuid', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sid: "x' or 1=1 --", exp: now() + 60 }, { hmac: SECRET })}`],
+    ['a subject that is not a uuid', `Bearer ${craftJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, sub: 'admin', exp: now() + 60 }, { hmac: SECRET })}`],
   ]
   for (const [name, header] of cases) {
     const res = await app.inject({ method: 'GET', url: '/v1/admin/users', headers: header ? { authorization: header } : {} })

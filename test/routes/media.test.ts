@@ -147,7 +147,7 @@ t.test('an editor uploads a photo, features it with a caption, and the public ar
 
   // Usage, then a delete that is refused while the article uses it.
   const usage = await app.inject({ method: 'GET', url: `/v1/admin/media/${item.id}/usage`, headers: editor.auth })
-  t.same(usage.json().data, [{ id: adminArticle.id, slug: 'navies-test-drone-boats', title: 'Navies Test Drone Boats', status: 'published', section: 'asia-pacific', featured_image: true, body: true }])
+  t.same(usage.json(), { data: [{ id: adminArticle.id, slug: 'navies-test-drone-boats', title: 'Navies Test Drone Boats', status: 'published', section: 'asia-pacific', featured_image: true, body: true }], meta: { others: 0 } })
   const refused = await app.inject({ method: 'DELETE', url: `/v1/admin/media/${item.id}`, headers: editor.auth })
   assertProblem(t, refused, 409, 'IN_USE')
   t.equal(files().length, 9, 'nothing deleted')

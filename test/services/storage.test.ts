@@ -13,7 +13,7 @@ const base = { DATA_DIR: path.join(tmpdir(), 'newsroom-unused'), PUBLIC_URL: 'ht
 
 t.test('media settings: defaults, widths, limits', async (t) => {
   const config = loadConfig(base)
-  t.same(config.media, { maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000, widths: [320, 640, 1024, 1600], fallbackFormat: 'jpeg', s3: undefined })
+  t.same(config.media, { maxBytes: 20 * 1024 * 1024, maxPixels: 50_000_000, widths: [320, 640, 1024, 1600], fallbackFormat: 'jpeg', processing: { concurrency: 1, maxWaiting: 8 }, uploadRatePerUser: 30, s3: undefined })
   t.same(loadConfig({ ...base, MEDIA_WIDTHS: '1600, 320,640,320', MEDIA_FALLBACK_FORMAT: 'avif' }).media.widths, [320, 640, 1600], 'sorted, distinct')
   t.throws(() => loadConfig({ ...base, MEDIA_WIDTHS: 'small' }), ConfigError)
   t.throws(() => loadConfig({ ...base, MEDIA_WIDTHS: '12' }), /MEDIA_WIDTHS/)

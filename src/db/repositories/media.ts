@@ -22,6 +22,9 @@ export interface MediaUsageRow {
   sectionSlug: string
   featured: boolean
   body: boolean
+  /** Who may read it in the editor (the ownership rule of the article itself). */
+  createdBy: string | null
+  authorId: string
 }
 
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -101,6 +104,8 @@ export function createMediaRepository(db: Executor) {
           title: articles.title,
           status: articles.status,
           sectionSlug: sections.slug,
+          createdBy: articles.createdBy,
+          authorId: articles.authorId,
           featured: sql<boolean>`coalesce(${featured}, false)`,
           body,
         })

@@ -43,6 +43,17 @@ export function createTagRepository(db: Executor) {
       return row
     },
 
+    /** By name, ignoring case (names are not unique: the oldest wins). */
+    async findByNames(names: string[]): Promise<{ id: string; slug: string; name: string }[]> {
+      if (names.length === 0) return []
+      const lowered = [...new Set(names.map((n) => n.toLowerCase()))]
+      return db
+        .selectDistinctOn([sql`lower(${tags.name})`], { id: tags.id, slug: tags.slug, name: tags.name })
+        .from(tags)
+        .where(inArray(sql`lower(${tags.name})`, lowered))
+        .orderBy(sql`lower(${tags.name})`, asc(tags.createdAt), asc(tags.id))
+    },
+
     async findBySlugs(slugs: string[]): Promise<{ id: string; slug: string; name: string }[]> {
       if (slugs.length === 0) return []
       return db.select({ id: tags.id, slug: tags.slug, name: tags.name }).from(tags).where(inArray(tags.slug, slugs))

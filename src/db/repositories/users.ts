@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { authors, users } from '../schema/index.js'
+import { authors, refreshTokens, users } from '../schema/index.js'
 
 export type UserRow = typeof users.$inferSelect
 export type UserRole = UserRow['role']
@@ -31,6 +31,17 @@ export function createUserRepository(db: Executor) {
   return {
     async findById(id: string): Promise<UserWithAuthor | undefined> {
       const [row] = await db.select(withAuthor).from(users).leftJoin(authors, eq(authors.id, users.authorId)).where(eq(users.id, id))
+      return row
+    },
+
+    /**
+     * The account behind an access token, and whether the token's session (its login's refresh-token
+     * family) is still open: one query on the authenticated path, the session half served by the
+     * partial index of live families.
+     */
+    async findForSession(id: string, sessionId: string): Promise<(UserWithAuthor & { sessionOpen: boolean }) | undefined> {
+      const sessionOpen = sql<boolean>`exists (select 1 from ${refreshTokens} where ${refreshTokens.familyId} = ${sessionId} and ${refreshTokens.revokedAt} is null)`
+      const [row] = await db.select({ ...withAuthor, sessionOpen }).from(users).leftJoin(authors, eq(authors.id, users.authorId)).where(eq(users.id, id))
       return row
     },
 

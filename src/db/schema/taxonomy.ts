@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import type { SocialLink } from './types.js'
 
 export const sections = pgTable(
@@ -14,31 +14,40 @@ export const sections = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sections_position_idx').on(t.position, t.name)],
+  (t) => [index('sections_position_idx').on(t.position, t.name), check('sections_slug_not_empty', sql`${t.slug} <> ''`)],
 )
 
-export const authors = pgTable('authors', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  slug: text('slug').notNull().unique(),
-  name: text('name').notNull(),
-  bio: text('bio').notNull().default(''),
-  website: text('website'),
-  avatarUrl: text('avatar_url'),
-  socialLinks: jsonb('social_links').$type<SocialLink[]>().notNull().default(sql`'[]'::jsonb`),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-})
+/** The empty slug is never valid: such a row could not be addressed (read, edited, deleted) again. */
+export const authors = pgTable(
+  'authors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    bio: text('bio').notNull().default(''),
+    website: text('website'),
+    avatarUrl: text('avatar_url'),
+    socialLinks: jsonb('social_links').$type<SocialLink[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('authors_slug_not_empty', sql`${t.slug} <> ''`)],
+)
 
-export const tags = pgTable('tags', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  slug: text('slug').notNull().unique(),
-  name: text('name').notNull(),
-  description: text('description').notNull().default(''),
-  /**
-   * Articles carrying the tag that are published or scheduled (trigger-maintained, migration 0004):
-   * the document frequency behind Related Posts' tag rarity weights.
-   */
-  usageCount: integer('usage_count').notNull().default(0),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-})
+export const tags = pgTable(
+  'tags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /**
+     * Articles carrying the tag that are published or scheduled (trigger-maintained, migration 0004):
+     * the document frequency behind Related Posts' tag rarity weights.
+     */
+    usageCount: integer('usage_count').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('tags_slug_not_empty', sql`${t.slug} <> ''`)],
+)

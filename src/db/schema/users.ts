@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { authors } from './taxonomy.js'
 import { citext } from './types.js'
@@ -25,7 +26,10 @@ export const users = pgTable('users', {
 /**
  * Opaque rotating refresh tokens, stored as SHA-256 hashes. Each login starts a family; a refresh
  * marks the presented token used and issues the next one in the family. Presenting a used token
- * again means it was stolen (or replayed): the whole family is revoked.
+ * again means it was stolen (or replayed): the whole family is revoked. The family is the session:
+ * access tokens carry its id (`sid`) and stop working once no token of the family is unrevoked
+ * (logout, reuse, password change), checked on every authenticated request through the partial
+ * index of live families.
  */
 export const refreshTokens = pgTable(
   'refresh_tokens',
@@ -41,5 +45,5 @@ export const refreshTokens = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_user_idx').on(t.userId)],
+  (t) => [index('refresh_tokens_live_family_idx').on(t.familyId).where(sql`revoked_at is null`), index('refresh_tokens_user_idx').on(t.userId)],
 )

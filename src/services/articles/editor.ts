@@ -162,13 +162,32 @@ export function createArticleEditor(deps: {
     return { values, bodyMediaIds }
   }
 
+  /**
+   * Each listed tag's slug: made from the name, or — for a name with nothing to make a slug from
+   * ("Москва", "!!!") — the slug of the existing tag of that name. Such a name is never dropped
+   * silently: with no tag of that name it is refused, naming the entry.
+   */
+  async function tagSlugs(repos: Repositories, names: string[]): Promise<{ slug: string; name: string }[]> {
+    const entries = names.map((raw) => ({ name: raw.trim(), slug: slugify(raw) }))
+    const unslugged = entries.filter((e) => !e.slug)
+    if (unslugged.length === 0) return entries
+    const existing = new Map((await repos.tags.findByNames(unslugged.map((e) => e.name))).map((row) => [row.name.toLowerCase(), row.slug]))
+    return entries.map((entry, index) => {
+      if (entry.slug) return entry
+      const slug = existing.get(entry.name.toLowerCase())
+      if (!slug) unprocessable(`tags.${index}`, `"${entry.name}" has no Latin letters or digits to make a tag slug from, and no tag has this name: create the tag with a slug first (POST /v1/admin/tags)`)
+      return { name: entry.name, slug }
+    })
+  }
+
   async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput, bodyMediaIds: string[] | undefined): Promise<void> {
     if (bodyMediaIds !== undefined) await repos.media.setBodyMedia(articleId, bodyMediaIds)
     if (input.tags !== undefined) {
-      const wanted = [...new Map(input.tags.map((name) => [slugify(name), name.trim()] as const)).entries()].filter(([slug]) => slug)
-      const rows = await repos.tags.ensure(wanted.map(([slug, name]) => ({ slug, name })))
+      const wanted = new Map<string, string>()
+      for (const { slug, name } of await tagSlugs(repos, input.tags)) if (!wanted.has(slug)) wanted.set(slug, name)
+      const rows = await repos.tags.ensure([...wanted].map(([slug, name]) => ({ slug, name })))
       const idBySlug = new Map(rows.map((r) => [r.slug, r.id]))
-      await repos.articles.setTags(articleId, wanted.map(([slug]) => idBySlug.get(slug)!))
+      await repos.articles.setTags(articleId, [...wanted.keys()].map((slug) => idBySlug.get(slug)!))
     }
     if (input.related_article_ids !== undefined) {
       const ids = [...new Set(input.related_article_ids)]

@@ -4,12 +4,13 @@ import type { MediaRow, MediaUsageRow } from '../../db/repositories/media.js'
 import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
 import type { Clock } from '../../lib/clock.js'
+import { QueueFull, type WorkQueue } from '../../lib/work-queue.js'
 import type { BodyImage } from '../../lib/markdown.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
 import type { Precondition } from '../articles/editor.js'
 import type { MediaBody, MediaUsageBody } from '../../schemas/media.js'
 import { isPublicState } from '../articles/workflow.js'
-import { forbid, isStaff, type Actor } from '../actor.js'
+import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
 import { contentKey, type MediaStorage } from '../storage.js'
@@ -120,12 +121,27 @@ export async function removeFiles(storage: MediaStorage, keys: string[]): Promis
 
 export const filesOf = (row: Pick<MediaRow, 'originalKey' | 'renditions'>) => [row.originalKey, ...row.renditions.map((r) => r.key)]
 
+/** 503 with Retry-After: every processing slot is taken and the queue for them is full. */
+export function processingBusy(retryAfterSeconds: number): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', `Too many images are being processed right now; retry in ${retryAfterSeconds} s`, {
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  })
+}
+
+/** Splits usages into those the actor may read and a count of the others. */
+function readableUsage(actor: Actor, used: MediaUsageRow[]): { readable: MediaUsageRow[]; others: number } {
+  const readable = isStaff(actor) ? used : used.filter((u) => owns(actor, u))
+  return { readable, others: used.length - readable.length }
+}
+
 export function createMediaLibrary(deps: {
   uow: UnitOfWork
   clock: Clock
   events: ContentEvents
   storage: MediaStorage
   limits: ImageLimits & RenditionOptions
+  /** Bounds image processing (CPU and memory) in this process; uploads beyond it are refused with 503. */
+  processing: WorkQueue
   publicUrl: string
   permalinks: Permalinks
   kickOutbox: () => void
@@ -181,8 +197,13 @@ export function createMediaLibrary(deps: {
   })
 
   return {
+    /** The processing queue, so the upload route can refuse before it reads a body it could not process. */
+    processing: deps.processing,
+
     async upload(actor: Actor, input: UploadInput): Promise<MediaBody> {
-      const processed = await processImage(input.bytes, limits, limits)
+      const processed = await deps.processing.run(() => processImage(input.bytes, limits, limits)).catch((error: unknown) => {
+        throw error instanceof QueueFull ? processingBusy(error.retryAfterSeconds) : error
+      })
       const id = randomUUID()
       // Files first, then the row: a row never points at missing files; a failed insert removes them.
       const stored = await storeProcessed(storage, processed, uploadKeys(`${fileStem(input.filename)}-${id.slice(0, 8)}`))
@@ -252,8 +273,11 @@ export function createMediaLibrary(deps: {
         if (options.precondition) checkVersion(current, options.precondition)
         const used = await repos.media.usage(id)
         if (used.length > 0 && !options.force) {
-          const titles = used.slice(0, 5).map((u) => `"${u.title}"`).join(', ')
-          throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles}${used.length > 5 ? ', …' : ''}. See its usage, or delete with ?force=true`)
+          const { readable, others } = readableUsage(actor, used)
+          const titles = readable.slice(0, 5).map((u) => `"${u.title}"`)
+          if (readable.length > 5) titles.push('…')
+          if (others > 0) titles.push(`${others} you cannot see`)
+          throw new AppError('IN_USE', `The media item is used by ${used.length} article(s): ${titles.join(', ')}. See its usage, or delete with ?force=true`)
         }
         // Cleared first, so the articles' `article.updated` events show them without the image.
         await repos.media.clearFeatured(id)
@@ -267,17 +291,25 @@ export function createMediaLibrary(deps: {
       await removeFiles(storage, filesOf(row))
     },
 
-    async usage(_actor: Actor, id: string): Promise<MediaUsageBody[]> {
+    /**
+     * The articles showing the item that the caller may read (the rule of GET /v1/admin/articles/{id}:
+     * staff read all, others their own); the rest are only counted.
+     */
+    async usage(actor: Actor, id: string): Promise<{ items: MediaUsageBody[]; others: number }> {
       await load(uow.repos, id)
-      return (await uow.repos.media.usage(id)).map((u) => ({
-        id: u.id,
-        slug: u.slug,
-        title: u.title,
-        status: u.status,
-        section: u.sectionSlug,
-        featured_image: u.featured,
-        body: u.body,
-      }))
+      const { readable, others } = readableUsage(actor, await uow.repos.media.usage(id))
+      return {
+        items: readable.map((u) => ({
+          id: u.id,
+          slug: u.slug,
+          title: u.title,
+          status: u.status,
+          section: u.sectionSlug,
+          featured_image: u.featured,
+          body: u.body,
+        })),
+        others,
+      }
     },
   }
 }

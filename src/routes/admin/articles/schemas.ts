@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { STATUS_VALUES } from '../../../schemas/admin.js'
-import { DateTime, HttpUrl, Nullable, PaginationQuery, Slug, StringEnum } from '../../../schemas/common.js'
+import { DateTime, DisplayName, HttpUrl, Nullable, PaginationQuery, Slug, StringEnum } from '../../../schemas/common.js'
 
 const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' })
 
@@ -47,9 +47,10 @@ const fields = {
   ),
   author: Type.Optional(Slug('Author slug (editors; others write under their own byline)')),
   tags: Type.Optional(
-    Type.Array(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), {
+    Type.Array(DisplayName(60), {
       maxItems: 20,
-      description: 'Tag names or slugs, in order; unknown tags are created',
+      description:
+        'Tag names or slugs, in order; unknown tags are created, their slug made from the name. A name with no Latin letters or digits must name an existing tag (create it with a slug first): 422 otherwise',
     }),
   ),
   related_article_ids: Type.Optional(

@@ -8,7 +8,8 @@ import { createAjv } from '../../../plugins/validation.js'
 import { DataOf, IdParams, ListOf, NoQuery, problemResponses, ref } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { ROLES } from '../../../services/actor.js'
-import type { UploadInput } from '../../../services/media/library.js'
+import { processingBusy, type UploadInput } from '../../../services/media/library.js'
+import { rateLimited } from '../../../plugins/rate-limit.js'
 import { sendList } from '../../shared.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 import { Media, MediaUsage } from '../../../schemas/media.js'
@@ -20,16 +21,41 @@ const tags = ['Editor: media']
 const Single = withHeaders(DataOf(ref(Media)), 'ETag')
 const Created = withHeaders(DataOf(ref(Media)), 'Location', 'ETag')
 
+const bodyProblem = (name: string, reason: string) => new AppError('VALIDATION_FAILED', `Invalid body: ${name} ${reason}`, { invalidParams: [{ name, reason }] })
+
+/**
+ * What went wrong reading a multipart body, as a client error: everything in it comes from the
+ * client's bytes (a boundary that never comes, a truncated body, limits), never from the server.
+ */
+function multipartProblem(error: unknown, maxBytes: number): AppError {
+  if (error instanceof AppError) return error
+  const code = (error as { code?: string }).code
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`)
+    case 'FST_FILES_LIMIT':
+      return bodyProblem('body.file', 'must be sent once')
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return bodyProblem('body', 'has too many parts (one "file" and the metadata fields are expected)')
+    case 'FST_PROTO_VIOLATION':
+      return bodyProblem('body', 'has a part named like a prototype property')
+    default:
+      return bodyProblem('body', `is not well-formed multipart/form-data: ${String((error as Error)?.message ?? error).slice(0, 200)}`)
+  }
+}
+
 /** Reads the multipart body: one `file` part (buffered up to MEDIA_MAX_BYTES) and the metadata fields. */
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<UploadInput> {
   if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a "file" part')
   const fields: Record<string, string> = {}
   let file: { bytes: Buffer; filename: string } | undefined
   const invalid = (name: string, reason: string): never => {
-    throw new AppError('VALIDATION_FAILED', `Invalid body: body.${name} ${reason}`, { invalidParams: [{ name: `body.${name}`, reason }] })
+    throw bodyProblem(`body.${name}`, reason)
   }
   try {
     for await (const part of request.parts() as AsyncIterableIterator<Multipart>) {
+      if (!part.fieldname) throw bodyProblem('body', 'has a part without a name (Content-Disposition: form-data; name="…")')
       if (part.type === 'file') {
         if (part.fieldname !== 'file') invalid(part.fieldname, 'is not a known field (the image goes in "file")')
         if (file) invalid('file', 'must be sent once')
@@ -41,10 +67,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
       }
     }
   } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (MEDIA_MAX_BYTES)`)
-    }
-    throw error
+    throw multipartProblem(error, maxBytes)
   }
   if (!file) return invalid('file', 'is required')
   if (file.bytes.length === 0) return invalid('file', 'is empty')
@@ -80,15 +103,20 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminUploadMedia',
         summary: 'Upload an image',
         description:
-          'multipart/form-data with a `file` part and optional `alt`, `caption`, `credit`, `focal_x`/`focal_y` fields. The type is detected from the content (JPEG, PNG, WebP, AVIF, GIF); anything else — SVG, HTML, a renamed file — is 415. Over MEDIA_MAX_BYTES is 413; over MEDIA_MAX_PIXELS, or unreadable, is 422. Everything served is re-encoded without EXIF/GPS; renditions are made at once.',
+          'multipart/form-data with a `file` part and optional `alt`, `caption`, `credit`, `focal_x`/`focal_y` fields. The type is detected from the content (JPEG, PNG, WebP, AVIF, GIF); anything else — SVG, HTML, a renamed file — is 415. Over MEDIA_MAX_BYTES is 413; over MEDIA_MAX_PIXELS, or unreadable, is 422. Everything served is re-encoded without EXIF/GPS; renditions are made at once. Each user may upload MEDIA_UPLOAD_RATE images a minute (429 beyond); when every processing slot is busy and MEDIA_PROCESSING_QUEUE uploads already wait, the answer is 503 — both with Retry-After.',
         tags,
         consumes: ['multipart/form-data'],
         body: UploadBodyDoc,
         querystring: NoQuery,
-        response: { 201: Created, ...problemResponses(400, 413, 415, 422) },
+        response: { 201: Created, ...problemResponses(400, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
+      // Refused before the body is read: counting every attempt, and when no image could be processed now.
+      const limit = await app.limiters.mediaUploadByUser(request)
+      if (limit.isExceeded) throw rateLimited(limit.ttlInSeconds ?? 60, `At most ${app.config.media.uploadRatePerUser} uploads per minute (MEDIA_UPLOAD_RATE). Retry later.`)
+      const processing = app.services.media.processing
+      if (processing.full()) throw processingBusy(processing.retryAfter())
       const input = await readUpload(request, maxBytes)
       const item = await app.services.media.upload(request.actor!, input)
       return reply
@@ -188,12 +216,26 @@ export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminMediaUsage',
         summary: 'Which articles use an item',
+        description:
+          'The articles you may open in the editor (editors and admins: all; authors and contributors: their own), newest change first. `meta.others` counts the articles that also use the item but that you may not see.',
         tags,
         params: IdParams,
         querystring: NoQuery,
-        response: { 200: Type.Object({ data: Type.Array(ref(MediaUsage)) }, { additionalProperties: false }), ...problemResponses(400, 404) },
+        response: {
+          200: Type.Object(
+            {
+              data: Type.Array(ref(MediaUsage)),
+              meta: Type.Object({ others: Type.Integer({ minimum: 0, description: 'Articles using the item that you may not see' }) }, { additionalProperties: false }),
+            },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400, 404),
+        },
       },
     },
-    async (request) => ({ data: await app.services.media.usage(request.actor!, request.params.id) }),
+    async (request) => {
+      const { items, others } = await app.services.media.usage(request.actor!, request.params.id)
+      return { data: items, meta: { others } }
+    },
   )
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AdminPage } from '../../../schemas/admin.js'
-import { DataOf, IdParams, NoQuery, Nullable, problemResponses, ref, Slug, StringEnum } from '../../../schemas/common.js'
+import { DataOf, DisplayName, IdParams, NoQuery, Nullable, problemResponses, ref, Slug, StringEnum } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 
@@ -23,7 +23,7 @@ const fields = {
     ),
   ),
 }
-const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' })
+const Title = DisplayName(300, 'The slug is made from it when none is sent (send one when the title has no Latin letters or digits)')
 const PageCreateBody = Type.Object({ title: Title, ...fields }, { additionalProperties: false })
 const PageUpdateBody = Type.Object(
   { title: Type.Optional(Title), ...fields, version: Type.Optional(Type.Integer({ minimum: 1 })) },
@@ -42,7 +42,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.post(
     '/pages',
-    { config: { ...staff, idempotent: true }, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Created, ...problemResponses(400, 409) } } },
+    { config: { ...staff, idempotent: true }, schema: { tags, operationId: 'adminCreatePage', summary: 'Create a static page', body: PageCreateBody, response: { 201: Created, ...problemResponses(400, 409, 422) } } },
     async (request, reply) => {
       const page = await pages.createPage(request.actor!, request.body)
       return reply.code(201).header('etag', versionEtag(page.version)).header('location', `${app.config.publicUrl}/v1/admin/pages/${page.id}`).send({ data: page })

@@ -29,7 +29,7 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/sections', { config: everyone, schema: { ...s, operationId: 'adminListSections', summary: 'List sections in order', querystring: NoQuery, response: { 200: listOf(Section), ...problemResponses(400) } } }, async () => ({
     data: await publicSite.sections(),
   }))
-  app.post('/sections', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminCreateSection', summary: 'Create a section (added last)', body: SectionCreateBody, response: { 201: DataOf(ref(Section)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/sections', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminCreateSection', summary: 'Create a section (added last)', body: SectionCreateBody, response: { 201: DataOf(ref(Section)), ...problemResponses(400, 409, 422) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createSection(request.actor!, request.body) }),
   )
   app.put('/sections/order', { config: { ...staff, idempotent: true }, schema: { ...s, operationId: 'adminReorderSections', summary: 'Set the navigation order', body: SectionOrderBody, response: { 200: listOf(Section), ...problemResponses(400, 422) } } }, async (request) => ({
@@ -52,7 +52,7 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/tags', { config: everyone, schema: { ...t, operationId: 'adminListTags', summary: 'List tags', querystring: TagQuery, response: { 200: ListOf(ref(Tag)), ...problemResponses(400) } } }, async (request, reply) =>
     sendList(request, reply, await publicSite.tags(request.query)),
   )
-  app.post('/tags', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminCreateTag', summary: 'Create a tag', body: TagCreateBody, response: { 201: DataOf(ref(Tag)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/tags', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminCreateTag', summary: 'Create a tag', body: TagCreateBody, response: { 201: DataOf(ref(Tag)), ...problemResponses(400, 409, 422) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createTag(request.actor!, request.body) }),
   )
   app.patch('/tags/:slug', { config: { ...staff, idempotent: true }, schema: { ...t, operationId: 'adminUpdateTag', summary: 'Update a tag', params: SlugParam, body: TagUpdateBody, response: { 200: DataOf(ref(Tag)), ...problemResponses(400, 404, 409) } } }, async (request) => ({
@@ -67,7 +67,7 @@ export const adminTaxonomyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/authors', { config: everyone, schema: { ...a, operationId: 'adminListAuthors', summary: 'List author profiles', querystring: NoQuery, response: { 200: listOf(Author), ...problemResponses(400) } } }, async () => ({
     data: await publicSite.authors(),
   }))
-  app.post('/authors', { config: { ...staff, idempotent: true }, schema: { ...a, operationId: 'adminCreateAuthor', summary: 'Create an author profile', body: AuthorCreateBody, response: { 201: DataOf(ref(Author)), ...problemResponses(400, 409) } } }, async (request, reply) =>
+  app.post('/authors', { config: { ...staff, idempotent: true }, schema: { ...a, operationId: 'adminCreateAuthor', summary: 'Create an author profile', body: AuthorCreateBody, response: { 201: DataOf(ref(Author)), ...problemResponses(400, 409, 422) } } }, async (request, reply) =>
     reply.code(201).send({ data: await taxonomy.createAuthor(request.actor!, request.body) }),
   )
   app.patch(

@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
-import { HttpUrl, Nullable, Slug } from '../../../schemas/common.js'
+import { DisplayName, HttpUrl, Nullable, Slug } from '../../../schemas/common.js'
 
-const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' })
+const Name = DisplayName(120, 'Shown to readers; the slug is made from it when none is sent (send one when the name has no Latin letters or digits)')
+const TagName = DisplayName(60, 'Shown to readers; the slug is made from it when none is sent (send one when the name has no Latin letters or digits)')
 const Description = Type.String({ maxLength: 2000 })
 
 export const SectionCreateBody = Type.Object(
@@ -22,11 +23,11 @@ export const SectionDeleteQuery = Type.Object(
 )
 
 export const TagCreateBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { name: TagName, slug: Type.Optional(Slug()), description: Type.Optional(Description) },
   { additionalProperties: false },
 )
 export const TagUpdateBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { name: Type.Optional(TagName), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
   { additionalProperties: false, minProperties: 1 },
 )
 
