@@ -33,8 +33,14 @@ export const Slug = (description = 'URL slug') =>
  * soft hyphen, BOM…) and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069),
  * which make a name display as something other than what it is. ZWNJ and ZWJ stay allowed: Persian,
  * Indic scripts and emoji need them between visible characters.
+ *
+ * Written as explicit \u ranges (every Cc, Cf, Zl and Zp code point of the Basic Multilingual Plane but
+ * ZWNJ and ZWJ), not as \p{…} classes: a pattern in the OpenAPI document is read by validators and
+ * client generators that compile it without the `u` flag, where \p{Cc} means the letters "p{Cc}".
+ * test/schemas/display-text.test.ts checks the ranges against Unicode's own classes.
  */
-export const DISPLAY_TEXT_PATTERN = '^(?=.*\\S)(?:[\\u200C\\u200D]|[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}])*$'
+export const DISPLAY_TEXT_PATTERN =
+  '^(?=.*\\S)[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u180E\\u200B\\u200E\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]*$'
 export const DISPLAY_TEXT_REASON = 'must be visible text: no control, invisible or text-direction characters (such as U+200B or U+202E), and not blank'
 
 /** The name or title of a section, tag, author or page, as readers see it. */
