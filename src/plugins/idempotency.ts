@@ -85,12 +85,15 @@ export const idempotencyPlugin = fp(
           .send(found.responseBody ?? '')
         return 'replayed'
       }
-      if (found.committed) {
-        throw new AppError('IDEMPOTENCY_CONFLICT', 'The request with this Idempotency-Key was applied, but its response was not recorded (the server failed right after the write); read the resource to see the result')
-      }
+      // Within the lease the first request is still in flight, even when its write has committed and
+      // its response is about to be recorded: the retry waits. Past the lease, a committed write without
+      // a response means that request died between its commit and its answer.
       if (found.lockedUntil.getTime() > now.getTime()) {
         const seconds = Math.max(1, Math.ceil((found.lockedUntil.getTime() - now.getTime()) / 1000))
         throw new AppError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed; retry later', { headers: { 'retry-after': String(Math.min(seconds, 5)) } })
+      }
+      if (found.committed) {
+        throw new AppError('IDEMPOTENCY_CONFLICT', 'The request with this Idempotency-Key was applied, but its response was not recorded (the server failed right after the write); read the resource to see the result')
       }
       // The first attempt died before writing anything: this retry takes its place.
       if (!(await repo.takeOver(userId, header, now, new Date(now.getTime() + options.leaseMs)))) {

@@ -72,7 +72,7 @@ t.test('concurrent duplicates: one write, the other waits (409 Retry-After) or g
     if (r.statusCode === 409) {
       t.equal(r.json().code, 'IDEMPOTENCY_CONFLICT')
       t.ok(Number(r.headers['retry-after']) >= 1)
-    } else t.equal(r.statusCode, 201)
+    } else t.equal(r.statusCode, 201, r.body)
   }
   t.equal((await app.testDb.database.db.select().from(articles).where(eq(articles.title, 'Raced'))).length, 1)
 })
@@ -91,6 +91,13 @@ t.test('after a crash: an applied write is never run again; an abandoned claim i
   assertProblem(t, retry, 409, 'IDEMPOTENCY_CONFLICT')
   t.match(retry.json().detail, /was applied/)
   t.equal((await db.select().from(articles).where(eq(articles.title, 'Crashed'))).length, 1, 'still one article')
+  // Between the first request's commit and its recorded response (the lease still runs), a duplicate
+  // waits for it: 409 with Retry-After, not "applied but not recorded".
+  await db.update(idempotencyKeys).set({ lockedUntil: sql`now() + interval '1 minute'` }).where(eq(idempotencyKeys.key, 'crash-after-commit'))
+  const inFlight = await app.inject({ method: 'POST', url: '/v1/admin/articles', headers, payload: draft('Crashed') })
+  assertProblem(t, inFlight, 409, 'IDEMPOTENCY_CONFLICT')
+  t.match(inFlight.json().detail, /still being processed/)
+  t.ok(Number(inFlight.headers['retry-after']) >= 1, 'with Retry-After')
 
   // A claim whose process died before writing anything: a retry after the lease runs the write.
   await db.insert(idempotencyKeys).values({ userId: editor.id, key: 'crash-before-write', fingerprint: 'x', lockedUntil: new Date(Date.now() - 1000) })
