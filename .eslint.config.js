@@ -15,7 +15,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only (house style).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (house style).' },
+        {
+          // A SQLSTATE compared by hand (error.code === '23505') misses drizzle's wrapping: src/db/errors.ts reads them.
+          selector: "BinaryExpression:has(MemberExpression[property.name='code']):has(Literal[value=/^[0-9A-Z]{2}[0-9A-Z]{3}$/][value=/[0-9]/])",
+          message: 'Read database error codes with pgCode() / isUniqueViolation() … from src/db/errors.ts.',
+        },
+      ],
       eqeqeq: ['error', 'always'],
     },
   },

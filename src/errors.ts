@@ -6,7 +6,6 @@
 export const errorTable = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   BAD_CURSOR: { status: 400, title: 'The pagination cursor is not valid' },
-  BAD_QUERY: { status: 400, title: 'The search query is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNAUTHORIZED: { status: 401, title: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, title: 'The access token is not valid' },
@@ -16,8 +15,6 @@ export const errorTable = {
   COMMENTS_CLOSED: { status: 403, title: 'Comments are closed for this article' },
   NOT_FOUND: { status: 404, title: 'The resource was not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'There is no such endpoint' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this endpoint' },
-  NOT_ACCEPTABLE: { status: 406, title: 'The requested representation is not available' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   SLUG_TAKEN: { status: 409, title: 'The slug is already in use' },
   EMAIL_TAKEN: { status: 409, title: 'The email address is already in use' },
@@ -36,9 +33,7 @@ export const errorTable = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   INTERNAL: { status: 500, title: 'Internal server error' },
-  BAD_GATEWAY: { status: 502, title: 'An upstream service failed' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
-  TIMEOUT: { status: 503, title: 'The request took too long' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorTable

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import { isDatabaseUnavailable, isDataException } from '../db/errors.js'
 import { AppError, errorTable, problemType, type ErrorCode, type InvalidParam } from '../errors.js'
 import { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_REASON, type ProblemBody } from '../schemas/common.js'
 
@@ -27,32 +28,6 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 }
 
 /** Connection-level failures (pg SQLSTATE classes 08, 57P, 53300; socket errors): the database is away. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|53400)/
-const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
-const UNAVAILABLE_MESSAGE = /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i
-
-/**
- * SQLSTATE class 22 (data exception) raised by a value the client sent: a NUL byte or an invalid
- * byte sequence in text (22021, 22P05), a number or date out of range, an over-long tsquery.
- */
-export function isDataException(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true
-  }
-  return false
-}
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE.has(code))) return true
-    const message = (e as { message?: unknown }).message
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true
-  }
-  return false
-}
-
 function fieldName(context: string | undefined, issue: ValidationIssue): string {
   const base = (context ?? 'body') === 'headers' ? 'header' : (context ?? 'body')
   const path = issue.instancePath.split('/').filter(Boolean).join('.')

@@ -1,5 +1,6 @@
 import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { RedirectKind } from '../db/repositories/redirects.js'
+import { isUniqueViolation } from '../db/errors.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { AuthorBody, SectionBody, TagBody } from '../schemas/content.js'
@@ -32,12 +33,6 @@ export interface AuthorInput {
 
 function taken(kind: string, slug: string): never {
   throw new AppError('SLUG_TAKEN', `Another ${kind} uses the slug "${slug}"`, { invalidParams: [{ name: 'body.slug', reason: 'already in use' }] })
-}
-
-/** Unique-violation on a slug column (SQLSTATE 23505), from a race between check and insert. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) if ((e as { code?: unknown }).code === '23505') return true
-  return false
 }
 
 async function guardSlug<T>(kind: string, slug: string, write: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { sql } from 'drizzle-orm'
 import net from 'node:net'
 import { createDatabase } from '../../src/db/client.js'
-import { isDatabaseUnavailable } from '../../src/plugins/errors.js'
+import { isDatabaseUnavailable } from '../../src/db/errors.js'
 
 /**
  * DATABASE_TIMEOUT_MS: a query the server never answers (hung server, a network that drops

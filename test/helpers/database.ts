@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import path from 'node:path'
 import pg from 'pg'
 import { createDatabase, type Database } from '../../src/db/client.js'
+import { pgCode } from '../../src/db/errors.js'
 import { MIGRATIONS_FOLDER, runMigrations } from '../../src/db/migrate.js'
 
 /**
@@ -111,7 +112,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await admin.query(`create database "${name}" template "${template}"`)
         break
       } catch (error) {
-        if (attempt >= 20 || (error as { code?: string }).code !== '55006') throw error
+        if (attempt >= 20 || pgCode(error) !== '55006') throw error
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200))
       }
     }

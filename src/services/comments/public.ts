@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { isForeignKeyViolation } from '../../db/errors.js'
 import type { CommentableArticle, CommentRow } from '../../db/repositories/comments.js'
 import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
@@ -62,13 +63,6 @@ export function buildThread(rootIds: string[], nodes: CommentRow[]): PublicComme
 
 function invalid(field: string, reason: string): never {
   throw new AppError('VALIDATION_FAILED', `body.${field} ${reason}`, { invalidParams: [{ name: `body.${field}`, reason }] })
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === '23503') return true
-  }
-  return false
 }
 
 export function createCommentService(deps: {
