@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { schemaController } from './plugins/schema-compilers.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
 import { compressionPlugin } from './plugins/compression.js'
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // What Node's parser refuses (bad header bytes, 431, 408) is problem+json too.
     clientErrorHandler: createClientErrorHandler(securityHeaders()),
     forceCloseConnections: 'idle',
+    schemaController,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorsPlugin)

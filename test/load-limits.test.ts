@@ -7,11 +7,13 @@ import { keysUnder, REDIS_URL, redisUnavailable, uniquePrefix } from './helpers/
 
 /**
  * A bounded load run against a listening server: public writes (comments, newsletter signups) and
- * logins driven at and far above their limits while a mixed read load runs at the same time. The
+ * logins driven at and far above their limits while a mixed read load runs at the same time. Each
+ * run is a number of requests, not a duration, so a starved machine sends the same load, only slower. The
  * writes may only answer 2xx or 429 (failed logins 401 or 429), the reads 2xx or 304 — never a 5xx,
  * never a socket error or timeout. The counts are printed so they can be quoted.
  */
-const DURATION_S = 3
+/** Requests per run: three times each limit, and a read load beside them. */
+const AMOUNT = { comments: 30, signups: 60, logins: 20, reads: 180 }
 const LIMITS = { COMMENT_RATE_IP: '10', COMMENT_RATE_EMAIL: '5', NEWSLETTER_RATE_IP: '20', NEWSLETTER_RATE_EMAIL: '5', LOGIN_ACCOUNT_LIMIT: '5', LOGIN_IP_LIMIT: '50', NEWSLETTER_RESPONSE_FLOOR_MS: '0' }
 
 type Histogram = Record<string, number>
@@ -37,12 +39,13 @@ async function loadRun(t: Test, label: string, env: Record<string, string>) {
   let sequence = 0
   const unique = () => `${process.pid}-${++sequence}`
   const json = { 'content-type': 'application/json' }
-  const run = (opts: Omit<autocannon.Options, 'url'>) => autocannon({ ...opts, url: base, duration: DURATION_S, timeout: 10 })
+  const run = (opts: Omit<autocannon.Options, 'url'>) => autocannon({ ...opts, url: base, timeout: 60 })
 
   const [comments, signups, logins, reads] = await Promise.all([
     // Every comment is new (no duplicate detection in play): only the per-IP limit stops them.
     run({
       connections: 4,
+      amount: AMOUNT.comments,
       requests: [
         {
           method: 'POST',
@@ -57,6 +60,7 @@ async function loadRun(t: Test, label: string, env: Record<string, string>) {
     }),
     run({
       connections: 4,
+      amount: AMOUNT.signups,
       requests: [
         {
           method: 'POST',
@@ -69,10 +73,12 @@ async function loadRun(t: Test, label: string, env: Record<string, string>) {
     // A password-guessing run against one account, then the editor's real logins.
     run({
       connections: 4,
+      amount: AMOUNT.logins,
       requests: [{ method: 'POST', path: '/v1/auth/login', headers: json, body: JSON.stringify({ email: editor.email, password: 'guessing-the-password' }) }],
     }),
     run({
       connections: 6,
+      amount: AMOUNT.reads,
       requests: [
         { method: 'GET', path: '/v1/articles?limit=10' },
         { method: 'GET', path: `/v1/articles/${first}` },
@@ -102,7 +108,7 @@ async function loadRun(t: Test, label: string, env: Record<string, string>) {
   t.ok((counts.logins['401'] ?? 0) >= 5 && (counts.logins['401'] ?? 0) <= 5 + 4, `${label}: ${counts.logins['401']} guesses answered before the lockout`)
   t.ok((counts.comments['429'] ?? 0) > 0 && (counts.signups['429'] ?? 0) > 0 && (counts.logins['429'] ?? 0) > 0, `${label}: every limit was exceeded`)
   t.ok((counts.reads['304'] ?? 0) > 0, `${label}: conditional reads answered 304`)
-  t.comment(`${label} load run (${DURATION_S} s): ${JSON.stringify(counts)}`)
+  t.comment(`${label} load run (${JSON.stringify(AMOUNT)} requests): ${JSON.stringify(counts)}`)
 
   // After the run the server is healthy and the locked account's owner is refused until the window ends.
   t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200)

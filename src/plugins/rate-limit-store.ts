@@ -23,6 +23,13 @@ const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (co
 
 /** How long one Redis command may take before the limit is counted locally instead. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500
+/**
+ * The longest a request waits on a connected Redis while this process is too busy to watch the clock
+ * (see FallbackStore.run), and ioredis's own command timeout behind it.
+ */
+export const REDIS_COMMAND_MAX_WAIT_MS = 5000
+/** A timer this late means the event loop was blocked, not that Redis was slow. */
+const LOOP_LAG_TOLERANCE_MS = 50
 const REPEAT_WARNING_MS = 60_000
 
 /**
@@ -84,17 +91,50 @@ class FallbackStore implements Store {
     return new FallbackStore(shared, local, this.health, this.makeChild)
   }
 
+  /**
+   * Redis's answer, or after REDIS_COMMAND_TIMEOUT_MS without one, this process's count. "Without
+   * one" is judged on Redis's time, not ours: when the CPU is starved, the timer and Redis's reply
+   * both wait for the event loop, and timers run before sockets are read, so a plain timeout would
+   * fire although the answer had arrived — the request would be counted in Redis *and* locally
+   * (from zero), and the limit would leak exactly when a server is busiest. So the deadline is checked
+   * after pending I/O has been read (setImmediate), and a timer that fired late (the loop was
+   * blocked) gives Redis the time back, up to REDIS_COMMAND_MAX_WAIT_MS.
+   */
   private run(method: 'incr' | 'read', key: string, callback: Callback, timeWindow: number, max: number): void {
+    const sentAt = performance.now()
+    let deadline = sentAt + REDIS_COMMAND_TIMEOUT_MS
+    let settled = false
+    const useLocal = (error: unknown) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      this.health.failed(error)
+      this.local[method](key, callback, timeWindow, max)
+    }
+    const check = () =>
+      setImmediate(() => {
+        if (settled) return
+        const now = performance.now()
+        if (now - deadline > LOOP_LAG_TOLERANCE_MS && now - sentAt < REDIS_COMMAND_MAX_WAIT_MS) {
+          deadline = now + REDIS_COMMAND_TIMEOUT_MS
+          timer = setTimeout(check, REDIS_COMMAND_TIMEOUT_MS)
+          return
+        }
+        useLocal(new Error(`Redis did not answer within ${REDIS_COMMAND_TIMEOUT_MS} ms`))
+      })
+    let timer = setTimeout(check, REDIS_COMMAND_TIMEOUT_MS)
     this.shared[method](
       key,
       (error, result) => {
+        if (settled) return
         if (!error && result) {
+          settled = true
+          clearTimeout(timer)
           this.health.ok()
           callback(null, { current: Number(result.current), ttl: Number(result.ttl) })
           return
         }
-        this.health.failed(error)
-        this.local[method](key, callback, timeWindow, max)
+        useLocal(error)
       },
       timeWindow,
       max,
@@ -122,14 +162,15 @@ export function createSharedStore(deps: { redis: Redis; prefix: string; health: 
 
 /**
  * A Redis client that fails fast instead of queueing: with no connection a command errors at once
- * (no offline queue), a slow one after REDIS_COMMAND_TIMEOUT_MS, and it reconnects in the background.
+ * (no offline queue), and it reconnects in the background.
  */
 export async function connectRedis(url: string, health: RedisHealth): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // The store applies REDIS_COMMAND_TIMEOUT_MS itself, on Redis's time (see FallbackStore.run).
+    commandTimeout: REDIS_COMMAND_MAX_WAIT_MS,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   })

@@ -2,6 +2,7 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { memoized } from './schema-compilers.js'
 import { sharedSchemas } from './schemas.js'
 
 /**
@@ -29,11 +30,21 @@ export function createAjv(coerce: boolean): Ajv {
   return ajv
 }
 
+let validators: { forText: Ajv; forJson: Ajv } | undefined
+
+/** Compiles a schema for text input (query, params, headers: coerced), kept by content per process. */
+export function compileForText(schema: object) {
+  validators ??= { forText: createAjv(true), forJson: createAjv(false) }
+  const { forText } = validators
+  return memoized('text', schema, () => forText.compile(schema))
+}
+
 export const validationPlugin = fp(
   async (app: FastifyInstance) => {
-    const forText = createAjv(true)
-    const forJson = createAjv(false)
-    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? forJson : forText).compile(schema))
+    // One pair per process: compiled validators are kept by schema content (see memoized).
+    validators ??= { forText: createAjv(true), forJson: createAjv(false) }
+    const { forText, forJson } = validators
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? memoized('body', schema, () => forJson.compile(schema)) : memoized('text', schema, () => forText.compile(schema))))
     // A JSON API: text/plain bodies are refused with 415 rather than parsed into a string.
     app.removeContentTypeParser('text/plain')
   },

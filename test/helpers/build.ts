@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { buildApp } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
 import { seedDemoContent } from '../../src/db/seed/seed.js'
 import { createStorage } from '../../src/services/storage.js'
 import type { Clock } from '../../src/lib/clock.js'
+import { testConfig } from './config.js'
 import { createTestDatabase, type TestDatabase } from './database.js'
 
 export interface TestContext {
@@ -23,28 +23,19 @@ export interface BuildOptions {
   workers?: boolean
 }
 
-/** Seeded images are content-addressed, so every test file can share one media directory. */
-const SHARED_MEDIA_DIR = path.resolve(import.meta.dirname, '../../.cache/test-media')
-
-export function testConfig(env: Record<string, string> = {}, dataDir?: string): Config {
-  return loadConfig({
-    LOG_LEVEL: 'silent',
-    PUBLIC_URL: 'http://api.test',
-    DATA_DIR: dataDir ?? path.join(tmpdir(), 'newsroom-unused'),
-    MEDIA_DIR: SHARED_MEDIA_DIR,
-    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
-    ...env,
-  })
-}
+export { SHARED_MEDIA_DIR, testConfig } from './config.js'
 
 export type TestApp = FastifyInstance & { testDb: TestDatabase; dataDir: string }
 
 /** The app on its own fresh database (and data directory), closed when the test ends. */
 export async function build(t: TestContext, options: BuildOptions = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase()
+  // The demo content comes from a cached seeded database, unless this test changes how media is
+  // stored or processed: then it is seeded here with the test's own settings.
+  const ownMedia = Object.keys(options.env ?? {}).some((name) => name.startsWith('MEDIA_') || name.startsWith('S3_'))
+  const testDb = await createTestDatabase({ seed: options.seed === true && !ownMedia })
   const dataDir = mkdtempSync(path.join(tmpdir(), 'newsroom-test-'))
   const config = testConfig(options.env, dataDir)
-  if (options.seed) {
+  if (options.seed && ownMedia) {
     await seedDemoContent(testDb.database.db, { media: { storage: createStorage(config), renditions: config.media } })
   }
   const app = await buildApp({ config, database: testDb.database, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, docs: true, workers: options.workers ?? false, ...(options.clock ? { clock: options.clock } : {}) })

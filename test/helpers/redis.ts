@@ -61,6 +61,8 @@ export async function freePort(): Promise<number> {
 export interface PrivateRedis {
   url: string
   port: number
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: connected, but silent. */
+  pause(paused: boolean): void
   stop(): Promise<void>
   start(): Promise<void>
 }
@@ -80,13 +82,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const stop = async () => {
     const running = child
     if (!running || running.exitCode !== null) return
+    running.kill('SIGCONT')
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve())
       running.kill('SIGKILL')
     })
   }
+  const pause = (paused: boolean) => {
+    if (child && child.exitCode === null) child.kill(paused ? 'SIGSTOP' : 'SIGCONT')
+  }
   await start()
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop }
+  return { url: `redis://127.0.0.1:${port}`, port, start, stop, pause }
 }
 
 export async function redisServerMissing(): Promise<string | false> {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
 import { AppError } from '../../../errors.js'
-import { createAjv } from '../../../plugins/validation.js'
+import { compileForText } from '../../../plugins/validation.js'
 import { DataOf, IdParams, ListOf, NoQuery, problemResponses, ref } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { ROLES } from '../../../services/actor.js'
@@ -91,14 +91,13 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
 export const adminMediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const maxBytes = app.config.media.maxBytes
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 2000, parts: 12, headerPairs: 100 } })
-  const forText = createAjv(true)
 
   app.post(
     '/media',
     {
       config: { ...everyone, idempotent: true },
       // The multipart body is read (and checked) by the handler as a stream; the schema documents it.
-      validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : forText.compile(schema)),
+      validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : compileForText(schema)),
       schema: {
         operationId: 'adminUploadMedia',
         summary: 'Upload an image',
