@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createDatabase } from '../src/db/client.js'
 import { seedDemoContent } from '../src/db/seed/seed.js'
+import { createManualClock } from '../src/lib/clock.js'
 import { createStorage } from '../src/services/storage.js'
 import { createUser } from './helpers/auth.js'
 import { build, testConfig } from './helpers/build.js'
@@ -29,7 +30,8 @@ t.test('public anonymous reads go to the replica; writes, authenticated reads an
   }
   const applicationName = `replica-test-${randomBytes(4).toString('hex')}`
   const database = await createDatabase({ kind: 'postgres', url: primary.url!, readUrl: replica.url!, poolSize: 3, applicationName })
-  const app = await buildApp({ config, database, logger: false, docs: false })
+  const clock = createManualClock()
+  const app = await buildApp({ config, database, logger: false, docs: false, clock })
   t.teardown(async () => {
     await app.close()
     await database.close()
@@ -78,7 +80,7 @@ t.test('public anonymous reads go to the replica; writes, authenticated reads an
 
   // Right after the change, everyone reads the primary: the replica may not have replayed it yet.
   t.equal((await anonymous(`/v1/articles/${slug}`)).statusCode, 200, 'read-after-write: within DATABASE_READ_LAG_MS the primary answers')
-  await new Promise((resolve) => setTimeout(resolve, LAG_MS + 100))
+  clock.advance(LAG_MS + 100)
 
   const fromReplica = await anonymous(`/v1/articles/${slug}`)
   t.equal(fromReplica.statusCode, 404, 'after the lag window an anonymous read is served by the replica, which never got the write')
@@ -105,7 +107,8 @@ t.test('a replica that does not answer is skipped: public reads fall back to the
   const config = testConfig({ DATABASE_URL: primary.url!, DATABASE_READ_URL: `postgres://postgres@127.0.0.1:${port}/gone`, RESPONSE_CACHE: 'false' })
   await seedDemoContent(primary.database.db, { media: { storage: createStorage(config), renditions: config.media } })
   const database = await createDatabase({ kind: 'postgres', url: primary.url!, readUrl: `postgres://postgres@127.0.0.1:${port}/gone`, poolSize: 2 })
-  const app = await buildApp({ config, database, logger: false, docs: false })
+  const clock = createManualClock()
+  const app = await buildApp({ config, database, logger: false, docs: false, clock })
   t.teardown(async () => {
     await app.close()
     await database.close()

@@ -54,7 +54,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
    */
   const lagMs = config.database.kind === 'postgres' ? (config.database.readLagMs ?? 0) : 0
   let changedAt = Number.NEGATIVE_INFINITY
-  const useReplica = () => replicaReadsAllowed() && Date.now() - changedAt >= lagMs
+  const useReplica = () => replicaReadsAllowed() && clock.now().getTime() - changedAt >= lagMs
   const readRepos = database.readDb === database.db ? repos : createRepositories(database.readDb)
   const onBoth = <T extends object>(make: (db: Database['db']) => T): T =>
     database.readDb === database.db ? make(database.db) : routeReads(make(database.db), make(database.readDb), useReplica)
@@ -86,7 +86,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const resolver = createResolver({ redirects: reads.redirects, permalinks, clock })
   /** Every cache of public content forgets everything on any change (local, or notified by another process). */
   const invalidateCaches = () => {
-    changedAt = Date.now()
+    changedAt = clock.now().getTime()
     freshness.invalidate()
     permalinks.invalidate()
     counts.clear()

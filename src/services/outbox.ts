@@ -1,4 +1,5 @@
 import type { OutboxRepository, OutboxRow } from '../db/repositories/outbox.js'
+import { createPoller } from './poller.js'
 import type { Clock } from '../lib/clock.js'
 
 /** What a handler reports of one delivery, for the attempt log. */
@@ -62,11 +63,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const leaseMs = options.leaseMs ?? 60_000
   const pollMs = options.pollMs ?? 1_000
   const concurrency = options.concurrency ?? 4
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<number> | undefined
-  let stopped = true
-  let again = false
-
   async function deliver(job: OutboxRow): Promise<void> {
     const handler = handlers[job.topic]
     const startedAt = clock.now()
@@ -111,50 +107,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     return jobs.length
   }
 
-  async function loop(): Promise<void> {
-    if (stopped) return
-    try {
-      running = runOnce()
-      const processed = await running
-      // A full batch means there may be more waiting: go again at once.
-      again = again || processed === batchSize
-    } catch (error) {
-      log.warn({ err: error }, 'outbox round failed (the database may be away); retrying')
-    } finally {
-      running = undefined
-    }
-    if (stopped) return
-    const delay = again ? 0 : pollMs
-    again = false
-    timer = setTimeout(() => void loop(), delay)
-    timer.unref()
-  }
+  const poller = createPoller({ name: 'outbox', pollMs, log, round: async () => (await runOnce()) === batchSize })
 
   return {
     runOnce,
-    start(): void {
-      if (!stopped) return
-      stopped = false
-      timer = setTimeout(() => void loop(), 0)
-      timer.unref()
-    },
+    start: poller.start,
     /** Wake the loop now (something was just enqueued and committed). */
-    kick(): void {
-      if (stopped) return
-      if (running) {
-        again = true
-        return
-      }
-      clearTimeout(timer)
-      timer = setTimeout(() => void loop(), 0)
-      timer.unref()
-    },
+    kick: poller.kick,
     /** Stops polling and waits for the round in flight. */
-    async stop(): Promise<void> {
-      stopped = true
-      clearTimeout(timer)
-      await running?.catch(() => {})
-    },
+    stop: poller.stop,
   }
 }
 

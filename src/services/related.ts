@@ -36,7 +36,7 @@ export function createRelatedService(deps: { related: RelatedRepository; article
   // The number of public articles, for IDF: refreshed at most once a minute (it moves slowly).
   let total = { value: 0, at: 0 }
   async function totalPublic(now: Date): Promise<number> {
-    if (Date.now() - total.at > 60_000) total = { value: await articles.countPublic({ now }), at: Date.now() }
+    if (now.getTime() - total.at > 60_000 || now.getTime() < total.at) total = { value: await articles.countPublic({ now }), at: now.getTime() }
     return total.value
   }
 

@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
 import { articleSnapshot } from './articles/present-admin.js'
+import { createPoller } from './poller.js'
 import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
 import type { Permalinks } from './permalinks.js'
@@ -23,10 +24,6 @@ export function createScheduler(deps: {
   pollMs: number
 }) {
   const { uow, clock, events } = deps
-  let timer: NodeJS.Timeout | undefined
-  let stopped = true
-  let running: Promise<number> | undefined
-
   async function publishDue(): Promise<number> {
     const published = await uow.transaction(async (repos) => {
       const now = clock.now()
@@ -47,35 +44,12 @@ export function createScheduler(deps: {
     return published.length
   }
 
-  async function loop(): Promise<void> {
-    if (stopped) return
-    let more = false
-    try {
-      running = publishDue()
-      more = (await running) === 50
-    } catch (error) {
-      deps.log.warn({ err: error }, 'scheduler round failed (the database may be away); retrying')
-    } finally {
-      running = undefined
-    }
-    if (stopped) return
-    timer = setTimeout(() => void loop(), more ? 0 : deps.pollMs)
-    timer.unref()
-  }
+  const poller = createPoller({ name: 'scheduler', pollMs: deps.pollMs, log: deps.log, round: async () => (await publishDue()) === 50 })
 
   return {
     publishDue,
-    start(): void {
-      if (!stopped) return
-      stopped = false
-      timer = setTimeout(() => void loop(), 0)
-      timer.unref()
-    },
-    async stop(): Promise<void> {
-      stopped = true
-      clearTimeout(timer)
-      await running?.catch(() => {})
-    },
+    start: poller.start,
+    stop: poller.stop,
   }
 }
 

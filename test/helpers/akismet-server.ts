@@ -17,6 +17,8 @@ export interface FakeAkismet {
   mode: AkismetMode
   /** What submit-spam / submit-ham answer (default thanks). */
   submitMode: 'thanks' | 'error' | 'invalid'
+  /** comment-check requests left unanswered (mode `slow`) and still open. */
+  readonly unanswered: number
   close(): Promise<void>
 }
 
@@ -24,13 +26,13 @@ export interface FakeAkismet {
  * A real HTTP server on 127.0.0.1 speaking Akismet's 1.1 protocol: form-encoded POSTs to
  * /1.1/comment-check (answers "true" / "false", `X-akismet-pro-tip: discard`, "invalid" with a debug
  * header), /1.1/submit-spam and /1.1/submit-ham ("Thanks for making the web a better place.").
- * `slow` never answers in time (the client's timeout must fire).
+ * `slow` never answers: the client's timeout must fire (and close the request).
  */
 export async function startFakeAkismet(options: { key?: string } = {}): Promise<FakeAkismet> {
   const key = options.key ?? 'test-akismet-key'
   const state = { mode: 'ham' as AkismetMode, submitMode: 'thanks' as FakeAkismet['submitMode'] }
   const calls: AkismetCall[] = []
-  const pending = new Set<NodeJS.Timeout>()
+  const unanswered = new Set<object>()
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -57,9 +59,9 @@ export async function startFakeAkismet(options: { key?: string } = {}): Promise<
           case 'error':
             return void res.writeHead(503).end('down for maintenance')
           case 'slow': {
-            const timer = setTimeout(() => text('false'), 5_000)
-            pending.add(timer)
-            res.on('close', () => clearTimeout(timer))
+            const token = {}
+            unanswered.add(token)
+            res.on('close', () => unanswered.delete(token))
             return
           }
         }
@@ -89,8 +91,10 @@ export async function startFakeAkismet(options: { key?: string } = {}): Promise<
     set submitMode(value) {
       state.submitMode = value
     },
+    get unanswered() {
+      return unanswered.size
+    },
     async close() {
-      for (const timer of pending) clearTimeout(timer)
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },

@@ -11,7 +11,7 @@ async function setup(t: Test, env: Record<string, string> = {}) {
   const akismet = await startFakeAkismet()
   t.teardown(() => akismet.close())
   const clock = createManualClock('2026-03-01T10:00:00.000Z')
-  const app = await build(t, { clock, env: { AKISMET_KEY: 'test-akismet-key', AKISMET_URL: akismet.url, AKISMET_TIMEOUT_MS: '300', ...env } })
+  const app = await build(t, { clock, env: { AKISMET_KEY: 'test-akismet-key', AKISMET_URL: akismet.url, AKISMET_TIMEOUT_MS: '30000', ...env } })
   const editor = await createUser(app, 'editor')
   const article = await commentableArticle(app, { slug: 'navies-test-drones' })
   const db = app.testDb.database.db
@@ -68,17 +68,17 @@ t.test('the discard pro-tip: answered like spam, not stored', async (t) => {
 })
 
 t.test('Akismet timing out, down or confused: the comment is held as pending, never lost, never auto-approved', async (t) => {
-  const { akismet, app, article, stored, moderate } = await setup(t)
+  // A server that answers is waited for however busy the machine is (30 s above); one that never answers is given up on.
+  const { akismet, app, article, stored, moderate } = await setup(t, { AKISMET_TIMEOUT_MS: '300' })
   const trusted = await postComment(app, article.slug, { author_email: 'regular@example.com', body: 'earlier comment' })
   await moderate(trusted.json().data.id, 'approved')
 
   for (const mode of ['slow', 'error', 'invalid'] as const) {
     akismet.mode = mode
-    const started = Date.now()
     const res = await postComment(app, article.slug, { author_email: 'regular@example.com', body: `while Akismet is ${mode}` })
     t.equal(res.statusCode, 202, `${mode}: held`)
     t.equal(res.json().data.status, 'pending')
-    t.ok(Date.now() - started < 3000, `${mode}: answered promptly`)
+    if (mode === 'slow') t.equal(akismet.calls.at(-1)?.form.comment_content, `while Akismet is ${mode}`, 'slow: answered without Akismet ever answering (the timeout fired)')
     t.match(await stored(res.json().data.id), { status: 'pending', spamReasons: ['akismet_unavailable'], akismetResult: 'unavailable', body: `while Akismet is ${mode}` })
   }
 })
