@@ -223,9 +223,9 @@ async function main() {
     const roundNotes: string[] = []
     const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_POOL_SIZE: '10' }
     process.stdout.write(
-      `\nconfiguration (API variables, besides RESPONSE_CACHE=false then true, PORT and PUBLIC_URL; all others at their defaults):\n${describeSettings(env)}\n` +
+      `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +
         `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${/ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''}; ` +
-        `load: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per route, ${ROUNDS} API/ceiling rounds for latest 20 and article by slug with the cache off\n\n`,
+        `load: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per route${args.pglite ? ', no ceiling (PGlite is in-process)' : `, ${ROUNDS} API/ceiling rounds for latest 20 and article by slug with the cache off`}\n\n`,
     )
 
     // 2. The ceiling: bare fastify + pg (PostgreSQL only: PGlite is in-process).
@@ -247,6 +247,14 @@ async function main() {
       const latestRes = await fetch(`${api.url}/v1/articles?limit=20`, { headers: { 'accept-encoding': 'identity' } })
       const etag = latestRes.headers.get('etag')!
       await latestRes.arrayBuffer()
+      // The run is what its label says: read one URL twice and check where the second answer came from.
+      const probe = async () => {
+        const res = await fetch(`${api.url}/v1/articles?limit=19`)
+        await res.arrayBuffer()
+        return res.headers.get('x-cache')
+      }
+      const seen = [await probe(), await probe()]
+      if (seen.join() !== (cache === 'on' ? 'MISS,HIT' : 'MISS,MISS')) throw new Error(`response cache ${cache}, yet a read twice answered X-Cache: ${seen.join(', ')}`)
       const run = `API, response cache ${cache}`
       const ceilingRun = 'bare fastify + pg (ceiling)'
       const ceilingPaths: Record<string, string[]> = { 'latest 20': ['/latest'], 'article by slug': sample.map((a) => `/article/${a.slug}`) }
