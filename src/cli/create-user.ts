@@ -1,12 +1,5 @@
-import { ConfigError, loadConfig, withEmbeddedSecrets } from '../config.js'
-import { openConfiguredDatabase } from '../db/client.js'
-import { runMigrations } from '../db/migrate.js'
-import { createUnitOfWork } from '../db/repositories/index.js'
 import { AppError } from '../errors.js'
-import { systemClock } from '../lib/clock.js'
-import { randomPassword } from '../lib/passwords.js'
 import { ROLES, type Role } from '../services/actor.js'
-import { createUserService } from '../services/users.js'
 import { parseCommandLine } from './args.js'
 
 const USAGE = `Usage: npm run user:create -- --email <email> --name <name> --role <${ROLES.join('|')}> [--password <password>] [--author <author-slug>]
@@ -28,6 +21,14 @@ try {
   }
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`)
   if (values.password !== undefined && values.password.length < 10) throw new Error('--password needs at least 10 characters')
+  // Loaded once the arguments are understood: --help answers without loading the database layer.
+  const { loadConfig, withEmbeddedSecrets } = await import('../config.js')
+  const { openConfiguredDatabase } = await import('../db/client.js')
+  const { runMigrations } = await import('../db/migrate.js')
+  const { createUnitOfWork } = await import('../db/repositories/index.js')
+  const { systemClock } = await import('../lib/clock.js')
+  const { randomPassword } = await import('../lib/passwords.js')
+  const { createUserService } = await import('../services/users.js')
   const config = withEmbeddedSecrets(loadConfig(process.env))
   const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
   try {
@@ -40,7 +41,7 @@ try {
     await database.close()
   }
 } catch (error) {
-  const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error)
+  const message = error instanceof AppError || error instanceof Error ? error.message : String(error)
   process.stderr.write(`${message}\n`)
   process.exit(1)
 }

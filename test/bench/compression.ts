@@ -6,9 +6,8 @@
  * COMPRESSION_BROTLI_QUALITY and COMPRESSION_GZIP_LEVEL can be chosen from numbers.
  */
 import os from 'node:os'
+import type { Coding } from '../../src/lib/content-coding.js'
 import { parseCommandLine } from '../../src/cli/args.js'
-import { createEncoder, type Coding } from '../../src/lib/content-coding.js'
-import { build } from '../helpers/build.js'
 import { integerAtLeast } from './settings.js'
 
 const USAGE = `Usage: npx tsx test/bench/compression.ts [--runs N]
@@ -25,6 +24,9 @@ try {
   process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
   process.exit(2)
 }
+// Loaded once the arguments are understood: --help answers without loading the API.
+const { createEncoder } = await import('../../src/lib/content-coding.js')
+const { build } = await import('../helpers/build.js')
 
 const teardowns: (() => unknown)[] = []
 const app = await build({ teardown: (fn) => void teardowns.push(fn) }, { seed: true, env: { COMPRESSION: 'false' } })

@@ -9,17 +9,12 @@
  * The API and the baseline get no API variable from the caller's environment: everything the table
  * reports is set here (test/bench/settings.ts), the rest takes its default.
  */
-import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
-import { generateBenchData } from '../../src/cli/bench-data.js'
 import { parseCommandLine } from '../../src/cli/args.js'
-import { createDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
 import { BENCH_JWT_SECRET, benchEnv, describeSettings, integerAtLeast } from './settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -61,6 +56,12 @@ try {
   process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
   process.exit(2)
 }
+// Loaded once the arguments are understood: --help answers without loading them.
+const { default: autocannon } = await import('autocannon')
+const { default: pg } = await import('pg')
+const { generateBenchData } = await import('../../src/cli/bench-data.js')
+const { createDatabase } = await import('../../src/db/client.js')
+const { runMigrations } = await import('../../src/db/migrate.js')
 /** The API's compression settings, set explicitly so the table says what it measured. */
 const compressionEnv = { COMPRESSION: 'true', COMPRESSION_MIN_BYTES: '1024', COMPRESSION_BROTLI_QUALITY: args['brotli-quality']!, COMPRESSION_GZIP_LEVEL: args['gzip-level']! }
 const duration = numbers.duration
