@@ -239,9 +239,11 @@ async function main() {
     // 3. The API, response cache off, then on.
     for (const cache of ['off', 'on'] as const) {
       const api = await startApi({ ...env, RESPONSE_CACHE: cache === 'on' ? 'true' : 'false' })
+      cleanups.push(() => stop(api.child)) // also when a run fails half-way: no API left running
       const pid = api.child.pid!
       const get = async (p: string) => (await fetch(`${api.url}${p}`)).json() as Promise<{ data: { slug: string; tags: { slug: string }[] }[] }>
       const sample = (await get('/v1/articles?limit=100')).data
+      if (sample.length === 0) throw new Error('no public article to load: raise --articles')
       const slugs = sample.map((a) => `/v1/articles/${a.slug}`)
       const tag = sample.flatMap((a) => a.tags.map((t) => t.slug))[0]!
       // fetch asks for gzip by default; the 304 row revalidates the identity representation.
