@@ -1,4 +1,5 @@
 import { buildApp } from './app.js'
+import { parseCommandLine } from './cli/args.js'
 import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
@@ -14,6 +15,13 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  parseCommandLine(
+    `Usage: npm start            (or: node dist/server.js)
+Starts the API. Everything is configured by environment variables, checked at start (see
+docs/configuration.md): with no DATABASE_URL it runs on embedded PGlite in DATA_DIR (./data),
+applies the migrations and loads the demo publication on the first start. Takes no options.`,
+    {},
+  )
   let config: Config
   try {
     config = withEmbeddedSecrets(loadConfig(process.env))

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm'
-import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.js'
+import { parseCommandLine } from './args.js'
 import { openConfiguredDatabase, type Db } from '../db/client.js'
 import { runMigrations } from '../db/migrate.js'
 import { articles, articleTags, authors, sections, tags } from '../db/schema/index.js'
@@ -140,17 +140,27 @@ export async function generateBenchData(db: Db, options: { articles: number; tag
   return { articles: options.articles, tags: options.tags, authors: options.authors }
 }
 
+const USAGE = `Usage: npm run bench:data -- [--articles N] [--tags N] [--authors N] [--seed N]
+Fills the configured database (DATABASE_URL, or the embedded one in DATA_DIR) with generated articles
+for benchmarks; applies the migrations first. Deterministic for a given --seed.
+  --articles N   articles to add (default 10000)
+  --tags N       tags, with a long tail of popularity (default 2000)
+  --authors N    authors (default 60)
+  --seed N       random seed (default 42)
+  -h, --help     this text`
+
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      articles: { type: 'string', default: '10000' },
-      tags: { type: 'string', default: '2000' },
-      authors: { type: 'string', default: '60' },
-      seed: { type: 'string', default: '42' },
-    },
+  const values = parseCommandLine(USAGE, {
+    articles: { type: 'string', default: '10000' },
+    tags: { type: 'string', default: '2000' },
+    authors: { type: 'string', default: '60' },
+    seed: { type: 'string', default: '42' },
   })
+  for (const name of ['articles', 'tags', 'authors', 'seed'] as const) {
+    const n = Number(values[name])
+    if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) throw new Error(`--${name} must be a ${name === 'seed' ? 'non-negative' : 'positive'} integer, not "${values[name]}"`)
+  }
   const count = Number(values.articles)
-  if (!Number.isInteger(count) || count < 1) throw new Error('--articles must be a positive integer')
   const config = loadConfig({ ...process.env, SEED: 'false' })
   const database = await openConfiguredDatabase(config.database, { poolSize: 4, timeoutMs: 0 })
   try {

@@ -1,35 +1,34 @@
-import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig, withEmbeddedSecrets } from '../config.js'
-import { openConfiguredDatabase } from '../db/client.js'
-import { runMigrations } from '../db/migrate.js'
-import { createUnitOfWork } from '../db/repositories/index.js'
 import { AppError } from '../errors.js'
-import { systemClock } from '../lib/clock.js'
-import { randomPassword } from '../lib/passwords.js'
 import { ROLES, type Role } from '../services/actor.js'
-import { createUserService } from '../services/users.js'
+import { parseCommandLine } from './args.js'
 
 const USAGE = `Usage: npm run user:create -- --email <email> --name <name> --role <${ROLES.join('|')}> [--password <password>] [--author <author-slug>]
-Without --password a random one is generated and printed.`
+Adds an account to the configured database (DATABASE_URL, or the embedded one in DATA_DIR), with the
+rules of POST /v1/admin/users. Without --password a random one is generated and printed.`
 
 /** `npm run user:create`: adds an account from the command line (same rules as POST /v1/admin/users). */
 try {
-  const { values } = parseArgs({
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string', default: 'editor' },
-      password: { type: 'string' },
-      author: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseCommandLine(USAGE, {
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string', default: 'editor' },
+    password: { type: 'string' },
+    author: { type: 'string' },
   })
-  if (values.help || !values.email || !values.name) {
-    process.stdout.write(`${USAGE}\n`)
-    process.exit(values.help ? 0 : 2)
+  if (!values.email || !values.name) {
+    process.stderr.write(`--email and --name are required\n\n${USAGE}\n`)
+    process.exit(2)
   }
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`)
   if (values.password !== undefined && values.password.length < 10) throw new Error('--password needs at least 10 characters')
+  // Loaded once the arguments are understood: --help answers without loading the database layer.
+  const { loadConfig, withEmbeddedSecrets } = await import('../config.js')
+  const { openConfiguredDatabase } = await import('../db/client.js')
+  const { runMigrations } = await import('../db/migrate.js')
+  const { createUnitOfWork } = await import('../db/repositories/index.js')
+  const { systemClock } = await import('../lib/clock.js')
+  const { randomPassword } = await import('../lib/passwords.js')
+  const { createUserService } = await import('../services/users.js')
   const config = withEmbeddedSecrets(loadConfig(process.env))
   const database = await openConfiguredDatabase(config.database, { poolSize: 2 })
   try {
@@ -42,7 +41,7 @@ try {
     await database.close()
   }
 } catch (error) {
-  const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error)
+  const message = error instanceof AppError || error instanceof Error ? error.message : String(error)
   process.stderr.write(`${message}\n`)
   process.exit(1)
 }

@@ -5,6 +5,7 @@ import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../db/client.js'
 import { EXAMPLES_FILE } from '../plugins/openapi-examples.js'
+import { parseCommandLine } from './args.js'
 import { recordApi } from './openapi-examples/record.js'
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
@@ -34,6 +35,12 @@ export function serialiseOpenApi(document: Record<string, unknown>): string {
 
 /** `npm run openapi`: records the examples from the running API, then writes the document that includes them. */
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  parseCommandLine(
+    `Usage: npm run openapi
+Boots the API on a fresh embedded database, records the examples (openapi/examples.json), then writes
+openapi/openapi.json from the route schemas. Takes no options.`,
+    {},
+  )
   const { examples, unexercised } = await recordApi()
   if (unexercised.length > 0) {
     process.stderr.write(`no example recorded for ${unexercised.join(', ')}: call them in src/cli/openapi-examples/scenarios-*.ts\n`)

@@ -1,6 +1,15 @@
-import { ConfigError, loadConfig } from '../config.js'
-import { openConfiguredDatabase } from '../db/client.js'
-import { appliedMigrationCount, runMigrations } from '../db/migrate.js'
+import { parseCommandLine } from './args.js'
+
+parseCommandLine(
+  `Usage: npm run db:migrate
+Applies migrations/ to the configured database (DATABASE_URL, or the embedded one in DATA_DIR)
+without starting the server.`,
+  {},
+)
+// Loaded once the arguments are understood: --help answers without loading the database layer.
+const { ConfigError, loadConfig } = await import('../config.js')
+const { openConfiguredDatabase } = await import('../db/client.js')
+const { appliedMigrationCount, runMigrations } = await import('../db/migrate.js')
 
 /** `npm run db:migrate`: applies migrations/ to DATABASE_URL, or to the embedded database in DATA_DIR. */
 try {

@@ -3,6 +3,14 @@ import { openConfiguredDatabase } from '../db/client.js'
 import { runMigrations } from '../db/migrate.js'
 import { seedDemoContent } from '../db/seed/seed.js'
 import { createStorage } from '../services/storage.js'
+import { parseCommandLine } from './args.js'
+
+parseCommandLine(
+  `Usage: npm run seed
+Adds whatever demo content is missing to the configured database (DATABASE_URL, or the embedded one
+in DATA_DIR); applies the migrations first and never overwrites existing rows.`,
+  {},
+)
 
 /** `npm run seed`: adds whatever demo content is missing; never overwrites existing rows. */
 try {

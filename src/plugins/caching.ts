@@ -274,13 +274,16 @@ export const cachingPlugin = fp(
         )
       }
 
-      if (!cache || request.method !== 'GET') return finish(undefined)
+      if (request.method !== 'GET') return finish(undefined)
+      // Computed for this request, whether or not it is then kept: with RESPONSE_CACHE=false every
+      // public read says MISS, so a benchmark (or a person) can see that nothing came from memory.
+      reply.header('x-cache', 'MISS')
+      if (!cache) return finish(undefined)
       const headers: Record<string, string> = {}
       for (const name of STORED_HEADERS) {
         const value = reply.getHeader(name)
         if (value !== undefined) headers[name] = String(value)
       }
-      reply.header('x-cache', 'MISS')
       cache.set(request.url, state.generation, { status, headers, body, etag, negotiable: varies }, state.expiresAt).then(
         (entry) => {
           release(request)

@@ -25,7 +25,7 @@ export interface DeliveryResult {
   error: string | null
 }
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (the recipe is in the README). */
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (the recipe is in docs/webhooks.md). */
 export function signature(secret: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }

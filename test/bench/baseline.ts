@@ -10,6 +10,18 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import * as schema from '../../src/db/schema/index.js'
 import { hotQueries } from '../../src/db/repositories/article-reads.js'
 import { HOT_SESSION_OPTIONS, type Db } from '../../src/db/client.js'
+import { parseCommandLine } from '../../src/cli/args.js'
+
+parseCommandLine(
+  `Usage: DATABASE_URL=postgres://… [PORT=N] npx tsx test/bench/baseline.ts   (npm run bench starts it)
+The ceiling of npm run bench: bare fastify + pg serving /latest and /article/:slug with the API's own
+prepared statements, in the API's session settings, on a pool of 10 connections. Takes no options.`,
+  {},
+)
+if (!process.env.DATABASE_URL) {
+  process.stderr.write('DATABASE_URL is required: the baseline runs on PostgreSQL only\n')
+  process.exit(2)
+}
 
 // The same session settings as the API's connections for these statements (generic plans).
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: 10, options: HOT_SESSION_OPTIONS })
@@ -31,5 +43,6 @@ app.get<{ Params: { slug: string } }>('/article/:slug', async (request, reply) =
   reply.type('application/json').send(JSON.stringify({ data: result.rows[0] }))
 })
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+process.stdout.write(`baseline: pg pool max 10, session options ${HOT_SESSION_OPTIONS}\n`)
 process.stdout.write(`baseline listening at http://127.0.0.1:${(app.server.address() as { port: number }).port}\n`)
 process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)))

@@ -2,43 +2,75 @@
  * `npm run bench`: generates 10,000 articles into a fresh PostgreSQL database (`-- --pglite` for
  * embedded PGlite), starts the API (response cache off, then on) and a bare fastify + pg baseline
  * running the same SQL, and loads each with autocannon (20 connections, fixed duration) on the main
- * public reads, plain and compressed (Accept-Encoding: br, gzip). Prints one table — requests/s, p50,
- * p99, errors, server RSS, bytes and server CPU time per response, ratio to the baseline — and
- * checks the targets of issue #8. Exits 1 when a target is missed.
+ * public reads, plain and compressed (Accept-Encoding: br, gzip). Prints its configuration, then one
+ * table — requests/s, p50, p99, errors, server RSS, bytes and server CPU time per response, ratio to
+ * the baseline — and checks the targets of issue #8. Exits 1 when a target is missed.
+ *
+ * The API and the baseline get no API variable from the caller's environment: everything the table
+ * reports is set here (test/bench/settings.ts), the rest takes its default.
  */
-import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
-import pg from 'pg'
-import { generateBenchData } from '../../src/cli/bench-data.js'
-import { createDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import { parseCommandLine } from '../../src/cli/args.js'
+import { BENCH_JWT_SECRET, benchEnv, describeSettings, integerAtLeast } from './settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const { values: args } = parseArgs({
-  options: {
-    pglite: { type: 'boolean', default: false },
-    articles: { type: 'string', default: '10000' },
-    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
-    connections: { type: 'string', default: '20' },
-    'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-    'brotli-quality': { type: 'string', default: '5' },
-    'gzip-level': { type: 'string', default: '6' },
-  },
+const USAGE = `Usage: npm run bench -- [options]
+The delivery benchmark: the compiled API (response cache off, then on) against a bare fastify + pg
+server running the same SQL, loaded with autocannon; prints its configuration, a table and the
+targets it checks (exit 1 when one is missed). Builds its own database and deletes it afterwards.
+  --pglite                 embedded PGlite instead of PostgreSQL (no ceiling then)
+  --articles N             generated articles (default 10000)
+  --duration S             measured seconds per route (default 10, or BENCH_DURATION)
+  --warmup S               seconds of load before each measured run (default 5, or BENCH_WARMUP)
+  --connections N          autocannon connections (default 20)
+  --admin-url URL          PostgreSQL server to create the database on
+                           (default postgres://postgres@127.0.0.1:5432/postgres, or BENCH_ADMIN_URL)
+  --brotli-quality N       COMPRESSION_BROTLI_QUALITY of the API (default 5)
+  --gzip-level N           COMPRESSION_GZIP_LEVEL of the API (default 6)
+  -h, --help               this text`
+const args = parseCommandLine(USAGE, {
+  pglite: { type: 'boolean', default: false },
+  articles: { type: 'string', default: '10000' },
+  duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
+  warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '5' },
+  connections: { type: 'string', default: '20' },
+  'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  'brotli-quality': { type: 'string', default: '5' },
+  'gzip-level': { type: 'string', default: '6' },
 })
+let numbers: { articles: number; duration: number; warmup: number; connections: number }
+try {
+  numbers = {
+    articles: integerAtLeast(1, args.articles, '--articles'),
+    duration: integerAtLeast(1, args.duration, '--duration'),
+    warmup: integerAtLeast(0, args.warmup, '--warmup'),
+    connections: integerAtLeast(1, args.connections, '--connections'),
+  }
+  integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
+  integerAtLeast(1, args['gzip-level'], '--gzip-level')
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+// Loaded once the arguments are understood: --help answers without loading them.
+const { default: autocannon } = await import('autocannon')
+const { default: pg } = await import('pg')
+const { generateBenchData } = await import('../../src/cli/bench-data.js')
+const { createDatabase } = await import('../../src/db/client.js')
+const { runMigrations } = await import('../../src/db/migrate.js')
 /** The API's compression settings, set explicitly so the table says what it measured. */
 const compressionEnv = { COMPRESSION: 'true', COMPRESSION_MIN_BYTES: '1024', COMPRESSION_BROTLI_QUALITY: args['brotli-quality']!, COMPRESSION_GZIP_LEVEL: args['gzip-level']! }
-const duration = Number(args.duration)
+const duration = numbers.duration
 /** Seconds of load before each measured run: the JIT and PostgreSQL's buffers settle first. */
-const warmup = Number(process.env.BENCH_WARMUP ?? 5)
+const warmup = numbers.warmup
 /** Rounds of API-then-ceiling for the two routes compared to the ceiling (cache off). */
 const ROUNDS = 3
-const connections = Number(args.connections)
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000'
+const connections = numbers.connections
+const JWT_SECRET = BENCH_JWT_SECRET
 
 function rssMb(pid: number): number {
   try {
@@ -60,7 +92,7 @@ function cpuUs(pid: number): number {
 }
 
 async function start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: benchEnv(process.env, env, []), stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 120_000)
@@ -92,7 +124,7 @@ async function startApi(env: Record<string, string>): Promise<{ child: ChildProc
   const url = `http://127.0.0.1:${port}`
   // As the Docker image runs it: compiled, production mode, the image's heap budget.
   const nodeOptions = /ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, ...env, PORT: String(port), PUBLIC_URL: url }, stdio: ['ignore', 'inherit', 'inherit'] })
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: benchEnv(process.env, { NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, ...env, PORT: String(port), PUBLIC_URL: url }, []), stdio: ['ignore', 'inherit', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
@@ -190,7 +222,12 @@ async function main() {
     const rows: Row[] = []
     const ceilingRows: Row[] = []
     const roundNotes: string[] = []
-    const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0' }
+    const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_POOL_SIZE: '10' }
+    process.stdout.write(
+      `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +
+        `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${/ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''}; ` +
+        `load: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per route${args.pglite ? ', no ceiling (PGlite is in-process)' : `, ${ROUNDS} API/ceiling rounds for latest 20 and article by slug with the cache off`}\n\n`,
+    )
 
     // 2. The ceiling: bare fastify + pg (PostgreSQL only: PGlite is in-process).
     let baseline: { child: ChildProcess; url: string } | undefined
@@ -202,15 +239,25 @@ async function main() {
     // 3. The API, response cache off, then on.
     for (const cache of ['off', 'on'] as const) {
       const api = await startApi({ ...env, RESPONSE_CACHE: cache === 'on' ? 'true' : 'false' })
+      cleanups.push(() => stop(api.child)) // also when a run fails half-way: no API left running
       const pid = api.child.pid!
       const get = async (p: string) => (await fetch(`${api.url}${p}`)).json() as Promise<{ data: { slug: string; tags: { slug: string }[] }[] }>
       const sample = (await get('/v1/articles?limit=100')).data
+      if (sample.length === 0) throw new Error('no public article to load: raise --articles')
       const slugs = sample.map((a) => `/v1/articles/${a.slug}`)
       const tag = sample.flatMap((a) => a.tags.map((t) => t.slug))[0]!
       // fetch asks for gzip by default; the 304 row revalidates the identity representation.
       const latestRes = await fetch(`${api.url}/v1/articles?limit=20`, { headers: { 'accept-encoding': 'identity' } })
       const etag = latestRes.headers.get('etag')!
       await latestRes.arrayBuffer()
+      // The run is what its label says: read one URL twice and check where the second answer came from.
+      const probe = async () => {
+        const res = await fetch(`${api.url}/v1/articles?limit=19`)
+        await res.arrayBuffer()
+        return res.headers.get('x-cache')
+      }
+      const seen = [await probe(), await probe()]
+      if (seen.join() !== (cache === 'on' ? 'MISS,HIT' : 'MISS,MISS')) throw new Error(`response cache ${cache}, yet a read twice answered X-Cache: ${seen.join(', ')}`)
       const run = `API, response cache ${cache}`
       const ceilingRun = 'bare fastify + pg (ceiling)'
       const ceilingPaths: Record<string, string[]> = { 'latest 20': ['/latest'], 'article by slug': sample.map((a) => `/article/${a.slug}`) }
@@ -259,7 +306,7 @@ async function main() {
       if (c) Object.assign(row, { ratio: row.rps / c, ratioTo: to })
     }
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-    process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${duration} s per route\n`)
+    process.stdout.write(`\n${os.cpus().length} × ${cpu}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles, ${connections} connections, ${warmup} s warm-up + ${duration} s per route\n`)
     process.stdout.write(`compression: br quality ${compressionEnv.COMPRESSION_BROTLI_QUALITY}, gzip level ${compressionEnv.COMPRESSION_GZIP_LEVEL}, bodies ≥ ${compressionEnv.COMPRESSION_MIN_BYTES} B; rows without a coding sent no Accept-Encoding\n\n`)
     const header = ['run', 'route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'KB/resp', 'CPU µs/resp', 'ratio']
     const lines = rows.map((r) => [r.run, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.rssMb), r.kb.toFixed(1), r.cpu.toFixed(0), r.ratio ? `${r.ratio.toFixed(2)}× ${r.ratioTo}` : '—'])

@@ -145,7 +145,8 @@ t.test('the response cache expires when a scheduled article becomes public', asy
 t.test('RESPONSE_CACHE=false turns it off; RESPONSE_CACHE_MAX_MB bounds it', async (t) => {
   const off = await build(t, { seed: true, env: { RESPONSE_CACHE: 'false' } })
   await off.inject({ method: 'GET', url: '/v1/site' })
-  t.equal((await off.inject({ method: 'GET', url: '/v1/site' })).headers['x-cache'], undefined)
+  t.equal((await off.inject({ method: 'GET', url: '/v1/site' })).headers['x-cache'], 'MISS', 'computed again, and says so')
+  t.equal(off.services.responseCache, undefined)
   const small = await build(t, { seed: true, env: { RESPONSE_CACHE_MAX_MB: '1' } })
   for (let page = 1; page <= 4; page++) await small.inject({ method: 'GET', url: `/v1/articles?limit=5&page=${page}` })
   const size = small.services.responseCache!.size()

@@ -11,7 +11,7 @@ import { startReceiver, type ReceivedRequest } from '../helpers/receiver.js'
 
 const ALLOW = { WEBHOOK_ALLOW_PRIVATE: 'true' }
 
-/** The verification recipe from the README, as a receiver would run it. */
+/** The verification recipe from docs/webhooks.md, as a receiver would run it. */
 function verify(request: ReceivedRequest, secret: string, now = Date.now()): boolean {
   const header = String(request.headers['x-signature'] ?? '')
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header)

@@ -4,6 +4,14 @@
  * and exits 0 — it cannot prove anything then, and says exactly that.
  */
 import { execFileSync } from 'node:child_process'
+import { parseCommandLine } from '../../src/cli/args.js'
+
+parseCommandLine(
+  `Usage: npx tsx test/security/audit.ts   (the last step of npm run test:security)
+Runs npm audit --omit=dev and fails on any high or critical advisory in the runtime dependencies;
+says SKIPPED and exits 0 when the registry's audit endpoint cannot be reached. Takes no options.`,
+  {},
+)
 
 interface AuditReport {
   metadata?: { vulnerabilities?: Record<string, number>; dependencies?: { prod?: number; total?: number } }

@@ -1,0 +1,18 @@
+import t from 'tap'
+import { CLIS, runCli } from '../helpers/clis.js'
+
+/** Every command line refuses an option it does not know — naming it, then the usage, exit 2 — and does nothing else. */
+for (const cli of CLIS) {
+  t.test(`${cli.name} (${cli.file}) --no-such-option`, async (t) => {
+    const unknown = await runCli(cli.file, ['--no-such-option'])
+    t.equal(unknown.code, 2, 'exits 2')
+    t.match(unknown.stderr, /^Unknown option '--no-such-option'\n\nUsage: /, 'names the option, then the usage')
+    t.equal(unknown.stdout, '', 'and does nothing else')
+  })
+}
+
+t.test('a stray argument is refused the same way', async (t) => {
+  const stray = await runCli('src/cli/seed.ts', ['extra'])
+  t.equal(stray.code, 2)
+  t.match(stray.stderr, /Unexpected argument 'extra'.*\n\nUsage: npm run seed/s)
+})
