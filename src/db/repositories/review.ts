@@ -31,7 +31,7 @@ export function createReviewRepository(db: Executor) {
 
     /** An article's notes, oldest first (a thread reads top to bottom). */
     async listNotes(articleId: string): Promise<ArticleNoteRow[]> {
-      return db.select().from(articleNotes).where(eq(articleNotes.articleId, articleId)).orderBy(asc(articleNotes.createdAt), asc(articleNotes.id))
+      return db.select().from(articleNotes).where(eq(articleNotes.articleId, articleId)).orderBy(asc(articleNotes.id))
     },
 
     /** Accounts that wrote in an article's thread. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -213,7 +214,8 @@ export const articleBodyMedia = pgTable(
 export const articleNotes = pgTable(
   'article_notes',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    /** Increasing: the thread's order, even for notes written in the same instant. */
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     articleId: uuid('article_id')
       .notNull()
       .references(() => articles.id, { onDelete: 'cascade' }),
@@ -226,5 +228,5 @@ export const articleNotes = pgTable(
     transition: articleStatus('transition'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('article_notes_article_idx').on(t.articleId, t.createdAt)],
+  (t) => [index('article_notes_article_idx').on(t.articleId, t.id)],
 )

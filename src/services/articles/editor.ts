@@ -98,7 +98,7 @@ export function createArticleEditor(deps: {
    * and the emails of the step it took (submitted, returned, approved) or, for a note alone, of
    * the note. Returns the note's id for the audit trail.
    */
-  async function reviewStep(repos: Repositories, actor: Actor, before: ArticleRecord | null, after: ArticleRecord, note: string | undefined): Promise<string | null> {
+  async function reviewStep(repos: Repositories, actor: Actor, before: ArticleRecord | null, after: ArticleRecord, note: string | undefined): Promise<number | null> {
     const text = note?.trim() || null
     const transition = after.status !== before?.status ? after.status : null
     const saved = text

@@ -24,18 +24,20 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&a
 /** What happened, in one line, for the subject and the first paragraph. */
 function headline(moment: ReviewMoment): { subject: string; lead: string } {
   const { article, actor } = moment
-  const title = `"${article.title}"`
+  // Subjects carry the title bare (quotes would make mail clients' headers encoded words).
+  const title = article.title
+  const quoted = `“${article.title}”`
   switch (moment.kind) {
     case 'review.submitted':
-      return { subject: `Submitted for review: ${title}`, lead: `${actor.name} submitted ${title} for review.` }
+      return { subject: `Submitted for review: ${title}`, lead: `${actor.name} submitted ${quoted} for review.` }
     case 'review.changes_requested':
-      return { subject: `Changes requested: ${title}`, lead: `${actor.name} asks for changes to ${title} before it can go out.` }
+      return { subject: `Changes requested: ${title}`, lead: `${actor.name} asks for changes to ${quoted} before it can go out.` }
     case 'review.approved':
       return article.status === 'scheduled'
-        ? { subject: `Approved: ${title} is scheduled`, lead: `${actor.name} approved ${title}: it is scheduled for ${article.publishedAt?.toISOString() ?? 'later'}.` }
-        : { subject: `Published: ${title}`, lead: `${actor.name} approved and published ${title}.` }
+        ? { subject: `Approved and scheduled: ${title}`, lead: `${actor.name} approved ${quoted}: it is scheduled for ${article.publishedAt?.toISOString() ?? 'later'}.` }
+        : { subject: `Approved and published: ${title}`, lead: `${actor.name} approved and published ${quoted}.` }
     case 'review.note':
-      return { subject: `New note on ${title}`, lead: `${actor.name} wrote a note on ${title}.` }
+      return { subject: `New note on ${title}`, lead: `${actor.name} wrote a note on ${quoted}.` }
   }
 }
 

@@ -140,7 +140,7 @@ export const Preview = Type.Object(
 
 export const ArticleNote = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Type.Integer({ description: 'Increasing: the thread’s order' }),
     body: Type.String(),
     author: Type.Object({ id: Nullable(Type.String({ format: 'uuid' })), name: Type.String() }, { additionalProperties: false }),
     article_version: Type.Integer({ description: 'The article version it was written against (GET …/revisions/{version})' }),
