@@ -83,6 +83,10 @@ t.test('a contributor drafts and submits, the desk reviews, notes, returns and s
   const queue = res.json().data as Article[]
   t.same(queue.map((a) => a.id), [older.id, article.id])
   t.match(queue[1], { submitted_by: { id: contributor.id }, submitted_at: '2026-06-01T09:02:00.000Z' })
+  since = await lastId()
+  res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${older.id}`, headers: { ...editor.auth, 'if-match': `"v${queue[0]!.version}"` }, payload: { assignee: admin.id } })
+  t.equal(res.statusCode, 200, 'an article in review can be assigned (to an admin too)')
+  t.same((await mailTo(since)).map((e) => [e.to, e.subject]), [[admin.email, 'Assigned to you: Older Submission']], 'the assignee is told')
 
   // In review, the article is read-only to its contributor; publishing is never theirs.
   res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${article.id}`, headers: { ...contributor.auth, ...ifMatch(article) }, payload: { title: 'Sneaky edit' } })
@@ -126,10 +130,12 @@ t.test('a contributor drafts and submits, the desk reviews, notes, returns and s
   t.match(assertProblem(t, res, 422, 'UNPROCESSABLE').invalid_params, [{ name: 'body.assignee', reason: /assigned to editors/ }])
   res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${article.id}`, headers: { ...editor.auth, ...ifMatch(article) }, payload: { assignee: '00000000-0000-4000-8000-000000000000' } })
   assertProblem(t, res, 422, 'UNPROCESSABLE')
+  since = await lastId()
   res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${article.id}`, headers: { ...editor.auth, ...ifMatch(article) }, payload: { assignee: deskmate.id } })
   t.equal(res.statusCode, 200)
   article = res.json().data
   t.match(article.assignee, { id: deskmate.id, name: String })
+  t.same((await mailTo(since)).map((e) => [e.to, e.subject]), [[deskmate.email, 'Assigned to you: Harbour Pilots']], 'the assignee is told')
 
   // 5. The contributor revises and resubmits: it goes back to the queue, to the assignee only.
   res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${article.id}`, headers: { ...contributor.auth, ...ifMatch(article) }, payload: { body: 'Pilots in Kiel and Gdańsk…' } })

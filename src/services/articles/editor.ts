@@ -99,13 +99,19 @@ export function createArticleEditor(deps: {
    * the note. Returns the note's id for the audit trail.
    */
   async function reviewStep(repos: Repositories, actor: Actor, before: ArticleRecord | null, after: ArticleRecord, note: string | undefined): Promise<number | null> {
+    const now = clock.now()
+    const submitting = after.status === 'in_review' && before?.status !== 'in_review'
+    if (after.assigneeId && after.assigneeId !== (before?.assigneeId ?? null) && !submitting) {
+      // A submission in the same write tells the assignee already; otherwise the assignment does.
+      await queueReviewEmails(repos, { kind: 'review.assigned', article: after, actor, note: null, adminUrl: adminUrl(after.id), now })
+    }
     const text = note?.trim() || null
     const transition = after.status !== before?.status ? after.status : null
     const saved = text
-      ? await repos.review.insertNote({ articleId: after.id, authorId: actor.id, authorName: actor.name, body: text, articleVersion: after.version, transition, createdAt: clock.now() })
+      ? await repos.review.insertNote({ articleId: after.id, authorId: actor.id, authorName: actor.name, body: text, articleVersion: after.version, transition, createdAt: now })
       : null
     const kind = reviewMailKind(before, after) ?? (text ? 'review.note' : null)
-    if (kind) await queueReviewEmails(repos, { kind, article: after, actor, note: text, adminUrl: adminUrl(after.id), now: clock.now() })
+    if (kind) await queueReviewEmails(repos, { kind, article: after, actor, note: text, adminUrl: adminUrl(after.id), now })
     return saved?.id ?? null
   }
 

@@ -5,7 +5,7 @@ import type { Actor } from '../actor.js'
 import type { EmailMessage } from '../mailer.js'
 
 /** The moments of the review workflow that email the people concerned. */
-export type ReviewMailKind = 'review.submitted' | 'review.changes_requested' | 'review.approved' | 'review.note'
+export type ReviewMailKind = 'review.submitted' | 'review.changes_requested' | 'review.approved' | 'review.note' | 'review.assigned'
 
 export interface ReviewMoment {
   kind: ReviewMailKind
@@ -38,6 +38,8 @@ function headline(moment: ReviewMoment): { subject: string; lead: string } {
         : { subject: `Approved and published: ${title}`, lead: `${actor.name} approved and published ${quoted}.` }
     case 'review.note':
       return { subject: `New note on ${title}`, lead: `${actor.name} wrote a note on ${quoted}.` }
+    case 'review.assigned':
+      return { subject: `Assigned to you: ${title}`, lead: `${actor.name} assigned ${quoted} (${article.status.replace('_', ' ')}) to you.` }
   }
 }
 
@@ -66,8 +68,8 @@ ${moment.note ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-
 }
 
 /**
- * Who is concerned: a submission goes to the article's assignee, or to the desk (every editor)
- * when nobody is assigned; a review outcome to the article's writers (its creator and the accounts
+ * Who is concerned: an assignment goes to the new assignee; a submission to the article's
+ * assignee, or to the desk (every editor) when nobody is assigned; a review outcome to the article's writers (its creator and the accounts
  * of its byline); a note to everyone else in the conversation (writers, assignee, submitter and
  * whoever wrote in the thread). Never the person who acted, never an account that turned
  * workflow emails off or is disabled.
@@ -75,7 +77,9 @@ ${moment.note ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-
 async function recipients(repos: Repositories, moment: ReviewMoment): Promise<Recipient[]> {
   const { article } = moment
   let found: Recipient[]
-  if (moment.kind === 'review.submitted') {
+  if (moment.kind === 'review.assigned') {
+    found = article.assigneeId ? await repos.review.reachable([article.assigneeId]) : []
+  } else if (moment.kind === 'review.submitted') {
     found = article.assigneeId ? await repos.review.reachable([article.assigneeId]) : await repos.review.deskRecipients()
   } else if (moment.kind === 'review.note') {
     const ids = new Set([...(await repos.review.writerIds(article)), ...(await repos.review.noteWriters(article.id))])
