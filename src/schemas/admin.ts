@@ -4,7 +4,7 @@ import { DateTime, Nullable, ref, StringEnum } from './common.js'
 import { AuthorRef, SectionRef, TagRef, WebsiteUrl } from './content.js'
 
 export const ROLE_VALUES = ['admin', 'editor', 'author', 'contributor'] as const
-export const STATUS_VALUES = ['draft', 'scheduled', 'published', 'archived'] as const
+export const STATUS_VALUES = ['draft', 'in_review', 'changes_requested', 'scheduled', 'published', 'archived'] as const
 
 export const AdminFeaturedImage = Type.Object(
   {
@@ -25,6 +25,12 @@ export const AdminSeo = Type.Object(
     og_image: Nullable(Type.String()),
   },
   { $id: 'AdminSeo', description: 'As stored (public responses fill gaps from title/excerpt/image)', additionalProperties: false },
+)
+
+/** An account as the review workflow names it (submitter, assignee, note writer). */
+export const UserRef = Type.Object(
+  { id: Type.String({ format: 'uuid' }), name: Type.String() },
+  { $id: 'UserRef', additionalProperties: false },
 )
 
 export const AdminArticle = Type.Object(
@@ -49,6 +55,9 @@ export const AdminArticle = Type.Object(
     created_at: DateTime(),
     updated_at: DateTime(),
     created_by: Nullable(Type.String({ format: 'uuid' })),
+    submitted_at: Nullable(DateTime('When it was last submitted for review (status in_review); the review queue is ordered by it')),
+    submitted_by: Nullable(ref(UserRef)),
+    assignee: Nullable(ref(UserRef)),
     comments_open: Type.Boolean(),
     comment_count: Type.Integer(),
     seo: ref(AdminSeo),
@@ -165,4 +174,4 @@ export const AuditEntry = Type.Object(
   { $id: 'AuditEntry', additionalProperties: false },
 )
 
-export const adminSchemas = [AdminFeaturedImage, AdminSeo, AdminArticle, AdminUser, TokenResponse, AdminPage, Permalinks, AdminSettings, AuditEntry]
+export const adminSchemas = [AdminFeaturedImage, AdminSeo, UserRef, AdminArticle, AdminUser, TokenResponse, AdminPage, Permalinks, AdminSettings, AuditEntry]

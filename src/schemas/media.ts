@@ -33,7 +33,7 @@ export const MediaUsage = Type.Object(
     id: Type.String({ format: 'uuid' }),
     slug: Type.String(),
     title: Type.String(),
-    status: StringEnum(['draft', 'scheduled', 'published', 'archived']),
+    status: StringEnum(['draft', 'in_review', 'changes_requested', 'scheduled', 'published', 'archived']),
     section: Type.String(),
     featured_image: Type.Boolean({ description: 'Shows it as its featured image' }),
     body: Type.Boolean({ description: 'Shows it in its body' }),

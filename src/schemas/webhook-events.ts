@@ -62,6 +62,8 @@ export const WEBHOOK_PAYLOADS = {
   'article.updated': payload(ref(AdminArticle), ref(ArticleEventPrevious)),
   'article.unpublished': payload(ref(AdminArticle), ref(ArticleEventPrevious)),
   'article.deleted': payload(none, ref(ArticleEventPrevious)),
+  'article.submitted': payload(ref(AdminArticle), Nullable(ref(ArticleEventPrevious))),
+  'article.changes_requested': payload(ref(AdminArticle), ref(ArticleEventPrevious)),
   'section.created': payload(ref(Section), none),
   'section.updated': payload(ref(Section), ref(Section)),
   'section.deleted': payload(none, ref(Section)),

@@ -6,6 +6,8 @@ import { createRelatedRepository } from '../db/repositories/related.js'
 import { createSearchRepository } from '../db/repositories/search.js'
 import type { Clock } from '../lib/clock.js'
 import { createArticleEditor, type PreviewSigner } from './articles/editor.js'
+import { createArticleNotes } from './articles/notes.js'
+import { createNotificationSettings } from './notification-settings.js'
 import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
 import { createCommentServices } from './comments/index.js'
@@ -124,7 +126,9 @@ export function createServices({ config, database, clock, log, tokens, previews 
     publicSite: createPublicSiteService({ ...repos, ...reads, permalinks, resolver, clock }),
     auth: createAuthService({ uow, clock, tokens, settings: config.auth }),
     users: createUserService({ uow, clock }),
+    notificationSettings: createNotificationSettings({ uow }),
     articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, permalinks, previews, kickOutbox: () => outbox.kick() }),
+    articleNotes: createArticleNotes({ uow, clock, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
     taxonomy: createTaxonomyAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),

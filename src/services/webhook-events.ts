@@ -15,6 +15,8 @@ export const WEBHOOK_EVENTS = [
   'article.updated',
   'article.unpublished',
   'article.deleted',
+  'article.submitted',
+  'article.changes_requested',
   'section.created',
   'section.updated',
   'section.deleted',
@@ -107,6 +109,20 @@ export function articleEvent(type: ArticleEventType, before: ArticleRecord | nul
   return { type, data, purgeKeys: articlePurgeKeys(purgeState(before), purgeState(after)) }
 }
 
+export type ReviewEventType = 'article.submitted' | 'article.changes_requested'
+
+/**
+ * The review desk's events: an article submitted for review (`previous` is null when it was
+ * created in review) or returned with changes requested. Nothing public changed, so no purge keys.
+ */
+export function reviewEvent(type: ReviewEventType, before: ArticleRecord | null, after: ArticleRecord, presentation: AdminPresentation): WebhookEvent<ReviewEventType> {
+  const data = {
+    current: presentAdminArticle(after, presentation),
+    previous: before ? articlePrevious(before, presentation.links) : null,
+  } as WebhookPayloads[ReviewEventType]
+  return { type, data, purgeKeys: [] }
+}
+
 export function isWebhookEvent(type: string): type is (typeof WEBHOOK_EVENTS)[number] {
   return (WEBHOOK_EVENTS as readonly string[]).includes(type)
 }
@@ -128,7 +144,7 @@ export function commentCreatedEvent(
   }
 }
 
-export type ContentEventType = Exclude<WebhookEventType, ArticleEventType | 'comment.created' | 'subscriber.confirmed' | 'webhook.test'>
+export type ContentEventType = Exclude<WebhookEventType, ArticleEventType | ReviewEventType | 'comment.created' | 'subscriber.confirmed' | 'webhook.test'>
 
 const slugOf = (state: unknown) => (state && typeof state === 'object' && 'slug' in state && typeof state.slug === 'string' ? [state.slug] : [])
 

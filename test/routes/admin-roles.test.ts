@@ -21,6 +21,8 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'GET', url: `/v1/admin/articles/${UUID}/revisions/1`, path: '/v1/admin/articles/{id}/revisions/{version}', roles: ALL },
   { method: 'POST', url: `/v1/admin/articles/${UUID}/revisions/1/restore`, path: '/v1/admin/articles/{id}/revisions/{version}/restore', roles: ALL },
   { method: 'POST', url: `/v1/admin/articles/${UUID}/preview`, path: '/v1/admin/articles/{id}/preview', roles: ALL },
+  { method: 'GET', url: `/v1/admin/articles/${UUID}/notes`, path: '/v1/admin/articles/{id}/notes', roles: ALL },
+  { method: 'POST', url: `/v1/admin/articles/${UUID}/notes`, path: '/v1/admin/articles/{id}/notes', roles: ALL, payload: { body: 'x' } },
   { method: 'GET', url: '/v1/admin/sections', path: '/v1/admin/sections', roles: ALL },
   { method: 'POST', url: '/v1/admin/sections', path: '/v1/admin/sections', roles: STAFF, payload: {} },
   { method: 'PUT', url: '/v1/admin/sections/order', path: '/v1/admin/sections/order', roles: STAFF, payload: {} },

@@ -97,6 +97,9 @@ t.test('typed webhook payloads', async (t) => {
     await app.inject({ method: 'PATCH', url: '/v1/admin/settings', headers: { ...admin.auth, 'if-match': `"v${settings.version}"` }, payload: { permalinks: { tag: '/topics/{slug}' } } })
     const commentable = await commentableArticle(app)
     await postComment(app, commentable.slug)
+    const review = (await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: h, payload: { ...story, title: 'For Review' } })).json().data
+    await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${review.id}`, headers: { ...h, 'if-match': '"v1"' }, payload: { status: 'in_review' } })
+    await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${review.id}`, headers: { ...h, 'if-match': '"v2"' }, payload: { status: 'changes_requested', note: 'Shorter, please' } })
     const events = await delivered()
     const seen = new Set(events.map((e) => e.type))
     for (const type of Object.keys(WEBHOOK_PAYLOADS)) if (!['subscriber.confirmed', 'webhook.test'].includes(type)) t.ok(seen.has(type as WebhookEventType), `saw ${type}`)

@@ -16,6 +16,7 @@ import { createNormalizer } from './normalize.js'
 import { newsletterAdminScenarios, webhookScenarios } from './scenarios-admin.js'
 import { accountScenarios, articleScenarios, closedCommentsScenario, failedLoginScenario, mediaScenarios, siteScenarios, taxonomyScenarios } from './scenarios-editor.js'
 import { commentScenarios, newsletterScenarios, readerScenarios } from './scenarios-public.js'
+import { reviewScenarios } from './scenarios-review.js'
 import { createSession, operationsOf, type Exchange } from './session.js'
 
 /** The recording app's "now": two days after the newest demo article. */
@@ -78,6 +79,7 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
       await accountScenarios(s, ADMIN)
       const { pendingSubscriber } = await newsletterScenarios(s)
       const { published } = await articleScenarios(s)
+      await reviewScenarios(s)
       await commentScenarios(s, articles.find((a) => a.slug.startsWith('bel-completes'))?.slug ?? articles[0]!.slug)
       await closedCommentsScenario(s, published.id)
       await taxonomyScenarios(s)

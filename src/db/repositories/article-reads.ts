@@ -79,7 +79,7 @@ export interface ArticleFullRow extends ArticleSummaryRow {
   authorWebsite: string | null
   authorAvatarUrl: string | null
   authorSocialLinks: SocialLink[]
-  status: 'draft' | 'scheduled' | 'published' | 'archived'
+  status: (typeof articles.$inferSelect)['status']
 }
 
 /** `status in (...)` as literal SQL so the planner can match the partial feed indexes. */

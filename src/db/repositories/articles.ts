@@ -1,4 +1,4 @@
-import { and, count, desc, eq, getTableColumns, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, getTableColumns, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import {
   articleRelatedPins,
@@ -22,6 +22,8 @@ export interface ArticleRecord extends ArticleRow {
   authorName: string
   tags: TagRefRow[]
   relatedIds: string[]
+  submittedByName: string | null
+  assigneeName: string | null
 }
 
 export type ArticleValues = Partial<Omit<typeof articles.$inferInsert, 'id' | 'search' | 'version'>>
@@ -33,7 +35,11 @@ export interface AdminArticleFilter {
   /** Authors and contributors see only their own articles. */
   ownedBy?: { userId: string; authorId: string | null } | undefined
   q?: string | undefined
+  assigneeId?: string | undefined
 }
+
+/** Most recently updated first; the review queue oldest submission first. */
+export type AdminArticleOrder = 'updated' | 'submitted'
 
 // Every column but the generated search columns (large, and never shown to editors).
 const { search: _search, searchHead: _searchHead, ...articleColumns } = getTableColumns(articles)
@@ -46,6 +52,8 @@ const recordColumns = {
   authorName: authors.name,
   tags: sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`,
   relatedIds: sql<string[]>`coalesce((select json_agg(p.related_article_id order by p.position) from ${articleRelatedPins} p where p.article_id = "articles"."id"), '[]'::json)`,
+  submittedByName: sql<string | null>`(select u.name from ${users} u where u.id = "articles"."submitted_by")`,
+  assigneeName: sql<string | null>`(select u.name from ${users} u where u.id = "articles"."assignee_id")`,
 }
 
 function ownership(owner: { userId: string; authorId: string | null }): SQL {
@@ -74,10 +82,10 @@ export function createArticleRepository(db: Executor) {
       return rows.length > 0
     },
 
-    async list(filter: AdminArticleFilter, page: { limit: number; offset: number }): Promise<ArticleRecord[]> {
+    async list(filter: AdminArticleFilter, page: { limit: number; offset: number }, order: AdminArticleOrder = 'updated'): Promise<ArticleRecord[]> {
       return (await selectRecord()
         .where(and(...conditions(filter)))
-        .orderBy(desc(articles.updatedAt), desc(articles.id))
+        .orderBy(...(order === 'submitted' ? [asc(articles.submittedAt), asc(articles.id)] : [desc(articles.updatedAt), desc(articles.id)]))
         .limit(page.limit)
         .offset(page.offset)) as ArticleRecord[]
     },
@@ -230,6 +238,7 @@ function conditions(filter: AdminArticleFilter): SQL[] {
   if (filter.section) out.push(eq(articles.sectionId, sql`(select id from ${sections} where slug = ${filter.section})`))
   if (filter.author) out.push(eq(articles.authorId, sql`(select id from ${authors} where slug = ${filter.author})`))
   if (filter.ownedBy) out.push(ownership(filter.ownedBy))
+  if (filter.assigneeId) out.push(eq(articles.assigneeId, filter.assigneeId))
   if (filter.q) out.push(sql`${articles.title} ilike ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
   return out
 }

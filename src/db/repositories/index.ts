@@ -13,6 +13,7 @@ import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
 import { createRedirectRepository } from './redirects.js'
 import { createRefreshTokenRepository } from './refresh-tokens.js'
+import { createReviewRepository } from './review.js'
 import { createSectionRepository } from './sections.js'
 import { createSiteRepository } from './site.js'
 import { createSubscriberRepository } from './subscribers.js'
@@ -36,6 +37,7 @@ export function createRepositories(db: Executor) {
     pages: createPageRepository(db),
     redirects: createRedirectRepository(db),
     refreshTokens: createRefreshTokenRepository(db),
+    review: createReviewRepository(db),
     sections: createSectionRepository(db),
     site: createSiteRepository(db),
     subscribers: createSubscriberRepository(db),

@@ -18,7 +18,7 @@ export interface MediaUsageRow {
   id: string
   slug: string
   title: string
-  status: 'draft' | 'scheduled' | 'published' | 'archived'
+  status: (typeof articles.$inferSelect)['status']
   sectionSlug: string
   featured: boolean
   body: boolean

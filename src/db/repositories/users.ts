@@ -18,6 +18,7 @@ const withAuthor = {
   authorId: users.authorId,
   passwordHash: users.passwordHash,
   disabled: users.disabled,
+  notifyEmail: users.notifyEmail,
   sessionEpoch: users.sessionEpoch,
   lastLoginAt: users.lastLoginAt,
   version: users.version,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -49,6 +50,11 @@ export const articles = pgTable(
     status: articleStatus('status').notNull().default('draft'),
     /** The account that created the article: ownership for authors and contributors. */
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** The editor the article is assigned to (review desk). */
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** When and by whom the article was last submitted for review (the queue's order). */
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    submittedBy: uuid('submitted_by').references(() => users.id, { onDelete: 'set null' }),
     /** When the article is (or becomes, if scheduled) public. */
     publishedAt: timestamp('published_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -98,10 +104,16 @@ export const articles = pgTable(
       .where(sql`status in ('published', 'scheduled')`),
     index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
     index('articles_created_by_idx').on(t.createdBy),
+    // The review queue (status in_review, oldest submission first). Not a partial index: the
+    // migration adding the status cannot name the new enum value in its own transaction.
+    index('articles_review_queue_idx').on(t.status, t.submittedAt, t.id),
+    index('articles_assignee_idx').on(t.assigneeId),
     index('articles_featured_media_idx').on(t.featuredMediaId),
     index('articles_search_idx').using('gin', t.search),
     index('articles_search_head_idx').using('gin', t.searchHead),
-    check('articles_published_has_date', sql`status in ('draft', 'archived') or published_at is not null`),
+    // Only the public states need a date. Written with the states that existed before the review
+    // states were added, so the migration adding them never uses a new enum value in its transaction.
+    check('articles_published_has_date', sql`status not in ('scheduled', 'published') or published_at is not null`),
     check('articles_version_positive', sql`version > 0`),
     // Keyset cursors carry millisecond timestamps (JavaScript dates); finer values would make pages skip rows.
     check('articles_published_at_ms', sql`published_at = date_trunc('milliseconds', published_at)`),
@@ -192,4 +204,29 @@ export const articleBodyMedia = pgTable(
       .references(() => media.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.articleId, t.mediaId] }), index('article_body_media_media_idx').on(t.mediaId)],
+)
+
+/**
+ * The editorial thread of an article: internal notes between its writer and the desk, never
+ * public. Each note records the version it was written against, so it reads in the context of
+ * the revisions (GET …/revisions/{version}).
+ */
+export const articleNotes = pgTable(
+  'article_notes',
+  {
+    /** Increasing: the thread's order, even for notes written in the same instant. */
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Copied, so the thread still reads when the account is deleted. */
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    articleVersion: integer('article_version').notNull(),
+    /** The status change the note came with (e.g. changes_requested), if any. */
+    transition: articleStatus('transition'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('article_notes_article_idx').on(t.articleId, t.id)],
 )

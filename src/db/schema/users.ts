@@ -17,6 +17,8 @@ export const users = pgTable('users', {
   disabled: boolean('disabled').notNull().default(false),
   /** Carried in access tokens (`sev`); bumped on password change or disable so older tokens stop working. */
   sessionEpoch: integer('session_epoch').notNull().default(1),
+  /** Workflow emails (submissions, reviews, notes); each user can turn them off. */
+  notifyEmail: boolean('notify_email').notNull().default(true),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   version: integer('version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

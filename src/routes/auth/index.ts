@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { AdminUser, TokenResponse } from '../../schemas/admin.js'
 import { DataOf, NoQuery, problemResponses, ref } from '../../schemas/common.js'
-import { LoginBody, PasswordBody, RefreshBody } from './schemas.js'
+import { LoginBody, NotificationSettings, NotificationSettingsBody, PasswordBody, RefreshBody } from './schemas.js'
 
 const bearer = [{ bearerAuth: [] }]
 
@@ -111,5 +111,43 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.services.auth.changePassword(request.actor!, request.body.current_password, request.body.new_password),
+  )
+
+  const authenticated = async (request: Parameters<typeof app.authenticate>[0]) => {
+    await app.authenticate(request)
+  }
+
+  app.get(
+    '/auth/me/notifications',
+    {
+      onRequest: authenticated,
+      schema: {
+        operationId: 'getMyNotifications',
+        summary: 'Your notification settings',
+        description: 'Whether the review workflow emails you (submissions, changes requested, approvals, new notes).',
+        tags: ['Auth'],
+        security: bearer,
+        querystring: NoQuery,
+        response: { 200: DataOf(NotificationSettings), ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => ({ data: await app.services.notificationSettings.get(request.actor!) }),
+  )
+
+  app.patch(
+    '/auth/me/notifications',
+    {
+      onRequest: authenticated,
+      schema: {
+        operationId: 'updateMyNotifications',
+        summary: 'Change your notification settings',
+        description: 'Each account decides for itself; `notify_email: false` stops the review workflow’s emails to it.',
+        tags: ['Auth'],
+        security: bearer,
+        body: NotificationSettingsBody,
+        response: { 200: DataOf(NotificationSettings), ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => ({ data: await app.services.notificationSettings.update(request.actor!, request.body) }),
   )
 }

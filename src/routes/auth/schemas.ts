@@ -21,3 +21,13 @@ export const PasswordBody = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const NotificationSettings = Type.Object(
+  { notify_email: Type.Boolean({ description: 'Workflow emails: submissions for review, changes requested, approvals, new notes' }) },
+  { additionalProperties: false },
+)
+
+export const NotificationSettingsBody = Type.Object(
+  { notify_email: Type.Optional(Type.Boolean({ description: 'false: no more workflow emails to this account' })) },
+  { additionalProperties: false, minProperties: 1 },
+)

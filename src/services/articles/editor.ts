@@ -7,16 +7,17 @@ import { mediaReferences, renderBody, type BodyFormat, type BodyImage } from '..
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../../lib/pagination.js'
 import { slugify, uniqueSlug } from '../../lib/slugify.js'
 import type { AdminArticleBody } from '../../schemas/admin.js'
-import { forbid, isStaff, owns, type Actor } from '../actor.js'
+import { forbid, isStaff, type Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
 import type { Permalinks } from '../permalinks.js'
-import { articleEvent, queueWebhookEvent } from '../webhook-events.js'
+import { articleEvent, queueWebhookEvent, reviewEvent } from '../webhook-events.js'
 import { articleTransition } from './transitions.js'
-import { authorize, autoExcerpt, checkPrecondition, unprocessable } from './rules.js'
+import { authorize, autoExcerpt, checkPrecondition, forbidWhileInReview, loadArticle, unprocessable } from './rules.js'
 import { articleSnapshot, presentAdminArticle } from './present-admin.js'
 import { bodyImageOf } from '../media/library.js'
-import { nextWorkflowState, type ArticleStatus } from './workflow.js'
+import { queueReviewEmails, reviewMailKind } from './review-mail.js'
+import { checkReviewTransition, nextWorkflowState, type ArticleStatus } from './workflow.js'
 
 export interface ArticleInput {
   title?: string | undefined
@@ -35,6 +36,10 @@ export interface ArticleInput {
   related_article_ids?: string[] | undefined
   status?: ArticleStatus | undefined
   published_at?: string | null | undefined
+  /** The editor (user id) the article is assigned to; null unassigns. */
+  assignee?: string | null | undefined
+  /** A note for the article's thread, written with this change (required to request changes). */
+  note?: string | undefined
   seo?: Partial<Record<'meta_title' | 'meta_description' | 'canonical_url' | 'og_image', string | null>> | undefined
   comments_open?: boolean | undefined
 }
@@ -50,6 +55,8 @@ export interface AdminArticleQuery extends PagingQuery {
   section?: string | undefined
   author?: string | undefined
   q?: string | undefined
+  /** A user id, or `me`. */
+  assignee?: string | undefined
 }
 
 export interface PreviewSigner {
@@ -76,15 +83,45 @@ export function createArticleEditor(deps: {
   async function notify(repos: Repositories, before: ArticleRecord | null, after: ArticleRecord | null): Promise<void> {
     const now = clock.now()
     const type = articleTransition(before, after, now)
-    if (!type) return
-    await queueWebhookEvent(repos, now, articleEvent(type, before, after, { publicUrl, now, links: await permalinks.within(repos) }))
+    if (type) await queueWebhookEvent(repos, now, articleEvent(type, before, after, { publicUrl, now, links: await permalinks.within(repos) }))
+    if (after && after.status !== before?.status && (after.status === 'in_review' || after.status === 'changes_requested')) {
+      const review = after.status === 'in_review' ? 'article.submitted' : 'article.changes_requested'
+      await queueWebhookEvent(repos, now, reviewEvent(review, before, after, { publicUrl, now, links: await permalinks.within(repos) }))
+    }
   }
 
-  async function load(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
-    const row = await repos.articles.findById(id)
-    if (!row) throw new AppError('NOT_FOUND', 'No article has this id')
-    if (!isStaff(actor) && !owns(actor, row)) forbid('You can only see your own articles')
-    return row
+  const load = loadArticle
+  const adminUrl = (id: string) => `${publicUrl}/v1/admin/articles/${id}`
+
+  /**
+   * The review side of a write: the note written with it (kept against the version it produced),
+   * and the emails of the step it took (submitted, returned, approved) or, for a note alone, of
+   * the note. Returns the note's id for the audit trail.
+   */
+  async function reviewStep(repos: Repositories, actor: Actor, before: ArticleRecord | null, after: ArticleRecord, note: string | undefined): Promise<number | null> {
+    const now = clock.now()
+    const submitting = after.status === 'in_review' && before?.status !== 'in_review'
+    if (after.assigneeId && after.assigneeId !== (before?.assigneeId ?? null) && !submitting) {
+      // A submission in the same write tells the assignee already; otherwise the assignment does.
+      await queueReviewEmails(repos, { kind: 'review.assigned', article: after, actor, note: null, adminUrl: adminUrl(after.id), now })
+    }
+    const text = note?.trim() || null
+    const transition = after.status !== before?.status ? after.status : null
+    const saved = text
+      ? await repos.review.insertNote({ articleId: after.id, authorId: actor.id, authorName: actor.name, body: text, articleVersion: after.version, transition, createdAt: now })
+      : null
+    const kind = reviewMailKind(before, after) ?? (text ? 'review.note' : null)
+    if (kind) await queueReviewEmails(repos, { kind, article: after, actor, note: text, adminUrl: adminUrl(after.id), now })
+    return saved?.id ?? null
+  }
+
+  /** An assignee is an active editor (or admin): a user id that is not one is a 422 naming it. */
+  async function assigneeId(repos: Repositories, id: string | null): Promise<string | null> {
+    if (id === null) return null
+    const user = await repos.users.findById(id)
+    if (!user || user.disabled) unprocessable('assignee', `No active account has the id ${id}`)
+    if (user.role !== 'editor' && user.role !== 'admin') unprocessable('assignee', `${user.name} is ${user.role === 'author' ? 'an' : 'a'} ${user.role}: articles are assigned to editors`)
+    return user.id
   }
 
   /** The media library images a body references, resolved (an unknown id is a 422). */
@@ -156,9 +193,19 @@ export function createArticleEditor(deps: {
       publishedAt = input.published_at === null ? null : (parseStrictDate(input.published_at) ?? unprocessable('published_at', 'is not a valid date-time'))
     }
     authorize(actor, current, input, authorId)
+    if (input.assignee !== undefined) values.assigneeId = await assigneeId(repos, input.assignee)
+    checkReviewTransition(current?.status ?? null, input.status)
+    if (input.status === 'changes_requested' && current?.status !== 'changes_requested' && !input.note?.trim()) {
+      unprocessable('note', 'Say what needs changing: requesting changes needs a note')
+    }
     const state = nextWorkflowState(current ? { status: current.status, publishedAt: current.publishedAt } : null, { status: input.status, publishedAt }, now)
     values.status = state.status
     values.publishedAt = state.publishedAt
+    if (state.status === 'in_review' && current?.status !== 'in_review') {
+      // A (re)submission joins the back of the queue.
+      values.submittedAt = now
+      values.submittedBy = actor.id
+    }
     return { values, bodyMediaIds }
   }
 
@@ -222,13 +269,21 @@ export function createArticleEditor(deps: {
     await applyRelations(repos, id, input, bodyMediaIds)
     const saved = await saveRevision(repos, actor, id)
     await notify(repos, current, saved)
+    const noteId = await reviewStep(repos, actor, current, saved, input.note)
     const changed = Object.keys(input)
     await audit(repos, actor, {
       action: current.status !== saved.status ? `article.${saved.status}` : action,
       entityType: 'article',
       entityId: id,
       summary: `${action === 'article.restore' ? 'Restored' : 'Updated'} "${saved.title}" (v${saved.version}): ${changed.join(', ') || 'no fields'}`,
-      changes: { fields: changed, from_status: current.status, to_status: saved.status, version: saved.version },
+      changes: {
+        fields: changed,
+        from_status: current.status,
+        to_status: saved.status,
+        version: saved.version,
+        ...(input.assignee !== undefined ? { assignee: { from: current.assigneeId, to: saved.assigneeId } } : {}),
+        ...(noteId ? { note_id: noteId } : {}),
+      },
     })
     return saved
   }
@@ -243,10 +298,13 @@ export function createArticleEditor(deps: {
         section: query.section,
         author: query.author,
         q: query.q,
+        assigneeId: query.assignee === 'me' ? actor.id : query.assignee,
         ownedBy: isStaff(actor) ? undefined : { userId: actor.id, authorId: actor.authorId },
       }
+      // The review queue (only in_review asked for) reads oldest submission first.
+      const order = query.status?.length && query.status.every((s) => s === 'in_review') ? 'submitted' : 'updated'
       const [rows, total] = await Promise.all([
-        uow.repos.articles.list(filter, { limit: paging.limit, offset }),
+        uow.repos.articles.list(filter, { limit: paging.limit, offset }, order),
         uow.repos.articles.count(filter),
       ])
       const result = pageModeResult(rows, { limit: paging.limit, page, offset }, total)
@@ -283,7 +341,14 @@ export function createArticleEditor(deps: {
         await applyRelations(repos, id, input, bodyMediaIds)
         const row = await saveRevision(repos, actor, id)
         await notify(repos, null, row)
-        await audit(repos, actor, { action: 'article.create', entityType: 'article', entityId: id, summary: `Created "${row.title}" as ${row.status}` })
+        const noteId = await reviewStep(repos, actor, null, row, input.note)
+        await audit(repos, actor, {
+          action: 'article.create',
+          entityType: 'article',
+          entityId: id,
+          summary: `Created "${row.title}" as ${row.status}`,
+          changes: { to_status: row.status, version: row.version, ...(noteId ? { note_id: noteId } : {}) },
+        })
         return row
       })
       changed('created', saved.id)
@@ -300,7 +365,8 @@ export function createArticleEditor(deps: {
       await uow.transaction(async (repos) => {
         if (!(await repos.articles.lockById(id))) throw new AppError('NOT_FOUND', 'No article has this id')
         const current = await load(repos, actor, id)
-        if (actor.role === 'contributor' && current.status !== 'draft') forbid('Contributors can only delete their own drafts')
+        forbidWhileInReview(actor, current)
+        if (actor.role === 'contributor' && current.status !== 'draft' && current.status !== 'changes_requested') forbid('Contributors can only delete their own drafts')
         checkPrecondition(current, precondition)
         if (!(await repos.articles.delete(id, current.version))) throw new AppError('PRECONDITION_FAILED', 'The article changed meanwhile')
         await notify(repos, current, null)

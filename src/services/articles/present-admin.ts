@@ -38,6 +38,9 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     created_by: row.createdBy,
+    submitted_at: row.submittedAt ? row.submittedAt.toISOString() : null,
+    submitted_by: row.submittedBy ? { id: row.submittedBy, name: row.submittedByName ?? '' } : null,
+    assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : null,
     comments_open: row.commentsOpen,
     comment_count: row.commentCount,
     seo: {

@@ -1,4 +1,5 @@
 import type { ArticleRecord } from '../../db/repositories/articles.js'
+import type { Repositories } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
 import { forbid, isStaff, owns, type Actor } from '../actor.js'
 import type { ArticleInput, Precondition } from './editor.js'
@@ -22,14 +23,40 @@ export function checkPrecondition(current: { version: number }, precondition: Pr
   throw new AppError(precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT', detail)
 }
 
+/** An article the actor may read (staff: any; others: their own), as the editor sees it. */
+export async function loadArticle(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
+  const row = await repos.articles.findById(id)
+  if (!row) throw new AppError('NOT_FOUND', 'No article has this id')
+  if (!isStaff(actor) && !owns(actor, row)) forbid('You can only see your own articles')
+  return row
+}
+
+/** What a contributor may edit: drafts, and articles the desk returned to them. */
+const CONTRIBUTOR_EDITABLE = new Set(['draft', 'changes_requested'])
+
+/**
+ * A submitted article is the desk's until it is returned or approved: its writer can read it and
+ * write in its thread, not change it.
+ */
+export function forbidWhileInReview(actor: Actor, current: ArticleRecord): void {
+  if (!isStaff(actor) && current.status === 'in_review') {
+    forbid('The article is in review: it is read-only to you until an editor returns it (changes_requested), schedules or publishes it')
+  }
+}
+
 /** Who may write what: the role rules of the editorial workflow, in one place. */
 export function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleInput, authorId: string | undefined): void {
   if (isStaff(actor)) return
   if (current && !owns(actor, current)) forbid('You can only edit your own articles')
+  if (current) forbidWhileInReview(actor, current)
+  if (input.status === 'changes_requested') forbid('Only editors can request changes')
+  if (input.assignee !== undefined) forbid('Only editors can assign articles')
   if (authorId !== undefined && authorId !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
   if (actor.role === 'contributor') {
-    if (current && current.status !== 'draft') forbid('Contributors can only edit drafts; this article is ' + current.status)
-    if (input.status !== undefined && input.status !== 'draft') forbid('Contributors cannot publish, schedule or archive')
+    if (current && !CONTRIBUTOR_EDITABLE.has(current.status)) forbid('Contributors can only edit drafts and articles returned to them; this article is ' + current.status)
+    if (input.status !== undefined && input.status !== 'draft' && input.status !== 'in_review') {
+      forbid('Contributors cannot publish, schedule or archive: submit the article for review with status "in_review"')
+    }
     if (input.published_at !== undefined) forbid('Contributors cannot set published_at')
     if (input.author !== undefined) forbid('Contributors cannot set the author')
   }

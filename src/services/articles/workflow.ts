@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js'
 
-export const ARTICLE_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const
+export const ARTICLE_STATUSES = ['draft', 'in_review', 'changes_requested', 'scheduled', 'published', 'archived'] as const
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number]
 
 export interface WorkflowState {
@@ -8,8 +8,31 @@ export interface WorkflowState {
   publishedAt: Date | null
 }
 
+/** The review states: the article waits for the desk (in_review) or for its writer (changes_requested). */
+export const REVIEW_STATUSES = ['in_review', 'changes_requested'] as const
+
 /**
- * The status workflow draft → scheduled → published → archived (and back). A scheduled article is
+ * The review steps of the workflow: an article is submitted (in_review) from a draft or after
+ * changes were requested, and only an article in review can be returned with changes requested.
+ * Approval is an editor scheduling or publishing it (nextWorkflowState checks the dates).
+ */
+export function checkReviewTransition(from: ArticleStatus | null, to: ArticleStatus | undefined): void {
+  if (to === undefined || to === from) return
+  if (to === 'in_review' && from !== null && from !== 'draft' && from !== 'changes_requested') {
+    throw new AppError('INVALID_TRANSITION', `Only a draft, or an article returned with changes requested, can be submitted for review; this article is ${from}`, {
+      invalidParams: [{ name: 'body.status', reason: `cannot go from ${from} to in_review` }],
+    })
+  }
+  if (to === 'changes_requested' && from !== 'in_review') {
+    throw new AppError('INVALID_TRANSITION', `Changes can only be requested on an article in review; this article is ${from ?? 'new'}`, {
+      invalidParams: [{ name: 'body.status', reason: `cannot go from ${from ?? 'nothing'} to changes_requested` }],
+    })
+  }
+}
+
+/**
+ * The status workflow draft → in_review (→ changes_requested → in_review …) → scheduled →
+ * published → archived (and back). A scheduled article is
  * public from its published_at on, without any job running; publishing keeps an earlier
  * publication date (a republished article keeps its place) unless a new one is given.
  */

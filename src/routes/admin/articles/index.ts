@@ -9,6 +9,8 @@ import { preconditionOf, versionEtag } from '../preconditions.js'
 import {
   AdminArticleListQuery,
   ArticleCreateBody,
+  ArticleNote,
+  NoteCreateBody,
   ArticleUpdateBody,
   Preview,
   Revision,
@@ -30,7 +32,8 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'adminListArticles',
         summary: 'List articles in every status',
-        description: 'Most recently updated first. Authors and contributors see their own articles only.',
+        description:
+          'Most recently updated first; the review queue (`status=in_review` alone) oldest submission first, with `submitted_at` and `submitted_by`. `assignee=me` (or a user id) filters by assignee. Authors and contributors see their own articles only.',
         tags,
         querystring: AdminArticleListQuery,
         response: { 200: ListOf(ref(AdminArticle)), ...problemResponses(400) },
@@ -190,5 +193,40 @@ export const adminArticleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ data: await app.services.articles.preview(request.actor!, request.params.id) }),
+  )
+
+  app.get(
+    '/articles/:id/notes',
+    {
+      config: everyone,
+      schema: {
+        operationId: 'adminListArticleNotes',
+        summary: "An article's editorial notes, oldest first",
+        description: 'The internal thread between the writer and the desk; never public. Readable by whoever may read the article.',
+        tags,
+        params: IdParams,
+        querystring: NoQuery,
+        response: { 200: Type.Object({ data: Type.Array(ArticleNote) }, { additionalProperties: false }), ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({ data: await app.services.articleNotes.list(request.actor!, request.params.id) }),
+  )
+
+  app.post(
+    '/articles/:id/notes',
+    {
+      config: { ...everyone, idempotent: true },
+      schema: {
+        operationId: 'adminCreateArticleNote',
+        summary: 'Write a note on an article',
+        description:
+          'Kept against the current version; emails the others in the conversation (writers, assignee, submitter, earlier note writers) who take workflow emails. Writers may write notes while their article is in review.',
+        tags,
+        params: IdParams,
+        body: NoteCreateBody,
+        response: { 201: DataOf(ArticleNote), ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ data: await app.services.articleNotes.add(request.actor!, request.params.id, request.body.body) }),
   )
 }

@@ -56,7 +56,16 @@ const fields = {
   related_article_ids: Type.Optional(
     Type.Array(Type.String({ format: 'uuid' }), { maxItems: 10, description: 'Pinned Related Posts, in order' }),
   ),
-  status: Type.Optional(StringEnum(STATUS_VALUES)),
+  status: Type.Optional(
+    StringEnum(STATUS_VALUES, {
+      description:
+        'draft → in_review (submit; writers) → changes_requested (editors, with a `note`) → in_review … → scheduled | published (editors approve) → archived. An article in review is read-only to its writer until returned or approved.',
+    }),
+  ),
+  assignee: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'Editors: the editor (user id) the article is assigned to; null unassigns. 422 for an unknown or non-editor account' }))),
+  note: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S', description: "A note for the article's thread, written with this change; required with status changes_requested" }),
+  ),
   published_at: Type.Optional(Nullable(DateTime('When it is (or becomes) public; required in the future for scheduled'))),
   seo: Type.Optional(SeoInput),
   comments_open: Type.Optional(Type.Boolean()),
@@ -81,7 +90,10 @@ export const AdminArticleListQuery = Type.Object(
   {
     limit: PaginationQuery.limit,
     page: PaginationQuery.page,
-    status: Type.Optional(Type.Array(StringEnum(STATUS_VALUES), { maxItems: 4, description: 'Repeat for several' })),
+    status: Type.Optional(
+      Type.Array(StringEnum(STATUS_VALUES), { maxItems: STATUS_VALUES.length, description: 'Repeat for several. `in_review` alone is the review queue: oldest submission first' }),
+    ),
+    assignee: Type.Optional(Type.String({ pattern: '^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$', description: 'Articles assigned to this user id, or to you (`me`)' })),
     section: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     author: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Title contains' })),
@@ -123,5 +135,22 @@ export const Preview = Type.Object(
     url: Type.String({ description: 'GET it to read the article as it is now, whatever its status' }),
     expires_at: DateTime(),
   },
+  { additionalProperties: false },
+)
+
+export const ArticleNote = Type.Object(
+  {
+    id: Type.Integer({ description: 'Increasing: the thread’s order' }),
+    body: Type.String(),
+    author: Type.Object({ id: Nullable(Type.String({ format: 'uuid' })), name: Type.String() }, { additionalProperties: false }),
+    article_version: Type.Integer({ description: 'The article version it was written against (GET …/revisions/{version})' }),
+    transition: Nullable(StringEnum(STATUS_VALUES, { description: 'The status change it came with, if any' })),
+    created_at: DateTime(),
+  },
+  { additionalProperties: false },
+)
+
+export const NoteCreateBody = Type.Object(
+  { body: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }) },
   { additionalProperties: false },
 )
