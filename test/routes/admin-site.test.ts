@@ -152,3 +152,26 @@ t.test('users: admins manage accounts; the last admin is protected; sessions end
   t.ok(next.data.every((e: { id: number }) => e.id < trail.data[1].id))
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/admin/audit?cursor=!!', headers: admin.auth }), 400, 'BAD_CURSOR')
 })
+
+t.test('an account made through POST /v1/admin/users writes at once: its author profile comes with it, editable later', async (t) => {
+  const app = await build(t)
+  const admin = await createUser(app, 'admin')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/admin/sections', headers: admin.auth, payload: { name: 'News', slug: 'news' } })).statusCode, 201)
+  for (const role of ['editor', 'admin', 'contributor'] as const) {
+    const email = `${role}-first-day@example.com`
+    const created = await app.inject({ method: 'POST', url: '/v1/admin/users', headers: admin.auth, payload: { email, name: `Asha ${role}`, role, password: 'long-enough-pass' } })
+    t.equal(created.statusCode, 201)
+    t.match(created.json().data.author, { slug: `asha-${role}`, name: `Asha ${role}` }, `a ${role} gets a profile named after them`)
+    const login = (await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: 'long-enough-pass' } })).json()
+    const auth = { authorization: `Bearer ${login.access_token}` }
+    const article = await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: auth, payload: { title: `First story by a new ${role}`, section: 'news', body: 'Hello.' } })
+    t.equal(article.statusCode, 201, `the ${role}'s first article is created`)
+    t.equal(article.json().data.author.slug, `asha-${role}`)
+  }
+  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/authors/asha-editor', headers: admin.auth, payload: { name: 'Asha Rao', bio: 'Night editor.' } })
+  t.equal(renamed.statusCode, 200, 'the profile is edited like any other')
+  t.match(renamed.json().data, { name: 'Asha Rao', bio: 'Night editor.' })
+  const noByline = await app.inject({ method: 'POST', url: '/v1/admin/users', headers: admin.auth, payload: { email: 'x-first-day@example.com', name: 'X', role: 'editor', password: 'long-enough-pass' } })
+  const unlinked = await app.inject({ method: 'PATCH', url: `/v1/admin/users/${noByline.json().data.id}`, headers: admin.auth, payload: { author: null } })
+  t.equal(unlinked.json().data.author, null, 'and can still be unlinked')
+})
