@@ -12,7 +12,7 @@ export const AdminFeaturedImage = Type.Object(
     alt: Type.String(),
     caption: Nullable(Type.String()),
     credit: Nullable(Type.String()),
-    media_id: Nullable(Type.String({ format: 'uuid', description: "The media library item; then alt, caption and credit are this article's overrides (empty/null = the item's own)" })),
+    media_id: Nullable(Type.String({ format: 'uuid', description: "The media library item. alt, caption and credit are what readers get: the article's own where set (an empty alt marks a decorative image), else the item's" })),
   },
   { $id: 'AdminFeaturedImage', additionalProperties: false },
 )
