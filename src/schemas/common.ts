@@ -49,6 +49,13 @@ export const DisplayName = (maxLength: number, description?: string) =>
 
 export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 
+/**
+ * An email address typed into a public form (newsletter signup, comment): surrounding whitespace is
+ * allowed, as forms paste it, and trimmed by the service, which also ignores case.
+ */
+export const FormEmail = (maxLength: number, description = 'Email address') =>
+  Type.String({ maxLength, pattern: '^\\s*[^\\s@"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+\\s*$', description })
+
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(description ? { description } : {}) })
 
 export const InvalidParam = Type.Object(
