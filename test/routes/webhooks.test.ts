@@ -205,7 +205,8 @@ t.test('registration: SSRF guard, validation, test-fire, roles', async (t) => {
   const open = await build(t, { seed: true, env: ALLOW })
   const { hook, admin: openAdmin } = await register(open, receiver.url, ['article.published'])
   const test = await open.inject({ method: 'POST', url: `/v1/admin/webhooks/${hook.id}/test`, headers: openAdmin.auth })
-  t.match(test.json().data, { ok: true, status: 200, error: null })
+  t.match(test.json().data, { ok: true, status: 200, error: null, duration_ms: Number })
+  t.same(Object.keys(test.json().data).sort(), ['duration_ms', 'error', 'event_id', 'ok', 'status'], 'snake_case like every other field')
   t.equal(JSON.parse(receiver.received[0]!.body).type, 'webhook.test')
   t.ok(verify(receiver.received[0]!, hook.secret))
   const rotated = (await open.inject({ method: 'POST', url: `/v1/admin/webhooks/${hook.id}/rotate-secret`, headers: openAdmin.auth })).json().data
