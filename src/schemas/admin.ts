@@ -53,7 +53,7 @@ export const AdminArticle = Type.Object(
     comment_count: Type.Integer(),
     seo: ref(AdminSeo),
     is_public: Type.Boolean({ description: 'Readers can see it now' }),
-    public_url: Nullable(Type.String({ description: 'The public API URL, when public' })),
+    public_url: Nullable(Type.String({ description: 'Where readers find it on the website (site.url and its permalinks), when public; null otherwise' })),
     url: Nullable(Type.String({ description: 'Where it lives (or will, once public) on the website; null while the permalink needs a date it does not have yet' })),
   },
   { $id: 'AdminArticle', additionalProperties: false },

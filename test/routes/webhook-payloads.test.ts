@@ -66,6 +66,8 @@ t.test('typed webhook payloads', async (t) => {
     t.same(byScheduler.data.previous, { id: later.id, slug: 'published-on-time', title: 'Published On Time', status: 'scheduled', published_at: '2026-06-01T13:00:00.000Z', section: 'india', url: `${SITE}/published-on-time` }, 'the scheduler keeps title and section')
     t.match(byEditor.data.current, { url: `${SITE}/published-by-hand`, section: { slug: 'india', url: `${SITE}/section/india` }, tags: [{ slug: 'radar', url: `${SITE}/tag/radar` }, { slug: 'navy', url: `${SITE}/tag/navy` }] })
     t.equal(byScheduler.data.current!.url, `${SITE}/published-on-time`, 'url is on the website, not the API')
+    t.equal(byScheduler.data.current!.public_url, `${SITE}/published-on-time`, 'public_url too: the site\'s address (site.url), not the API\'s')
+    t.equal(byEditor.data.current!.public_url, `${SITE}/published-by-hand`)
     t.same(byScheduler.purge_keys.sort(), byEditor.purge_keys.map((k) => k.replace(now.id, later.id)).sort(), 'the same purge keys')
   })
 

@@ -55,7 +55,8 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
       og_image: row.seoOgImage,
     },
     is_public: isPublic,
-    public_url: isPublic ? `${options.publicUrl}/v1/articles/${row.slug}` : null,
+    // The site's address (site.url and its permalinks), not the API's: what an editor or a webhook shares.
+    public_url: isPublic ? links.articleIfDated(row) : null,
     url: links.articleIfDated(row),
   }
 }
