@@ -38,7 +38,7 @@ export const EnvSchema = Type.Object({
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, description: 'S3 secret key' })),
   S3_FORCE_PATH_STYLE: Bool(false, 'Address the bucket as <endpoint>/<bucket> (MinIO) instead of <bucket>.<endpoint>'),
   S3_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Public base URL of the bucket or its CDN; unset = files are served through /media/{key}' })),
-  SEED: Bool(true, 'Load the demo content on first start'),
+  SEED: Type.Optional(Type.Boolean({ description: 'Load the demo content and generate an admin account on first start (default: true on the embedded database, false with DATABASE_URL)' })),
   ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', description: 'First admin account' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 256, description: 'First admin password' })),
   LOG_LEVEL: Type.Union(
@@ -321,7 +321,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     },
-    seed: e.SEED,
+    // Demo content belongs to the embedded try-out; a production database gets it only when asked.
+    seed: e.SEED ?? !e.DATABASE_URL,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
     corsOrigins: origins.includes('*') ? '*' : origins,

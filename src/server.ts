@@ -39,6 +39,9 @@ applies the migrations and loads the demo publication on the first start. Takes 
   }
 
   const app = await buildApp({ config, database, workers: true })
+  if (config.database.kind === 'postgres' && !config.mail.smtpUrl) {
+    app.log.warn('SMTP_URL is not set: no email is sent (newsletter confirmations, password resets, editorial notifications stay in the outbox, GET /v1/admin/outbox)')
+  }
   try {
     await runMigrations(database)
     if (config.seed) await seedOnFirstStart({ database, config, storage: app.services.storage, log: app.log })

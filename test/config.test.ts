@@ -12,6 +12,17 @@ t.test('defaults: embedded database, port 3000, seed on', async (t) => {
   t.equal(config.admin, undefined)
 })
 
+t.test('SEED: demo content by default only on the embedded database; with DATABASE_URL only when asked', async (t) => {
+  const production = { DATABASE_URL: 'postgres://u@db:5432/news', JWT_SECRET: 'k'.repeat(32) }
+  t.equal(loadConfig({}).seed, true, 'embedded default: the demo site')
+  t.equal(loadConfig({ SEED: 'false' }).seed, false)
+  t.equal(loadConfig(production).seed, false, 'DATABASE_URL: no demo content, no generated admin')
+  t.equal(loadConfig({ ...production, SEED: '' }).seed, false, 'docker compose passes SEED empty when unset')
+  t.equal(loadConfig({ ...production, SEED: 'true' }).seed, true, 'unless SEED=true')
+  t.equal(loadConfig({ ...production, SEED: 'false' }).seed, false)
+  t.throws(() => loadConfig({ ...production, SEED: 'maybe' }), /SEED must be true or false/)
+})
+
 t.test('values are parsed', async (t) => {
   const config = loadConfig({
     PORT: '8080',

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startServer } from './helpers/server-process.js'
+import { createTestDatabase } from './helpers/database.js'
+import { users } from '../src/db/schema/index.js'
 
 t.test('first start: migrations, demo content, a printed admin account; restarts keep sessions', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'newsroom-server-'))
@@ -66,4 +68,22 @@ t.test('a bad configuration stops the boot naming every bad variable', async (t)
     (e: Error) => e,
   )
   t.match(noSecret!.message, /JWT_SECRET is required when DATABASE_URL is set/)
+})
+
+t.test('a production start (DATABASE_URL): no demo content, no generated admin, a warning without SMTP_URL', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (a real PostgreSQL)' }, async (t) => {
+  const db = await createTestDatabase()
+  t.teardown(() => db.destroy())
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'newsroom-server-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: db.url!, JWT_SECRET: 'p'.repeat(64) })
+  t.teardown(() => server.stop('SIGKILL'))
+  t.notMatch(server.output(), /password:/, 'no account printed')
+  t.match(server.output(), /No user account exists\. Set ADMIN_EMAIL and ADMIN_PASSWORD/, 'it says how to make the first account')
+  t.match(server.output(), /SMTP_URL is not set: no email is sent/, 'and that no email will go out')
+  t.same(await db.database.db.select().from(users), [], 'no admin was created')
+  const articles = (await (await fetch(`${server.url}/v1/articles`)).json()) as { meta: { total: number } }
+  t.equal(articles.meta.total, 0, 'no demo articles')
+  const sections = (await (await fetch(`${server.url}/v1/sections`)).json()) as { data: unknown[] }
+  t.same(sections.data, [], 'no demo sections')
+  t.equal(await server.stop(), 0)
 })

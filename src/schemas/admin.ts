@@ -12,7 +12,7 @@ export const AdminFeaturedImage = Type.Object(
     alt: Type.String(),
     caption: Nullable(Type.String()),
     credit: Nullable(Type.String()),
-    media_id: Nullable(Type.String({ format: 'uuid', description: "The media library item; then alt, caption and credit are this article's overrides (empty/null = the item's own)" })),
+    media_id: Nullable(Type.String({ format: 'uuid', description: "The media library item. alt, caption and credit are what readers get: the article's own where set (an empty alt marks a decorative image), else the item's" })),
   },
   { $id: 'AdminFeaturedImage', additionalProperties: false },
 )
@@ -62,7 +62,7 @@ export const AdminArticle = Type.Object(
     comment_count: Type.Integer(),
     seo: ref(AdminSeo),
     is_public: Type.Boolean({ description: 'Readers can see it now' }),
-    public_url: Nullable(Type.String({ description: 'The public API URL, when public' })),
+    public_url: Nullable(Type.String({ description: 'Where readers find it on the website (site.url and its permalinks), when public; null otherwise' })),
     url: Nullable(Type.String({ description: 'Where it lives (or will, once public) on the website; null while the permalink needs a date it does not have yet' })),
   },
   { $id: 'AdminArticle', additionalProperties: false },

@@ -19,7 +19,8 @@ export function Nullable<T extends TSchema>(schema: T): ReturnType<typeof Type.U
   const s = schema as unknown as Record<string, unknown>
   if (typeof s.$ref === 'string') return Type.Unsafe<Static<T> | null>({ anyOf: [s, { type: 'null' }] })
   if (typeof s.type !== 'string') throw new Error('Nullable() needs a $ref or a schema with a single type')
-  return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type, 'null'] })
+  // An enum lists null too, or validators (and client generators) refuse the null the type allows.
+  return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type, 'null'], ...(Array.isArray(s.enum) ? { enum: [...(s.enum as unknown[]), null] } : {}) })
 }
 
 export const DateTime = (description?: string) =>
@@ -48,6 +49,13 @@ export const DisplayName = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, pattern: DISPLAY_TEXT_PATTERN, ...(description ? { description } : {}) })
 
 export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
+
+/**
+ * An email address typed into a public form (newsletter signup, comment): surrounding whitespace is
+ * allowed, as forms paste it, and trimmed by the service, which also ignores case.
+ */
+export const FormEmail = (maxLength: number, description = 'Email address') =>
+  Type.String({ maxLength, pattern: '^\\s*[^\\s@"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+\\s*$', description })
 
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(description ? { description } : {}) })
 

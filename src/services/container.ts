@@ -39,7 +39,7 @@ export interface ServiceDependencies {
   config: Config
   database: Database
   clock: Clock
-  log: OutboxWorkerOptions['log']
+  log: OutboxWorkerOptions['log'] & { debug(obj: object, msg: string): void }
   tokens: TokenSigner
   previews: PreviewSigner
 }

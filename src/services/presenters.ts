@@ -36,7 +36,8 @@ export function presentFeaturedImage(row: ArticleSummaryRow): FeaturedImageBody 
   }
   return {
     url: row.featuredImageUrl,
-    alt: row.featuredImageAlt || m.alt,
+    // An explicit alt wins, the empty one too (a decorative image); null = the item's own.
+    alt: row.featuredImageAlt ?? m.alt,
     caption: row.featuredImageCaption ?? m.caption,
     credit: row.featuredImageCredit ?? m.credit,
     media_id: row.featuredMediaId,

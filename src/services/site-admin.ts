@@ -10,6 +10,7 @@ import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
 import { createContentWriter } from './webhook-events.js'
 import type { Precondition } from './articles/editor.js'
+import { checkVersion } from './preconditions.js'
 import { effectivePatterns, type Permalinks, type SiteLinks } from './permalinks.js'
 import { MAX_PATTERN_HISTORY, PERMALINK_KINDS, patternProblems, type PermalinkPatterns } from '../lib/permalinks.js'
 import { slugFromName } from './slugs.js'
@@ -67,14 +68,6 @@ export function presentSettings(row: SiteSettingsRow): AdminSettingsBody {
     version: row.version,
     updated_at: row.updatedAt.toISOString(),
   }
-}
-
-function checkVersion(kind: string, current: { version: number }, precondition: Precondition): void {
-  if (precondition.version === '*' || precondition.version === current.version) return
-  throw new AppError(
-    precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT',
-    `The ${kind} is at version ${current.version}; your copy is version ${precondition.version}`,
-  )
 }
 
 /** 422 naming every bad pattern, before anything is written. */

@@ -11,6 +11,13 @@ import type { Permalinks } from './permalinks.js'
 import { createContentWriter } from './webhook-events.js'
 import { presentAuthor, presentSection, presentTag } from './presenters.js'
 import { slugFromName } from './slugs.js'
+import { changedMeanwhile, checkVersion, expectedVersion, type Precondition } from './preconditions.js'
+
+/** A taxonomy item as the admin answers it: the public representation and its version (the ETag). */
+export interface Versioned<T> {
+  value: T
+  version: number
+}
 
 export interface SectionInput {
   name?: string | undefined
@@ -71,7 +78,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
   }
 
   return {
-    async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<SectionBody> {
+    async createSection(actor: Actor, input: SectionInput & { name: string }): Promise<Versioned<SectionBody>> {
       const slug = slugFromName(input.slug, input.name)
       return write('section.created', slug, async (repos, links) => {
         if (await repos.sections.findIdBySlug(slug)) taken('section', slug)
@@ -79,21 +86,25 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
           repos.sections.insert({ slug, name: input.name, description: input.description ?? '', position: await repos.sections.nextPosition() }),
         )
         await audit(repos, actor, { action: 'section.create', entityType: 'section', entityId: slug, summary: `Created section ${input.name}` })
-        const value = presentSection(await section(repos, slug), links)
-        return { value, data: { current: value, previous: null } }
+        const row = await section(repos, slug)
+        const value = presentSection(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: null } }
       })
     },
 
-    async updateSection(actor: Actor, slug: string, input: SectionInput): Promise<SectionBody> {
+    async updateSection(actor: Actor, slug: string, precondition: Precondition, input: SectionInput): Promise<Versioned<SectionBody>> {
       return write('section.updated', slug, async (repos, links) => {
         const current = await section(repos, slug)
+        checkVersion('section', current, precondition)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.sections.findIdBySlug(newSlug))) taken('section', newSlug)
-        await guardSlug('section', newSlug, () => repos.sections.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        const written = await guardSlug('section', newSlug, () => repos.sections.update(current.id, expectedVersion(current, precondition), { name: input.name, slug: input.slug, description: input.description }))
+        if (!written) changedMeanwhile('section')
         await moveSlug(repos, 'section', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'section.update', entityType: 'section', entityId: newSlug, summary: `Updated section ${slug}`, changes: { ...input } })
-        const value = presentSection(await section(repos, newSlug), links)
-        return { value, data: { current: value, previous: presentSection(current, links) } }
+        const row = await section(repos, newSlug)
+        const value = presentSection(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: presentSection(current, links) } }
       })
     },
 
@@ -116,9 +127,10 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
     },
 
     /** Refused while articles use the section, unless they are moved to `moveTo` first. */
-    async deleteSection(actor: Actor, slug: string, moveTo: string | undefined): Promise<void> {
+    async deleteSection(actor: Actor, slug: string, precondition: Precondition, moveTo: string | undefined): Promise<void> {
       await write('section.deleted', slug, async (repos, links) => {
         const current = await section(repos, slug)
+        checkVersion('section', current, precondition)
         const inUse = await repos.articles.countBySection(current.id)
         if (inUse > 0) {
           if (!moveTo) throw new AppError('IN_USE', `${inUse} article(s) are in "${slug}": pass move_to=<section> to move them first`)
@@ -127,7 +139,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
           if (!target) throw new AppError('UNPROCESSABLE', `No section has the slug "${moveTo}"`, { invalidParams: [{ name: 'querystring.move_to', reason: 'unknown section' }] })
           await repos.articles.moveSection(current.id, target)
         }
-        await repos.sections.delete(current.id)
+        if (!(await repos.sections.delete(current.id, expectedVersion(current, precondition)))) changedMeanwhile('section')
         await audit(repos, actor, { action: 'section.delete', entityType: 'section', entityId: slug, summary: `Deleted section ${slug}${inUse ? `, moved ${inUse} article(s) to ${moveTo}` : ''}` })
         return { value: undefined, data: { current: null, previous: presentSection(current, links) } }
       })
@@ -138,41 +150,46 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
       return (await uow.repos.tags.list(clock.now(), { order: 'name', limit: 10000, offset: 0 })).map((row) => presentTag(row, links))
     },
 
-    async createTag(actor: Actor, input: TagInput & { name: string }): Promise<TagBody> {
+    async createTag(actor: Actor, input: TagInput & { name: string }): Promise<Versioned<TagBody>> {
       const slug = slugFromName(input.slug, input.name)
       return write('tag.created', slug, async (repos, links) => {
         if (await repos.tags.findIdBySlug(slug)) taken('tag', slug)
         await guardSlug('tag', slug, () => repos.tags.insert({ slug, name: input.name, description: input.description ?? '' }))
         await audit(repos, actor, { action: 'tag.create', entityType: 'tag', entityId: slug, summary: `Created tag ${input.name}` })
-        const value = presentTag(await tag(repos, slug), links)
-        return { value, data: { current: value, previous: null } }
+        const row = await tag(repos, slug)
+        const value = presentTag(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: null } }
       })
     },
 
-    async updateTag(actor: Actor, slug: string, input: TagInput): Promise<TagBody> {
+    async updateTag(actor: Actor, slug: string, precondition: Precondition, input: TagInput): Promise<Versioned<TagBody>> {
       return write('tag.updated', slug, async (repos, links) => {
         const current = await tag(repos, slug)
+        checkVersion('tag', current, precondition)
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.tags.findIdBySlug(newSlug))) taken('tag', newSlug)
-        await guardSlug('tag', newSlug, () => repos.tags.update(current.id, { name: input.name, slug: input.slug, description: input.description }))
+        const written = await guardSlug('tag', newSlug, () => repos.tags.update(current.id, expectedVersion(current, precondition), { name: input.name, slug: input.slug, description: input.description }))
+        if (!written) changedMeanwhile('tag')
         await moveSlug(repos, 'tag', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'tag.update', entityType: 'tag', entityId: newSlug, summary: `Updated tag ${slug}`, changes: { ...input } })
-        const value = presentTag(await tag(repos, newSlug), links)
-        return { value, data: { current: value, previous: presentTag(current, links) } }
+        const row = await tag(repos, newSlug)
+        const value = presentTag(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: presentTag(current, links) } }
       })
     },
 
     /** Removes the tag from its articles too. */
-    async deleteTag(actor: Actor, slug: string): Promise<void> {
+    async deleteTag(actor: Actor, slug: string, precondition: Precondition): Promise<void> {
       await write('tag.deleted', slug, async (repos, links) => {
         const current = await tag(repos, slug)
-        await repos.tags.delete(current.id)
+        checkVersion('tag', current, precondition)
+        if (!(await repos.tags.delete(current.id, expectedVersion(current, precondition)))) changedMeanwhile('tag')
         await audit(repos, actor, { action: 'tag.delete', entityType: 'tag', entityId: slug, summary: `Deleted tag ${slug} (${current.articleCount} published article(s) used it)` })
         return { value: undefined, data: { current: null, previous: presentTag(current, links) } }
       })
     },
 
-    async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<AuthorBody> {
+    async createAuthor(actor: Actor, input: AuthorInput & { name: string }): Promise<Versioned<AuthorBody>> {
       const slug = slugFromName(input.slug, input.name)
       return write('author.created', slug, async (repos, links) => {
         if (await repos.authors.findIdBySlug(slug)) taken('author', slug)
@@ -187,21 +204,23 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
           }),
         )
         await audit(repos, actor, { action: 'author.create', entityType: 'author', entityId: slug, summary: `Created author ${input.name}` })
-        const value = presentAuthor(await author(repos, slug), links)
-        return { value, data: { current: value, previous: null } }
+        const row = await author(repos, slug)
+        const value = presentAuthor(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: null } }
       })
     },
 
     /** Staff edit any profile; authors and contributors edit the one linked to their account. */
-    async updateAuthor(actor: Actor, slug: string, input: AuthorInput): Promise<AuthorBody> {
+    async updateAuthor(actor: Actor, slug: string, precondition: Precondition, input: AuthorInput): Promise<Versioned<AuthorBody>> {
       return write('author.updated', slug, async (repos, links) => {
         const current = await author(repos, slug)
         if (!isStaff(actor) && current.id !== actor.authorId) forbid('You can only edit your own author profile')
+        checkVersion('author', current, precondition)
         if (!isStaff(actor) && input.slug !== undefined && input.slug !== slug) forbid('Only editors can change an author slug')
         const newSlug = input.slug ?? slug
         if (newSlug !== slug && (await repos.authors.findIdBySlug(newSlug))) taken('author', newSlug)
-        await guardSlug('author', newSlug, () =>
-          repos.authors.update(current.id, {
+        const written = await guardSlug('author', newSlug, () =>
+          repos.authors.update(current.id, expectedVersion(current, precondition), {
             name: input.name,
             slug: input.slug,
             bio: input.bio,
@@ -210,16 +229,19 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
             socialLinks: input.social_links,
           }),
         )
+        if (!written) changedMeanwhile('author')
         await moveSlug(repos, 'author', current.id, slug, newSlug)
         await audit(repos, actor, { action: 'author.update', entityType: 'author', entityId: newSlug, summary: `Updated author ${slug}`, changes: { fields: Object.keys(input) } })
-        const value = presentAuthor(await author(repos, newSlug), links)
-        return { value, data: { current: value, previous: presentAuthor(current, links) } }
+        const row = await author(repos, newSlug)
+        const value = presentAuthor(row, links)
+        return { value: { value, version: row.version }, data: { current: value, previous: presentAuthor(current, links) } }
       })
     },
 
-    async deleteAuthor(actor: Actor, slug: string, reassignTo: string | undefined): Promise<void> {
+    async deleteAuthor(actor: Actor, slug: string, precondition: Precondition, reassignTo: string | undefined): Promise<void> {
       await write('author.deleted', slug, async (repos, links) => {
         const current = await author(repos, slug)
+        checkVersion('author', current, precondition)
         const inUse = await repos.articles.countByAuthor(current.id)
         if (inUse > 0) {
           if (!reassignTo) throw new AppError('IN_USE', `${inUse} article(s) are by "${slug}": pass reassign_to=<author> to move them first`)
@@ -227,7 +249,7 @@ export function createTaxonomyAdmin(deps: { uow: UnitOfWork; clock: Clock; event
           if (!target) throw new AppError('UNPROCESSABLE', `reassign_to must name another existing author`, { invalidParams: [{ name: 'querystring.reassign_to', reason: 'unknown author' }] })
           await repos.articles.reassignAuthor(current.id, target)
         }
-        await repos.authors.delete(current.id)
+        if (!(await repos.authors.delete(current.id, expectedVersion(current, precondition)))) changedMeanwhile('author')
         await audit(repos, actor, { action: 'author.delete', entityType: 'author', entityId: slug, summary: `Deleted author ${slug}` })
         return { value: undefined, data: { current: null, previous: presentAuthor(current, links) } }
       })

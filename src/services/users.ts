@@ -16,7 +16,8 @@ export interface NewUser {
   name: string
   role: Role
   password: string
-  author?: string | undefined
+  /** An author profile's slug; omitted = a new profile named after the user; null = none. */
+  author?: string | null | undefined
 }
 
 export interface UserChanges {
@@ -27,14 +28,17 @@ export interface UserChanges {
   password?: string | undefined
 }
 
-/** Authors and contributors write under a byline: they get an author profile when none is named. */
-async function authorIdFor(repos: Repositories, role: Role, name: string, authorSlug: string | null | undefined): Promise<string | null> {
+/**
+ * Every account can write under a byline: a new account gets an author profile named after it when
+ * none is named (editable later through /v1/admin/authors). `null` means none (unlinking on update).
+ */
+async function authorIdFor(repos: Repositories, name: string, authorSlug: string | null | undefined): Promise<string | null> {
   if (authorSlug) {
     const id = await repos.authors.findIdBySlug(authorSlug)
     if (!id) throw new AppError('UNPROCESSABLE', `No author profile has the slug "${authorSlug}"`, { invalidParams: [{ name: 'body.author', reason: 'unknown author' }] })
     return id
   }
-  if (authorSlug === null || role === 'admin' || role === 'editor') return null
+  if (authorSlug === null) return null
   const slug = await uniqueSlug(slugify(name), async (s) => (await repos.authors.findIdBySlug(s)) !== undefined)
   return repos.authors.insert({ slug, name })
 }
@@ -44,7 +48,7 @@ export function createUserService(deps: { uow: UnitOfWork; clock: Clock }) {
 
   async function create(repos: Repositories, actor: Actor | null, input: NewUser): Promise<UserWithAuthor> {
     if (await repos.users.findByEmail(input.email)) throw new AppError('EMAIL_TAKEN', `An account already uses ${input.email}`)
-    const authorId = await authorIdFor(repos, input.role, input.name, input.author)
+    const authorId = await authorIdFor(repos, input.name, input.author)
     const row = await repos.users.insert({
       email: input.email.trim(),
       name: input.name,
@@ -79,11 +83,10 @@ export function createUserService(deps: { uow: UnitOfWork; clock: Clock }) {
         if (losesAdmin && (await repos.users.countOtherActiveAdmins(user.id)) === 0) {
           throw new AppError('CONFLICT', 'This is the last active admin: promote another account first')
         }
-        const role = changes.role ?? user.role
         const values: Parameters<Repositories['users']['update']>[2] = {}
         if (changes.name !== undefined) values.name = changes.name
         if (changes.role !== undefined) values.role = changes.role
-        if (changes.author !== undefined) values.authorId = await authorIdFor(repos, role, changes.name ?? user.name, changes.author)
+        if (changes.author !== undefined) values.authorId = await authorIdFor(repos, changes.name ?? user.name, changes.author)
         if (changes.password !== undefined) values.passwordHash = await hashPassword(changes.password)
         if (changes.disabled !== undefined) values.disabled = changes.disabled
         // Sessions end when the password, role or status changes: old tokens must not keep old rights.
@@ -138,7 +141,8 @@ export function createUserService(deps: { uow: UnitOfWork; clock: Clock }) {
         const email = options.admin?.email ?? 'admin@example.com'
         const password = options.admin?.password ?? randomPassword()
         const authorExists = options.authorSlug ? await repos.authors.findIdBySlug(options.authorSlug) : undefined
-        await create(repos, null, { email, name: 'Administrator', role: 'admin', password, author: authorExists ? options.authorSlug : undefined })
+        // No byline made up for a production site's first admin: the demo one, when seeded, or none.
+        await create(repos, null, { email, name: 'Administrator', role: 'admin', password, author: authorExists ? options.authorSlug : null })
         return { email, password: options.admin ? null : password }
       })
     },

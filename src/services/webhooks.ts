@@ -186,13 +186,13 @@ export function createWebhookService(deps: { uow: UnitOfWork; clock: Clock; sett
     },
 
     /** Sends a `webhook.test` event now (not through the outbox) and reports what happened. */
-    async test(id: string): Promise<DeliveryResult & { event_id: string }> {
+    async test(id: string): Promise<{ ok: boolean; status: number | null; duration_ms: number; error: string | null; event_id: string }> {
       const hook = await load(id)
       const eventId = crypto.randomUUID()
       const now = clock.now()
       const body = webhookBody({ type: 'webhook.test', data: { current: { message: 'This is a test delivery.' }, previous: null }, purgeKeys: [] }, eventId, now)
       const result = await postSigned(hook.url, hook.secret, body, { 'x-webhook-id': eventId, 'x-webhook-event': 'webhook.test' }, settings, now)
-      return { ...result, event_id: eventId }
+      return { ok: result.ok, status: result.status, duration_ms: result.durationMs, error: result.error, event_id: eventId }
     },
 
     async deliveries(id: string, limit: number) {

@@ -34,14 +34,14 @@ t.test('tag_refs follows every change to article tags and to tags', async (t) =>
   t.equal(reordered.statusCode, 200)
   t.same((await tagsOf(slug)).map((tag) => tag.slug), ['china', 'zeta-tag'], 'reordered, one removed')
 
-  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/zeta-tag', headers: editor.auth, payload: { name: 'Omega Tag', slug: 'omega-tag' } })
+  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/zeta-tag', headers: { ...editor.auth, 'if-match': '*' }, payload: { name: 'Omega Tag', slug: 'omega-tag' } })
   t.equal(renamed.statusCode, 200)
   t.same((await tagsOf(slug)).map(({ slug, name }) => ({ slug, name })), [{ slug: 'china', name: (await tagsOf(slug))[0]!.name }, { slug: 'omega-tag', name: 'Omega Tag' }], 'a renamed tag shows renamed')
   const list = (await app.inject({ method: 'GET', url: '/v1/articles?tag=omega-tag' })).json().data as { slug: string; tags: { slug: string }[] }[]
   t.same(list.map((a) => a.slug), [slug])
   t.ok(list[0]!.tags.some((tag) => tag.slug === 'omega-tag'), 'lists show it too')
 
-  const deleted = await app.inject({ method: 'DELETE', url: '/v1/admin/tags/omega-tag', headers: editor.auth })
+  const deleted = await app.inject({ method: 'DELETE', url: '/v1/admin/tags/omega-tag', headers: { ...editor.auth, 'if-match': '*' } })
   t.equal(deleted.statusCode, 204)
   t.same((await tagsOf(slug)).map((tag) => tag.slug), ['china'], 'a deleted tag leaves its articles')
 

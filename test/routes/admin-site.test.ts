@@ -14,9 +14,9 @@ t.test('sections: create, rename, reorder, delete with move_to', async (t) => {
   t.match(created.json().data, { slug: 'africa', name: 'Africa', position: 7, article_count: 0 })
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/admin/sections', headers: h, payload: { name: 'Africa' } }), 409, 'SLUG_TAKEN')
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/admin/sections', headers: h, payload: { name: 'X', position: 1 } }), 400, 'VALIDATION_FAILED')
-  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/sections/africa', headers: h, payload: { name: 'Africa & Sahel', slug: 'africa-sahel' } })
+  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/sections/africa', headers: { ...h, 'if-match': '*' }, payload: { name: 'Africa & Sahel', slug: 'africa-sahel' } })
   t.match(renamed.json().data, { slug: 'africa-sahel', name: 'Africa & Sahel' })
-  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/sections/africa-sahel', headers: h, payload: { slug: 'india' } }), 409, 'SLUG_TAKEN')
+  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/sections/africa-sahel', headers: { ...h, 'if-match': '*' }, payload: { slug: 'india' } }), 409, 'SLUG_TAKEN')
 
   const order = ['india', 'africa-sahel', 'asia-pacific', 'europe', 'middle-east', 'north-america', 'south-asia', 'russia-ukraine-war']
   const reordered = await app.inject({ method: 'PUT', url: '/v1/admin/sections/order', headers: h, payload: { sections: order } })
@@ -25,15 +25,15 @@ t.test('sections: create, rename, reorder, delete with move_to', async (t) => {
   assertProblem(t, await app.inject({ method: 'PUT', url: '/v1/admin/sections/order', headers: h, payload: { sections: order.slice(1) } }), 422, 'UNPROCESSABLE')
   assertProblem(t, await app.inject({ method: 'PUT', url: '/v1/admin/sections/order', headers: h, payload: { sections: [...order, 'india'] } }), 422, 'UNPROCESSABLE')
 
-  const refused = await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india', headers: h })
+  const refused = await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india', headers: { ...h, 'if-match': '*' } })
   assertProblem(t, refused, 409, 'IN_USE')
   t.match(refused.json().detail, /3 article\(s\)/)
   t.ok((await app.database.db.select().from(sections).where(eq(sections.slug, 'india')))[0], 'still there')
-  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india?move_to=nowhere', headers: h }), 422, 'UNPROCESSABLE')
-  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india?move_to=south-asia', headers: h })).statusCode, 204)
+  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india?move_to=nowhere', headers: { ...h, 'if-match': '*' } }), 422, 'UNPROCESSABLE')
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/sections/india?move_to=south-asia', headers: { ...h, 'if-match': '*' } })).statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: '/v1/sections/south-asia' })).json().data.article_count, 4)
-  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/sections/africa-sahel', headers: h })).statusCode, 204)
-  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/sections/africa-sahel', headers: h }), 404, 'NOT_FOUND')
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/sections/africa-sahel', headers: { ...h, 'if-match': '*' } })).statusCode, 204)
+  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/sections/africa-sahel', headers: { ...h, 'if-match': '*' } }), 404, 'NOT_FOUND')
 })
 
 t.test('tags and authors', async (t) => {
@@ -41,11 +41,11 @@ t.test('tags and authors', async (t) => {
   const { editor, author, contributor } = await createUsers(app)
   const tag = await app.inject({ method: 'POST', url: '/v1/admin/tags', headers: editor.auth, payload: { name: 'Hypersonic Weapons' } })
   t.match(tag.json().data, { slug: 'hypersonic-weapons', article_count: 0 })
-  const updated = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/hypersonic-weapons', headers: editor.auth, payload: { description: 'Mach 5 and up' } })
+  const updated = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/hypersonic-weapons', headers: { ...editor.auth, 'if-match': '*' }, payload: { description: 'Mach 5 and up' } })
   t.equal(updated.json().data.description, 'Mach 5 and up')
   const taiwanCount = (await app.inject({ method: 'GET', url: '/v1/tags/taiwan' })).json().data.article_count
   t.ok(taiwanCount > 0)
-  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/tags/taiwan', headers: editor.auth })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/tags/taiwan', headers: { ...editor.auth, 'if-match': '*' } })).statusCode, 204)
   t.equal((await app.database.db.select().from(tags).where(eq(tags.slug, 'taiwan'))).length, 0)
   t.equal((await app.inject({ method: 'GET', url: '/v1/articles?tag=taiwan' })).json().meta.total, 0, 'removed from its articles')
   t.equal((await app.database.db.select().from(articles)).length, 18, 'articles stay')
@@ -62,13 +62,13 @@ t.test('tags and authors', async (t) => {
 
   // Authors edit their own profile, not others'.
   const own = (await app.inject({ method: 'GET', url: '/v1/auth/me', headers: author.auth })).json().data.author.slug
-  t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/authors/${own}`, headers: author.auth, payload: { bio: 'My bio' } })).json().data.bio, 'My bio')
-  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/authors/jane-analyst', headers: author.auth, payload: { bio: 'Hijack' } }), 403, 'FORBIDDEN')
-  assertProblem(t, await app.inject({ method: 'PATCH', url: `/v1/admin/authors/${own}`, headers: author.auth, payload: { slug: 'renamed' } }), 403, 'FORBIDDEN')
-  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/authors/the-defence-times', headers: contributor.auth, payload: { name: 'x' } }), 403, 'FORBIDDEN')
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/authors/${own}`, headers: { ...author.auth, 'if-match': '*' }, payload: { bio: 'My bio' } })).json().data.bio, 'My bio')
+  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/authors/jane-analyst', headers: { ...author.auth, 'if-match': '*' }, payload: { bio: 'Hijack' } }), 403, 'FORBIDDEN')
+  assertProblem(t, await app.inject({ method: 'PATCH', url: `/v1/admin/authors/${own}`, headers: { ...author.auth, 'if-match': '*' }, payload: { slug: 'renamed' } }), 403, 'FORBIDDEN')
+  assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/authors/the-defence-times', headers: { ...contributor.auth, 'if-match': '*' }, payload: { name: 'x' } }), 403, 'FORBIDDEN')
 
-  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/authors/the-defence-times', headers: editor.auth }), 409, 'IN_USE')
-  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/authors/the-defence-times?reassign_to=jane-analyst', headers: editor.auth })).statusCode, 204)
+  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/authors/the-defence-times', headers: { ...editor.auth, 'if-match': '*' } }), 409, 'IN_USE')
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/authors/the-defence-times?reassign_to=jane-analyst', headers: { ...editor.auth, 'if-match': '*' } })).statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: '/v1/authors/jane-analyst' })).json().data.article_count, 18)
 })
 
@@ -151,4 +151,27 @@ t.test('users: admins manage accounts; the last admin is protected; sessions end
   const next = (await app.inject({ method: 'GET', url: `/v1/admin/audit?entity_type=user&limit=2&cursor=${trail.meta.next_cursor}`, headers: admin.auth })).json()
   t.ok(next.data.every((e: { id: number }) => e.id < trail.data[1].id))
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/admin/audit?cursor=!!', headers: admin.auth }), 400, 'BAD_CURSOR')
+})
+
+t.test('an account made through POST /v1/admin/users writes at once: its author profile comes with it, editable later', async (t) => {
+  const app = await build(t)
+  const admin = await createUser(app, 'admin')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/admin/sections', headers: admin.auth, payload: { name: 'News', slug: 'news' } })).statusCode, 201)
+  for (const role of ['editor', 'admin', 'contributor'] as const) {
+    const email = `${role}-first-day@example.com`
+    const created = await app.inject({ method: 'POST', url: '/v1/admin/users', headers: admin.auth, payload: { email, name: `Asha ${role}`, role, password: 'long-enough-pass' } })
+    t.equal(created.statusCode, 201)
+    t.match(created.json().data.author, { slug: `asha-${role}`, name: `Asha ${role}` }, `a ${role} gets a profile named after them`)
+    const login = (await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: 'long-enough-pass' } })).json()
+    const auth = { authorization: `Bearer ${login.access_token}` }
+    const article = await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: auth, payload: { title: `First story by a new ${role}`, section: 'news', body: 'Hello.' } })
+    t.equal(article.statusCode, 201, `the ${role}'s first article is created`)
+    t.equal(article.json().data.author.slug, `asha-${role}`)
+  }
+  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/authors/asha-editor', headers: { ...admin.auth, 'if-match': '*' }, payload: { name: 'Asha Rao', bio: 'Night editor.' } })
+  t.equal(renamed.statusCode, 200, 'the profile is edited like any other')
+  t.match(renamed.json().data, { name: 'Asha Rao', bio: 'Night editor.' })
+  const noByline = await app.inject({ method: 'POST', url: '/v1/admin/users', headers: admin.auth, payload: { email: 'x-first-day@example.com', name: 'X', role: 'editor', password: 'long-enough-pass' } })
+  const unlinked = await app.inject({ method: 'PATCH', url: `/v1/admin/users/${noByline.json().data.id}`, headers: admin.auth, payload: { author: null } })
+  t.equal(unlinked.json().data.author, null, 'and can still be unlinked')
 })

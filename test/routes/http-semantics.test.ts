@@ -95,21 +95,21 @@ t.test('property: no conditional request gets 304 for a changed representation, 
       name: 'tag name',
       shows: [ARTICLE, `/v1/tags/${tag}`, '/v1/feeds/feed.json', '/v1/feeds/rss.xml'],
       apply: async () => {
-        t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/tags/${tag}`, headers: admin.auth, payload: { name: `Tag ${++n}` } })).statusCode, 200)
+        t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/tags/${tag}`, headers: { ...admin.auth, 'if-match': '*' }, payload: { name: `Tag ${++n}` } })).statusCode, 200)
       },
     },
     {
       name: 'section name',
       shows: [ARTICLE, '/v1/sections', '/v1/site', '/v1/feeds/sections/asia-pacific/rss.xml'],
       apply: async () => {
-        t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/sections/asia-pacific', headers: admin.auth, payload: { name: `Asia ${++n}` } })).statusCode, 200)
+        t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/sections/asia-pacific', headers: { ...admin.auth, 'if-match': '*' }, payload: { name: `Asia ${++n}` } })).statusCode, 200)
       },
     },
     {
       name: 'author',
       shows: [ARTICLE, '/v1/authors/the-defence-times', '/v1/feeds/rss.xml'],
       apply: async () => {
-        t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/authors/the-defence-times', headers: admin.auth, payload: { name: `Desk ${++n}` } })).statusCode, 200)
+        t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/authors/the-defence-times', headers: { ...admin.auth, 'if-match': '*' }, payload: { name: `Desk ${++n}` } })).statusCode, 200)
       },
     },
     {

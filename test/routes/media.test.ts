@@ -119,7 +119,7 @@ t.test('an editor uploads a photo, features it with a caption, and the public ar
   })
   t.equal(article.statusCode, 201, article.body)
   const adminArticle = article.json().data
-  t.match(adminArticle.featured_image, { media_id: item.id, url: item.url, caption: 'Drone trials in the Pacific' })
+  t.same(adminArticle.featured_image, { media_id: item.id, url: item.url, alt: 'A drone boat at sea', caption: 'Drone trials in the Pacific', credit: 'Navy handout' }, 'the admin shows what readers get: its caption, the item\'s alt and credit')
   t.match(adminArticle.body_html, `srcset="${renditions.filter((r) => r.format === 'webp').map((r) => `${r.url} ${r.width}w`).join(', ')}"`)
   t.match(adminArticle.body_html, `src="${renditions.at(-1)!.url}"`)
   t.match(adminArticle.body_html, 'width="1333" height="2000"')
@@ -225,6 +225,26 @@ t.test('small images are never upscaled; polyglot payloads do not survive re-enc
     t.equal(file.statusCode, 200)
     t.notOk(file.rawPayload.includes(Buffer.from('<script>')), `no payload in ${url}`)
   }
+})
+
+t.test('a decorative featured image: an explicit empty alt wins over the item\'s, for readers and in the admin', async (t) => {
+  const { app } = await setup(t)
+  await createSection(app.database.db, { slug: 'news', name: 'News' })
+  const editor = await createUser(app, 'editor', { author: (await createAuthor(app.database.db, { slug: 'desk', name: 'The Desk' })).slug })
+  const small = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#336699' } }).png().toBuffer()
+  const item = (await upload(app, editor, [{ name: 'alt', value: 'A blue rectangle' }, { name: 'file', filename: 'rule.png', data: small }])).json().data
+  const post = (slug: string, featured: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: slug, slug, section: 'news', status: 'published', body: 'Text.', featured_image: { media_id: item.id, ...featured } } })
+  const decorative = await post('decorative', { alt: '' })
+  t.equal(decorative.statusCode, 201, decorative.body)
+  t.equal(decorative.json().data.featured_image.alt, '', 'the admin shows the empty alt readers get')
+  t.equal((await app.inject({ url: '/v1/articles/decorative' })).json().data.featured_image.alt, '', 'readers get the empty alt, not the item\'s')
+  const inherited = await post('inherited', {})
+  t.equal(inherited.json().data.featured_image.alt, 'A blue rectangle', 'omitted: the item\'s alt, shown in the admin too')
+  t.equal((await app.inject({ url: '/v1/articles/inherited' })).json().data.featured_image.alt, 'A blue rectangle')
+  const nulled = await post('nulled', { alt: null })
+  t.equal((await app.inject({ url: '/v1/articles/nulled' })).json().data.featured_image.alt, 'A blue rectangle', 'null: the item\'s alt')
+  t.equal(nulled.json().data.featured_image.alt, 'A blue rectangle')
 })
 
 t.test('ownership: everyone uploads; only editors change or delete what others uploaded', async (t) => {

@@ -83,7 +83,7 @@ t.test('resolve', async (t) => {
       ['authors', 'the-defence-times', 'tdt-desk', '/author'],
     ]
     for (const [collection, from, to, prefix] of renames) {
-      const res = await app.inject({ method: 'PATCH', url: `/v1/admin/${collection}/${from}`, headers: h, payload: { slug: to } })
+      const res = await app.inject({ method: 'PATCH', url: `/v1/admin/${collection}/${from}`, headers: { ...h, 'if-match': '*' }, payload: { slug: to } })
       t.equal(res.statusCode, 200, `rename ${collection}`)
       t.equal(res.json().data.url, `${SITE}${prefix}/${to}`)
       const old = await app.inject({ method: 'GET', url: `/v1/${collection}/${from}` })
@@ -111,13 +111,13 @@ t.test('resolve', async (t) => {
     t.same(site.footer_links.find((l: { label: string }) => l.label === 'Contact Us'), { label: 'Contact Us', url: `${SITE}/contact`, type: 'page', slug: 'contact' }, 'a footer link follows the page to its new slug')
 
     // Renamed back: the slug answers again, and the one in between redirects.
-    t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india-news', headers: h, payload: { slug: 'india' } })).statusCode, 200)
+    t.equal((await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india-news', headers: { ...h, 'if-match': '*' }, payload: { slug: 'india' } })).statusCode, 200)
     t.equal((await app.inject({ method: 'GET', url: '/v1/sections/india' })).statusCode, 200)
     t.equal((await app.inject({ method: 'GET', url: '/v1/sections/india-news' })).headers.location, 'http://api.test/v1/sections/india')
     const rows = await app.testDb.database.db.select({ slug: sectionSlugRedirects.slug }).from(sectionSlugRedirects)
     t.same(rows.map((r) => r.slug), ['india-news'], 'the current slug is no redirect')
     assertProblem(t, await app.inject({ method: 'GET', url: '/v1/tags/never-existed' }), 404, 'NOT_FOUND')
-    assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: h, payload: { slug: 'europe' } }), 409, 'SLUG_TAKEN')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: { ...h, 'if-match': '*' }, payload: { slug: 'europe' } }), 409, 'SLUG_TAKEN')
     t.same((await app.testDb.database.db.select({ slug: sectionSlugRedirects.slug }).from(sectionSlugRedirects)).map((r) => r.slug), ['india-news'], 'a refused rename leaves no redirect')
     t.equal((await app.inject({ method: 'GET', url: '/v1/sections/india' })).statusCode, 200)
   })

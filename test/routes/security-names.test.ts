@@ -66,7 +66,7 @@ t.test('a name that makes no slug is 422 naming body.slug unless a slug is sent;
     const joined = await app.inject({ method: 'POST', url, headers: editor.auth, payload: { [field]: 'نامه\u200Cها', slug: `zwnj-${kind}` } })
     t.equal(joined.statusCode, 201, `${kind}: a zero-width non-joiner between letters (Persian) is text`)
   }
-  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/moskva-tag', headers: editor.auth, payload: { name: 'Mos\u202Ekva' } })
+  const renamed = await app.inject({ method: 'PATCH', url: '/v1/admin/tags/moskva-tag', headers: { ...editor.auth, 'if-match': '*' }, payload: { name: 'Mos\u202Ekva' } })
   assertProblem(t, renamed, 400, 'VALIDATION_FAILED')
   const all = await rowsOf(app)
   t.notOk([...all.sections, ...all.tags, ...all.authors, ...all.pages].some((row) => row.slug === ''), 'no empty slug anywhere')

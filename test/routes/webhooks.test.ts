@@ -88,7 +88,7 @@ t.test('a failing receiver is retried with backoff; the delivery log shows each 
   const app = await build(t, { seed: true, clock, env: { ...ALLOW, WEBHOOK_DISABLE_AFTER: '4' } })
   const { hook, admin } = await register(app, receiver.url, ['section.updated'])
   const editor = await createUser(app, 'editor')
-  await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: editor.auth, payload: { description: 'New words' } })
+  await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: { ...editor.auth, 'if-match': '*' }, payload: { description: 'New words' } })
   await app.services.outbox.runOnce()
   t.equal(receiver.received.length, 1)
   let log = (await app.inject({ method: 'GET', url: `/v1/admin/webhooks/${hook.id}/deliveries`, headers: admin.auth })).json().data
@@ -107,7 +107,7 @@ t.test('a failing receiver is retried with backoff; the delivery log shows each 
 
   failing = true
   for (let i = 0; i < 4; i++) {
-    await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: editor.auth, payload: { description: `Edit ${i}` } })
+    await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: { ...editor.auth, 'if-match': '*' }, payload: { description: `Edit ${i}` } })
     await app.services.outbox.runOnce()
   }
   const [row] = await app.database.db.select().from(webhooks).where(eq(webhooks.id, hook.id))
@@ -205,7 +205,8 @@ t.test('registration: SSRF guard, validation, test-fire, roles', async (t) => {
   const open = await build(t, { seed: true, env: ALLOW })
   const { hook, admin: openAdmin } = await register(open, receiver.url, ['article.published'])
   const test = await open.inject({ method: 'POST', url: `/v1/admin/webhooks/${hook.id}/test`, headers: openAdmin.auth })
-  t.match(test.json().data, { ok: true, status: 200, error: null })
+  t.match(test.json().data, { ok: true, status: 200, error: null, duration_ms: Number })
+  t.same(Object.keys(test.json().data).sort(), ['duration_ms', 'error', 'event_id', 'ok', 'status'], 'snake_case like every other field')
   t.equal(JSON.parse(receiver.received[0]!.body).type, 'webhook.test')
   t.ok(verify(receiver.received[0]!, hook.secret))
   const rotated = (await open.inject({ method: 'POST', url: `/v1/admin/webhooks/${hook.id}/rotate-secret`, headers: openAdmin.auth })).json().data

@@ -2,6 +2,7 @@ import t from 'tap'
 import { outbox, outboxAttempts } from '../../src/db/schema/index.js'
 import { build } from '../helpers/build.js'
 import { startSmtpServer } from '../helpers/smtp.js'
+import { createMailer } from '../../src/services/mailer.js'
 
 t.test('with SMTP_URL, the confirmation email goes out over SMTP with one-click unsubscribe headers', async (t) => {
   const smtp = await startSmtpServer()
@@ -41,4 +42,20 @@ t.test('a 4xx SMTP answer is retried later; a 5xx one fails for good', async (t)
   const jobs = await app.database.db.select().from(outbox)
   const hard = jobs.find((j) => (j.payload as { to: string }).to === 'hard@example.com')
   t.match(hard, { status: 'failed', attempts: 1, lastError: /550|No such user/ })
+})
+
+t.test('without SMTP_URL, info logs name the recipient and subject only: the body (with its tokens) is at debug', async (t) => {
+  const lines: { level: string; obj: object; msg: string }[] = []
+  const log = {
+    info: (obj: object, msg: string) => lines.push({ level: 'info', obj, msg }),
+    debug: (obj: object, msg: string) => lines.push({ level: 'debug', obj, msg }),
+  }
+  const mailer = createMailer({ smtpUrl: undefined, from: 'news@example.com', log })
+  t.equal(mailer.transport, 'log')
+  await mailer.send({ to: 'reader@example.com', subject: 'Reset your password', text: 'https://x.example/reset?token=secret-token-123', html: '<p>secret-token-123</p>' })
+  const info = lines.filter((l) => l.level === 'info')
+  t.equal(info.length, 1)
+  t.same(info[0]!.obj, { email: { to: 'reader@example.com', subject: 'Reset your password' } })
+  t.notMatch(JSON.stringify(info), /secret-token-123/, 'no token at info level')
+  t.match(JSON.stringify(lines.filter((l) => l.level === 'debug')), /secret-token-123/, 'the body is there at debug, for a laptop')
 })

@@ -135,13 +135,16 @@ export async function taxonomyScenarios(s: Session): Promise<void> {
     201,
   )
   expectStatus(await s.call('adminCreateSection', { body: { name: 'Africa' }, as: 'editor' }), 409)
-  expectStatus(await s.call('adminUpdateSection', { path: { slug: section.slug }, body: { description: 'Security, peacekeeping, counter-terrorism and defence co-operation across Africa.' }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminUpdateSection', { path: { slug: section.slug }, headers: { 'if-match': '"v1"' }, body: { description: 'Security, peacekeeping, counter-terrorism and defence co-operation across Africa.' }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminUpdateSection', { path: { slug: section.slug }, headers: { 'if-match': '"v1"' }, body: { description: 'A stale save' }, as: 'editor' }), 412)
+  expectStatus(await s.call('adminUpdateSection', { path: { slug: section.slug }, body: { description: 'A blind save' }, as: 'editor' }), 428)
   const order = dataOf<{ slug: string }[]>(await s.call('adminListSections', { as: 'editor', example: false }))
   const slugs = order.map((row) => row.slug)
   expectStatus(await s.call('adminReorderSections', { body: { sections: [section.slug, ...slugs.filter((slug) => slug !== section.slug)] }, as: 'editor' }), 200)
   expectStatus(await s.call('adminReorderSections', { body: { sections: [section.slug] }, as: 'editor' }), 422)
-  expectStatus(await s.call('adminDeleteSection', { path: { slug: 'india' }, as: 'editor' }), 409)
-  expectStatus(await s.call('adminDeleteSection', { path: { slug: section.slug }, as: 'editor' }), 204)
+  expectStatus(await s.call('adminDeleteSection', { path: { slug: 'india' }, headers: { 'if-match': '*' }, as: 'editor' }), 409)
+  // Moved first by the reorder: version 3.
+  expectStatus(await s.call('adminDeleteSection', { path: { slug: section.slug }, headers: { 'if-match': '"v3"' }, as: 'editor' }), 204)
 
   expectStatus(await s.call('adminListTags', { query: { limit: 3 }, as: 'author' }), 200)
   const key = { 'idempotency-key': '5b0e1f3c-0c3e-4d1e-9a53-3f0f2b7f6a10' }
@@ -150,8 +153,8 @@ export async function taxonomyScenarios(s: Session): Promise<void> {
   // A retry with the same key gets the recorded answer (Idempotent-Replayed), and nothing is created twice.
   expectStatus(await s.call('adminCreateTag', { body: tagBody, headers: key, as: 'editor', example: false }), 201)
   expectStatus(await s.call('adminCreateTag', { body: { ...tagBody, name: 'Antarctic' }, headers: key, as: 'editor' }), 422)
-  expectStatus(await s.call('adminUpdateTag', { path: { slug: tag.slug }, body: { description: 'The High North: shipping routes, patrols, bases and claims in the Arctic.' }, as: 'editor' }), 200)
-  expectStatus(await s.call('adminDeleteTag', { path: { slug: tag.slug }, as: 'editor' }), 204)
+  expectStatus(await s.call('adminUpdateTag', { path: { slug: tag.slug }, headers: { 'if-match': '"v1"' }, body: { description: 'The High North: shipping routes, patrols, bases and claims in the Arctic.' }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminDeleteTag', { path: { slug: tag.slug }, headers: { 'if-match': '"v2"' }, as: 'editor' }), 204)
 
   expectStatus(await s.call('adminListAuthors', { as: 'author' }), 200)
   const author = dataOf<{ slug: string }>(
@@ -161,9 +164,9 @@ export async function taxonomyScenarios(s: Session): Promise<void> {
     }),
     201,
   )
-  expectStatus(await s.call('adminUpdateAuthor', { path: { slug: author.slug }, body: { bio: 'Nordic and Baltic security correspondent, based in Stockholm.' }, as: 'editor' }), 200)
-  expectStatus(await s.call('adminDeleteAuthor', { path: { slug: 'the-defence-times' }, as: 'editor' }), 409)
-  expectStatus(await s.call('adminDeleteAuthor', { path: { slug: author.slug }, as: 'editor' }), 204)
+  expectStatus(await s.call('adminUpdateAuthor', { path: { slug: author.slug }, headers: { 'if-match': '"v1"' }, body: { bio: 'Nordic and Baltic security correspondent, based in Stockholm.' }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminDeleteAuthor', { path: { slug: 'the-defence-times' }, headers: { 'if-match': '*' }, as: 'editor' }), 409)
+  expectStatus(await s.call('adminDeleteAuthor', { path: { slug: author.slug }, headers: { 'if-match': '"v2"' }, as: 'editor' }), 204)
 }
 
 /** Static pages and the site settings. */

@@ -7,6 +7,7 @@ import {
   articleSlugRedirects,
   articleTags,
   authors,
+  media,
   sections,
   tags,
   users,
@@ -18,6 +19,8 @@ export type ArticleRow = Omit<typeof articles.$inferSelect, 'search' | 'searchHe
 export interface ArticleRecord extends ArticleRow {
   sectionSlug: string
   sectionName: string
+  /** The featured media item's own text, which fills in what the article does not override. */
+  featuredMediaText: { alt: string; caption: string | null; credit: string | null } | null
   authorSlug: string
   authorName: string
   tags: TagRefRow[]
@@ -51,6 +54,7 @@ const recordColumns = {
   authorSlug: authors.slug,
   authorName: authors.name,
   tags: sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`,
+  featuredMediaText: sql<ArticleRecord['featuredMediaText']>`(select json_build_object('alt', m.alt, 'caption', m.caption, 'credit', m.credit) from ${media} m where m.id = "articles"."featured_media_id")`,
   relatedIds: sql<string[]>`coalesce((select json_agg(p.related_article_id order by p.position) from ${articleRelatedPins} p where p.article_id = "articles"."id"), '[]'::json)`,
   submittedByName: sql<string | null>`(select u.name from ${users} u where u.id = "articles"."submitted_by")`,
   assigneeName: sql<string | null>`(select u.name from ${users} u where u.id = "articles"."assignee_id")`,

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, authors } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
@@ -7,6 +7,7 @@ import { isPublicAs } from './article-reads.js'
 export interface AuthorRow {
   id: string
   slug: string
+  version: number
   name: string
   bio: string
   website: string | null
@@ -19,6 +20,7 @@ export function createAuthorRepository(db: Executor) {
   const columns = (now: Date) => ({
     id: authors.id,
     slug: authors.slug,
+    version: authors.version,
     name: authors.name,
     bio: authors.bio,
     website: authors.website,
@@ -53,12 +55,19 @@ export function createAuthorRepository(db: Executor) {
       return row!.id
     },
 
-    async update(id: string, values: Partial<typeof authors.$inferInsert>): Promise<void> {
-      await db.update(authors).set({ ...values, updatedAt: sql`now()` }).where(eq(authors.id, id))
+    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
+    async update(id: string, expectedVersion: number, values: Partial<typeof authors.$inferInsert>): Promise<boolean> {
+      const rows = await db
+        .update(authors)
+        .set({ ...values, version: sql`${authors.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(authors.id, id), eq(authors.version, expectedVersion)))
+        .returning({ id: authors.id })
+      return rows.length > 0
     },
 
-    async delete(id: string): Promise<void> {
-      await db.delete(authors).where(eq(authors.id, id))
+    async delete(id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db.delete(authors).where(and(eq(authors.id, id), eq(authors.version, expectedVersion))).returning({ id: authors.id })
+      return rows.length > 0
     },
   }
 }

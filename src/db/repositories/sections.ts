@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, sections } from '../schema/index.js'
 import { isPublicAs } from './article-reads.js'
@@ -6,6 +6,7 @@ import { isPublicAs } from './article-reads.js'
 export interface SectionRow {
   id: string
   slug: string
+  version: number
   name: string
   description: string
   position: number
@@ -22,6 +23,7 @@ export function createSectionRepository(db: Executor) {
   const columns = (now: Date) => ({
     id: sections.id,
     slug: sections.slug,
+    version: sections.version,
     name: sections.name,
     description: sections.description,
     position: sections.position,
@@ -57,16 +59,23 @@ export function createSectionRepository(db: Executor) {
       return row!.id
     },
 
-    async update(id: string, values: Partial<typeof sections.$inferInsert>): Promise<void> {
-      await db.update(sections).set({ ...values, updatedAt: sql`now()` }).where(eq(sections.id, id))
+    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
+    async update(id: string, expectedVersion: number, values: Partial<typeof sections.$inferInsert>): Promise<boolean> {
+      const rows = await db
+        .update(sections)
+        .set({ ...values, version: sql`${sections.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(sections.id, id), eq(sections.version, expectedVersion)))
+        .returning({ id: sections.id })
+      return rows.length > 0
     },
 
     async setPosition(slug: string, position: number): Promise<void> {
-      await db.update(sections).set({ position, updatedAt: sql`now()` }).where(eq(sections.slug, slug))
+      await db.update(sections).set({ position, version: sql`${sections.version} + 1`, updatedAt: sql`now()` }).where(and(eq(sections.slug, slug), ne(sections.position, position)))
     },
 
-    async delete(id: string): Promise<void> {
-      await db.delete(sections).where(eq(sections.id, id))
+    async delete(id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db.delete(sections).where(and(eq(sections.id, id), eq(sections.version, expectedVersion))).returning({ id: sections.id })
+      return rows.length > 0
     },
   }
 }

@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, articleTags, tags } from '../schema/index.js'
 import { isPublicAs } from './article-reads.js'
@@ -6,6 +6,7 @@ import { isPublicAs } from './article-reads.js'
 export interface TagRow {
   id: string
   slug: string
+  version: number
   name: string
   description: string
   articleCount: number
@@ -17,6 +18,7 @@ export function createTagRepository(db: Executor) {
   const columns = (now: Date) => ({
     id: tags.id,
     slug: tags.slug,
+    version: tags.version,
     name: tags.name,
     description: tags.description,
     articleCount: sql<number>`(select count(*) from ${articleTags} at join ${articles} a on a.id = at.article_id where at.tag_id = "tags"."id" and ${isPublicAs('a', now)})`.mapWith(
@@ -76,12 +78,19 @@ export function createTagRepository(db: Executor) {
       return row!.id
     },
 
-    async update(id: string, values: Partial<typeof tags.$inferInsert>): Promise<void> {
-      await db.update(tags).set({ ...values, updatedAt: sql`now()` }).where(eq(tags.id, id))
+    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
+    async update(id: string, expectedVersion: number, values: Partial<typeof tags.$inferInsert>): Promise<boolean> {
+      const rows = await db
+        .update(tags)
+        .set({ ...values, version: sql`${tags.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(tags.id, id), eq(tags.version, expectedVersion)))
+        .returning({ id: tags.id })
+      return rows.length > 0
     },
 
-    async delete(id: string): Promise<void> {
-      await db.delete(tags).where(eq(tags.id, id))
+    async delete(id: string, expectedVersion: number): Promise<boolean> {
+      const rows = await db.delete(tags).where(and(eq(tags.id, id), eq(tags.version, expectedVersion))).returning({ id: tags.id })
+      return rows.length > 0
     },
   }
 }

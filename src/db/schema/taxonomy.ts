@@ -11,6 +11,8 @@ export const sections = pgTable(
     description: text('description').notNull().default(''),
     /** Editor order in the navigation; ties broken by name. */
     position: integer('position').notNull().default(0),
+    /** Bumped by every edit: its ETag ("v<version>"), which If-Match must name (optimistic concurrency). */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -28,6 +30,8 @@ export const authors = pgTable(
     website: text('website'),
     avatarUrl: text('avatar_url'),
     socialLinks: jsonb('social_links').$type<SocialLink[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Bumped by every edit: its ETag ("v<version>"), which If-Match must name (optimistic concurrency). */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -46,6 +50,8 @@ export const tags = pgTable(
      * the document frequency behind Related Posts' tag rarity weights.
      */
     usageCount: integer('usage_count').notNull().default(0),
+    /** Bumped by every edit: its ETag ("v<version>"), which If-Match must name (optimistic concurrency). */
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

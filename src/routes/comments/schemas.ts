@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Nullable, ref } from '../../schemas/common.js'
+import { FormEmail, Nullable, ref } from '../../schemas/common.js'
 import { CommentThreadMeta, PublicComment, SubmittedComment } from '../../schemas/comments.js'
 import { MAX_BODY_LENGTH, MAX_NAME_LENGTH } from '../../services/comments/policy.js'
 
@@ -30,7 +30,7 @@ export const AuthorNameField = Type.String({ minLength: 1, maxLength: MAX_NAME_L
 export const CommentCreateBody = Type.Object(
   {
     author_name: AuthorNameField,
-    author_email: Type.String({ format: 'email', maxLength: 254, description: 'Never shown publicly' }),
+    author_email: FormEmail(254, 'Never shown publicly; trimmed and lower-cased'),
     author_website: Type.Optional(WebsiteField),
     body: CommentBodyText,
     parent_id: Type.Optional(Nullable(Type.String({ format: 'uuid', description: 'Reply to this (visible) comment of the same article' }))),

@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
-import { Slug, StringEnum } from '../../schemas/common.js'
+import { FormEmail, Slug, StringEnum } from '../../schemas/common.js'
 
 export const SubscribeBody = Type.Object(
   {
     // Surrounding whitespace is allowed (and trimmed): forms paste addresses with it.
-    email: Type.String({ maxLength: 300, pattern: '^\\s*[^\\s@"<>(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+\\s*$', description: 'Email address' }),
+    email: FormEmail(300),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     sections: Type.Optional(Type.Array(Slug('Section slug'), { maxItems: 50, description: 'Sections of interest; none means everything' })),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'Where the form was (recorded with the consent), e.g. footer' })),

@@ -157,7 +157,7 @@ export function createArticleEditor(deps: {
         Object.assign(values, {
           featuredMediaId: item.id,
           featuredImageUrl: item.url,
-          featuredImageAlt: image.alt || null,
+          featuredImageAlt: image.alt ?? null, // "" is kept: a decorative image, not the item's alt
           featuredImageCaption: image.caption ?? null,
           featuredImageCredit: image.credit ?? null,
         })

@@ -3,9 +3,17 @@ import type { AdminArticleBody } from '../../schemas/admin.js'
 import type { SiteLinks } from '../permalinks.js'
 import { isPublicState } from './workflow.js'
 
+/** What readers get: the article's own text where it has some (an empty alt too), else the media item's. */
 function adminFeaturedImage(row: ArticleRecord): AdminArticleBody['featured_image'] {
   if (!row.featuredImageUrl) return null
-  return { url: row.featuredImageUrl, alt: row.featuredImageAlt ?? '', caption: row.featuredImageCaption, credit: row.featuredImageCredit, media_id: row.featuredMediaId }
+  const m = row.featuredMediaId ? row.featuredMediaText : null
+  return {
+    url: row.featuredImageUrl,
+    alt: row.featuredImageAlt ?? m?.alt ?? '',
+    caption: row.featuredImageCaption ?? m?.caption ?? null,
+    credit: row.featuredImageCredit ?? m?.credit ?? null,
+    media_id: row.featuredMediaId,
+  }
 }
 
 export interface AdminPresentation {
@@ -50,7 +58,8 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
       og_image: row.seoOgImage,
     },
     is_public: isPublic,
-    public_url: isPublic ? `${options.publicUrl}/v1/articles/${row.slug}` : null,
+    // The site's address (site.url and its permalinks), not the API's: what an editor or a webhook shares.
+    public_url: isPublic ? links.articleIfDated(row) : null,
     url: links.articleIfDated(row),
   }
 }

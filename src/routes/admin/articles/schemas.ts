@@ -17,7 +17,7 @@ const FeaturedImageInput = Type.Object(
 const FeaturedMediaInput = Type.Object(
   {
     media_id: Type.String({ format: 'uuid', description: 'A media library item: the public article then carries its renditions' }),
-    alt: Type.Optional(Nullable(Type.String({ maxLength: 500, description: "Overrides the item's alt text for this article" }))),
+    alt: Type.Optional(Nullable(Type.String({ maxLength: 500, description: "Overrides the item's alt text for this article; \"\" marks a decorative image (readers get an empty alt); omitted or null = the item's" }))),
     caption: Type.Optional(Nullable(Type.String({ maxLength: 500, description: "Overrides the item's caption for this article" }))),
     credit: Type.Optional(Nullable(Type.String({ maxLength: 200, description: "Overrides the item's credit for this article" }))),
   },

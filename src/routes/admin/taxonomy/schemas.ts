@@ -10,7 +10,7 @@ export const SectionCreateBody = Type.Object(
   { additionalProperties: false },
 )
 export const SectionUpdateBody = Type.Object(
-  { name: Type.Optional(Name), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { name: Type.Optional(Name), slug: Type.Optional(Slug()), description: Type.Optional(Description), version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match for clients that cannot set headers' })) },
   { additionalProperties: false, minProperties: 1 },
 )
 export const SectionOrderBody = Type.Object(
@@ -27,7 +27,7 @@ export const TagCreateBody = Type.Object(
   { additionalProperties: false },
 )
 export const TagUpdateBody = Type.Object(
-  { name: Type.Optional(TagName), slug: Type.Optional(Slug()), description: Type.Optional(Description) },
+  { name: Type.Optional(TagName), slug: Type.Optional(Slug()), description: Type.Optional(Description), version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match for clients that cannot set headers' })) },
   { additionalProperties: false, minProperties: 1 },
 )
 
@@ -43,7 +43,7 @@ const authorFields = {
   social_links: Type.Optional(SocialLinks),
 }
 export const AuthorCreateBody = Type.Object({ name: Name, ...authorFields }, { additionalProperties: false })
-export const AuthorUpdateBody = Type.Object({ name: Type.Optional(Name), ...authorFields }, { additionalProperties: false, minProperties: 1 })
+export const AuthorUpdateBody = Type.Object({ name: Type.Optional(Name), ...authorFields, version: Type.Optional(Type.Integer({ minimum: 1, description: 'Alternative to If-Match for clients that cannot set headers' })) }, { additionalProperties: false, minProperties: 1 })
 export const AuthorDeleteQuery = Type.Object(
   { reassign_to: Type.Optional(Slug('Give the author’s articles to this author first')) },
   { additionalProperties: false },

@@ -17,7 +17,7 @@ const UserCreateBody = Type.Object(
     name: Name,
     role: StringEnum(ROLE_VALUES),
     password: Password,
-    author: Type.Optional(Slug('Author profile to write as; authors and contributors get a new one when omitted')),
+    author: Type.Optional(Slug('Author profile to write as; when omitted, a new one named after the user is created with the account (edit it under /v1/admin/authors)')),
   },
   { additionalProperties: false },
 )

@@ -54,7 +54,7 @@ const Delivery = Type.Object(
   { additionalProperties: false },
 )
 const TestResult = Type.Object(
-  { ok: Type.Boolean(), status: Nullable(Type.Integer()), durationMs: Type.Integer(), error: Nullable(Type.String()), event_id: Type.String() },
+  { ok: Type.Boolean(), status: Nullable(Type.Integer()), duration_ms: Type.Integer({ description: 'How long the receiver took to answer (ms)' }), error: Nullable(Type.String()), event_id: Type.String() },
   { additionalProperties: false },
 )
 
