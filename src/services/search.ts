@@ -124,7 +124,9 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
       }
     }
     const total = facets.filter((f) => !filter.section || f.slug === filter.section).reduce((sum, f) => sum + f.count, 0)
-    const found = total === 0 ? [] : await search.page(searched, mode, filter, { ...request, total })
+    // How many public articles a walk of the date index may pass (the choice of plan in page()).
+    const population = total === 0 ? 0 : await counts.get('search:population', () => articles.countPublic({ now: filter.now }))
+    const found = total === 0 ? [] : await search.page(searched, mode, filter, { ...request, total, population })
     const hits = found.slice(0, limit)
     const last = hits[hits.length - 1]
     const next_cursor =

@@ -9,7 +9,7 @@ import path from 'node:path'
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
 export const SCRIPT_CLIS = Object.entries(scripts).flatMap(([name, command]) =>
-  [...command.matchAll(/(?:^|&&\s*)tsx (?!watch\b)(\S+\.ts)/g)].map((m) => ({ name: `npm run ${name}`, file: m[1]! })),
+  [...command.matchAll(/(?:^|&&\s*)(?:exec\s+)?(?:tsx|node --import tsx) (?!watch\b)(\S+\.ts)/g)].map((m) => ({ name: `npm run ${name}`, file: m[1]! })),
 )
 export const CLIS = [...SCRIPT_CLIS, { name: 'compression bench', file: 'test/bench/compression.ts' }, { name: 'bench ceiling', file: 'test/bench/baseline.ts' }]
 

@@ -207,8 +207,11 @@ async function closeIdleAtEnd(): Promise<void> {
   tap.teardown(closeIdleTestDatabases)
 }
 
-/** Closes the idle PGlite instances (outside tap, call it when done). */
+let poolClosed = false
+
+/** Closes the idle PGlite instances, and any released later (outside tap, call it when done). */
 export async function closeIdleTestDatabases(): Promise<void> {
+  poolClosed = true
   await Promise.all(idlePglite.splice(0).map((entry) => entry.database.close()))
 }
 
@@ -234,7 +237,8 @@ async function acquirePglite(baseline: Baseline): Promise<TestDatabase> {
       const client = pooled.database.pglite!
       // A test that changed the schema (renamed a table to see errors, say) leaves its instance behind.
       const reusable = !client.closed && (await client.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT).then((r) => r.rows[0]?.fingerprint === pooled.fingerprint, () => false))
-      if (reusable) idlePglite.push(pooled)
+      // Released after the file's end (a root-level teardown registered before ours ran): close it.
+      if (reusable && !poolClosed) idlePglite.push(pooled)
       else await pooled.database.close()
     },
   }
