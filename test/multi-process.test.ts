@@ -31,6 +31,10 @@ t.test('two API processes on one PostgreSQL: caches follow each other, outbox an
     WEBHOOK_ALLOW_PRIVATE: 'true',
     OUTBOX_POLL_MS: '100',
     SCHEDULER_POLL_MS: '200',
+    // A production start loads no demo content unless asked; these sections are the demo's.
+    SEED: 'true',
+    // Cached lists live an hour: only LISTEN/NOTIFY can explain B seeing A's write.
+    RESPONSE_CACHE_TTL: '3600',
   }
   const servers: ServerProcess[] = await Promise.all([startServer(env), startServer(env)])
   t.teardown(() => Promise.all(servers.map((s) => s.stop('SIGKILL'))))
@@ -53,14 +57,13 @@ t.test('two API processes on one PostgreSQL: caches follow each other, outbox an
     const list = await json(`${b.url}/v1/articles?limit=1`)
     const first = (list.body.data as { title: string }[])[0]
     return first?.title === 'Written Through A' ? true : undefined
-  }, 3000)
-  t.ok(seen.value, `B served the write made through A after ${seen.ms} ms (LISTEN/NOTIFY)`)
-  t.ok(seen.ms < 1500)
+  }, 60_000)
+  t.ok(seen.value, `B served the write made through A after ${seen.ms} ms (LISTEN/NOTIFY; its cached list would have lived an hour)`)
 
-  const scheduledAt = new Date(Date.now() + 1500).toISOString()
+  const scheduledAt = new Date(Date.now() + 3000).toISOString()
   const scheduled = await json(`${b.url}/v1/admin/articles`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Due Soon', section: 'india', status: 'scheduled', published_at: scheduledAt }) })
   t.equal(scheduled.status, 201)
-  await eventually(async () => (receiver.received.length >= 2 ? true : undefined), 8000)
+  await eventually(async () => (receiver.received.length >= 2 ? true : undefined), 60_000)
   await sleep(1000)
   const types = receiver.received.map((r) => (JSON.parse(r.body) as { type: string; data: { current: { title: string } } }))
   t.same(types.map((e) => e.data.current.title).sort(), ['Due Soon', 'Written Through A'], 'each event delivered exactly once, with two workers and two schedulers running')
