@@ -34,7 +34,15 @@ let summary = ''
 if (concise) {
   // tap's runner prints each file as one buffered subtest: its lines, then `ok N - file` or `not ok N - file`.
   let block = []
+  // After a file's `not ok` line, tap prints why (timeout, signal, exit code) as an indented YAML
+  // block: it belongs to that file and is printed with it.
+  let afterFailure = false
   createInterface({ input: tap.stdout }).on('line', (line) => {
+    if (afterFailure && /^\s/.test(line)) {
+      console.log(line)
+      return
+    }
+    afterFailure = false
     const result = /^(not ok|ok) \d+ - (\S+)(.*)$/.exec(line)
     if (!result) {
       if (line.startsWith('# { total')) summary = line
@@ -46,6 +54,7 @@ if (concise) {
     if (status === 'not ok') {
       failed.push(file)
       console.log(block.join('\n'))
+      afterFailure = true
     }
     console.log(`${status === 'ok' ? 'ok    ' : 'FAILED'} ${file}${rest.replace(/^ # time=/, ' ')}`)
     block = []

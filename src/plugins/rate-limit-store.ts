@@ -27,7 +27,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 500
  * The longest a request waits on a connected Redis while this process is too busy to watch the clock
  * (see FallbackStore.run), and ioredis's own command timeout behind it.
  */
-export const REDIS_COMMAND_MAX_WAIT_MS = 5000
+export const REDIS_COMMAND_MAX_WAIT_MS = 2000
 /** A timer this late means the event loop was blocked, not that Redis was slow. */
 const LOOP_LAG_TOLERANCE_MS = 50
 const REPEAT_WARNING_MS = 60_000
@@ -123,22 +123,22 @@ class FallbackStore implements Store {
         useLocal(new Error(`Redis did not answer within ${REDIS_COMMAND_TIMEOUT_MS} ms`))
       })
     let timer = setTimeout(check, REDIS_COMMAND_TIMEOUT_MS)
-    this.shared[method](
-      key,
-      (error, result) => {
-        if (settled) return
-        if (!error && result) {
-          settled = true
-          clearTimeout(timer)
-          this.health.ok()
-          callback(null, { current: Number(result.current), ttl: Number(result.ttl) })
-          return
-        }
-        useLocal(error)
-      },
-      timeWindow,
-      max,
-    )
+    const answered: Callback = (error, result) => {
+      if (settled) return
+      if (!error && result) {
+        settled = true
+        clearTimeout(timer)
+        this.health.ok()
+        callback(null, { current: Number(result.current), ttl: Number(result.ttl) })
+        return
+      }
+      useLocal(error)
+    }
+    try {
+      this.shared[method](key, answered, timeWindow, max)
+    } catch (error) {
+      useLocal(error)
+    }
   }
 }
 

@@ -32,13 +32,14 @@ export function createPoller(options: {
 
   async function loop(): Promise<void> {
     if (stopped) return
+    const round = options.round()
+    running = round
     try {
-      running = options.round()
-      again = (await running) || again
+      again = (await round) || again
     } catch (error) {
       options.log.warn({ err: error }, `${options.name} round failed (the database may be away); retrying`)
     } finally {
-      running = undefined
+      if (running === round) running = undefined
     }
     if (stopped) return
     const delay = again ? 0 : options.pollMs
@@ -50,7 +51,9 @@ export function createPoller(options: {
     start() {
       if (!stopped) return
       stopped = false
-      schedule(0)
+      // Restarted while a round is still in flight: it goes on when that round ends, never beside it.
+      if (running) again = true
+      else schedule(0)
     },
     kick() {
       if (stopped) return

@@ -52,7 +52,11 @@ export function migrationsHash(): string {
 }
 
 /** The seeded state depends on the migrations and on the code that makes it (seed, schema, markdown, images). */
-const SEED_SOURCES = ['db/seed', 'db/schema', 'lib', 'services/media', 'services/storage.ts'].map((part) => path.resolve(import.meta.dirname, '../../src', part))
+const SEED_SOURCES = [
+  ...['db/seed', 'db/schema', 'lib', 'services/media', 'services/storage.ts', 'config.ts'].map((part) => path.resolve(import.meta.dirname, '../../src', part)),
+  path.resolve(import.meta.dirname, 'config.ts'), // the media settings seeding uses
+  path.resolve(import.meta.dirname, '../../package-lock.json'), // sharp's and the markdown renderer's versions
+]
 let seedHashMemo: string | undefined
 export function seedHash(): string {
   seedHashMemo ??= hashOf(MIGRATIONS_FOLDER, ...SEED_SOURCES)
@@ -69,9 +73,19 @@ async function seedInto(database: Database): Promise<void> {
   writeFileSync(seedMediaMarker(), '')
 }
 
+/** The seeded media files, for a check that they are all still there (a test may have deleted one). */
+let seedMediaFiles: string[] | undefined
+
+async function seedMediaPresent(database: Database): Promise<boolean> {
+  seedMediaFiles ??= (
+    await database.pglite!.query<{ key: string }>(`select original_key as key from test_baseline_seed.media union select r->>'key' from test_baseline_seed.media, jsonb_array_elements(renditions) r`)
+  ).rows.map((row) => path.join(SHARED_MEDIA_DIR, row.key))
+  return seedMediaFiles.every((file) => existsSync(file))
+}
+
 /** The media files of a cached seeded database are back where they belong (the folder may have been cleared). */
-async function ensureSeedMedia(): Promise<void> {
-  if (existsSync(seedMediaMarker())) return
+async function ensureSeedMedia(force = false): Promise<void> {
+  if (!force && existsSync(seedMediaMarker())) return
   const scratch = await createDatabase({ kind: 'pglite', snapshot: await pgliteSnapshot() })
   try {
     await seedInto(scratch)
@@ -137,7 +151,10 @@ async function resetStatement(database: Database, baseline: Baseline): Promise<s
   const sequences = await client.query<{ name: string; start_value: string; last_value: string | null }>(`select name, start_value::text, last_value::text from ${schema}.sequences`)
   return [
     'reset all',
+    'reset role',
     'unlisten *',
+    'discard temp',
+    'discard sequences',
     'select pg_advisory_unlock_all()',
     'set session_replication_role = replica',
     `truncate table ${tables.rows.map(({ name }) => `public."${name}"`).join(', ')} restart identity cascade`,
@@ -224,16 +241,31 @@ async function acquirePglite(baseline: Baseline): Promise<TestDatabase> {
     const { rows } = await database.pglite!.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT)
     entry = { database, fingerprint: rows[0]!.fingerprint, resets: {} }
   }
-  const pooled = entry
-  pooled.resets[baseline] ??= await resetStatement(pooled.database, baseline)
-  await pooled.database.pglite!.exec(pooled.resets[baseline])
+  let pooled = entry
+  try {
+    pooled.resets[baseline] ??= await resetStatement(pooled.database, baseline)
+    await pooled.database.pglite!.exec(pooled.resets[baseline])
+  } catch (error) {
+    // The previous test left the instance in a state the reset cannot undo: start afresh.
+    await pooled.database.close().catch(() => {})
+    const database = await createDatabase({ kind: 'pglite', snapshot: await poolSnapshot! })
+    const { rows } = await database.pglite!.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT)
+    pooled = { database, fingerprint: rows[0]!.fingerprint, resets: {} }
+    pooled.resets[baseline] = await resetStatement(database, baseline)
+    await database.pglite!.exec(pooled.resets[baseline]).catch((again: unknown) => {
+      throw new AggregateError([error, again], 'could not reset a test database')
+    })
+  }
+  if (baseline === 'seed' && !(await seedMediaPresent(pooled.database))) await ensureSeedMedia(true)
+  const current = pooled
   let released = false
   return {
-    database: pooled.database,
+    database: current.database,
     url: undefined,
     async destroy() {
       if (released) return
       released = true
+      const pooled = current
       const client = pooled.database.pglite!
       // A test that changed the schema (renamed a table to see errors, say) leaves its instance behind.
       const reusable = !client.closed && (await client.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT).then((r) => r.rows[0]?.fingerprint === pooled.fingerprint, () => false))
@@ -266,11 +298,6 @@ async function postgresTemplate(adminUrl: string, baseline: Baseline): Promise<s
       await admin.query(`alter database "${building}" rename to "${template}"`)
       // Housekeeping while we hold the lock: test databases a crashed run left behind (their
       // names carry their creation time). Templates stay: another checkout may still use them.
-      // Seeded templates are keyed by the code: an older one is dropped unless someone is copying it.
-      if (baseline === 'seed') {
-        const older = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'newsroom\\_tpl\\_%\\_seed' and datname <> $1`, [template])
-        for (const { datname } of older.rows) await admin.query(`drop database if exists "${datname}"`).catch(() => {})
-      }
       const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'newsroom\\_test\\_%'`)
       for (const { datname } of stale.rows) {
         const created = Number.parseInt(datname.split('_')[2] ?? '', 36)

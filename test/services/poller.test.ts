@@ -65,3 +65,20 @@ t.test('a failed round is logged and the loop goes on', async (t) => {
   calls[1]!.release(false)
   await poller.stop()
 })
+
+t.test('stopped and started again during a round: the next round follows it, never runs beside it', async (t) => {
+  const { round, calls, started } = gatedRounds()
+  const poller = createPoller({ name: 'test', round, pollMs: 3_600_000, log: quietLog })
+  poller.start()
+  await started(1)
+  const stopping = poller.stop()
+  poller.start()
+  t.equal(calls.length, 1, 'no second round while the first runs')
+  calls[0]!.release(false)
+  await stopping
+  await started(2)
+  t.equal(calls.length, 2, 'the restarted poller ran its round after the first ended')
+  const final = poller.stop()
+  calls[1]!.release(false)
+  await final
+})
