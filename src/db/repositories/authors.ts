@@ -1,8 +1,9 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, authors } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 import { isPublicAs } from './article-reads.js'
+import { versionedWrites } from './versioned.js'
 
 export interface AuthorRow {
   id: string
@@ -55,20 +56,8 @@ export function createAuthorRepository(db: Executor) {
       return row!.id
     },
 
-    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
-    async update(id: string, expectedVersion: number, values: Partial<typeof authors.$inferInsert>): Promise<boolean> {
-      const rows = await db
-        .update(authors)
-        .set({ ...values, version: sql`${authors.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(authors.id, id), eq(authors.version, expectedVersion)))
-        .returning({ id: authors.id })
-      return rows.length > 0
-    },
+    ...versionedWrites(db, authors),
 
-    async delete(id: string, expectedVersion: number): Promise<boolean> {
-      const rows = await db.delete(authors).where(and(eq(authors.id, id), eq(authors.version, expectedVersion))).returning({ id: authors.id })
-      return rows.length > 0
-    },
   }
 }
 

@@ -2,6 +2,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, sections } from '../schema/index.js'
 import { isPublicAs } from './article-reads.js'
+import { versionedWrites } from './versioned.js'
 
 export interface SectionRow {
   id: string
@@ -59,23 +60,10 @@ export function createSectionRepository(db: Executor) {
       return row!.id
     },
 
-    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
-    async update(id: string, expectedVersion: number, values: Partial<typeof sections.$inferInsert>): Promise<boolean> {
-      const rows = await db
-        .update(sections)
-        .set({ ...values, version: sql`${sections.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(sections.id, id), eq(sections.version, expectedVersion)))
-        .returning({ id: sections.id })
-      return rows.length > 0
-    },
+    ...versionedWrites(db, sections),
 
     async setPosition(slug: string, position: number): Promise<void> {
       await db.update(sections).set({ position, version: sql`${sections.version} + 1`, updatedAt: sql`now()` }).where(and(eq(sections.slug, slug), ne(sections.position, position)))
-    },
-
-    async delete(id: string, expectedVersion: number): Promise<boolean> {
-      const rows = await db.delete(sections).where(and(eq(sections.id, id), eq(sections.version, expectedVersion))).returning({ id: sections.id })
-      return rows.length > 0
     },
   }
 }

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { articles, articleTags, tags } from '../schema/index.js'
 import { isPublicAs } from './article-reads.js'
+import { versionedWrites } from './versioned.js'
 
 export interface TagRow {
   id: string
@@ -78,20 +79,8 @@ export function createTagRepository(db: Executor) {
       return row!.id
     },
 
-    /** Writes only while the row is still at `expectedVersion` (bumping it); false when it moved on. */
-    async update(id: string, expectedVersion: number, values: Partial<typeof tags.$inferInsert>): Promise<boolean> {
-      const rows = await db
-        .update(tags)
-        .set({ ...values, version: sql`${tags.version} + 1`, updatedAt: sql`now()` })
-        .where(and(eq(tags.id, id), eq(tags.version, expectedVersion)))
-        .returning({ id: tags.id })
-      return rows.length > 0
-    },
+    ...versionedWrites(db, tags),
 
-    async delete(id: string, expectedVersion: number): Promise<boolean> {
-      const rows = await db.delete(tags).where(and(eq(tags.id, id), eq(tags.version, expectedVersion))).returning({ id: tags.id })
-      return rows.length > 0
-    },
   }
 }
 
