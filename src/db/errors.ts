@@ -4,28 +4,24 @@
  */
 const MAX_DEPTH = 5
 
-/** The codes along the chain, outermost first: SQLSTATEs of database errors, Node system codes (ECONNRESET…). */
-export function errorCodes(error: unknown): string[] {
-  const codes: string[] = []
+/** The string values of `field` along the cause chain, outermost first. */
+function alongCauses(error: unknown, field: 'code' | 'message'): string[] {
+  const values: string[] = []
   for (let e: unknown = error, depth = 0; e && depth < MAX_DEPTH; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string') codes.push(code)
+    const value = (e as Record<string, unknown>)[field]
+    if (typeof value === 'string') values.push(value)
   }
-  return codes
+  return values
 }
+
+/** The codes along the chain, outermost first: SQLSTATEs of database errors, Node system codes (ECONNRESET…). */
+export const errorCodes = (error: unknown): string[] => alongCauses(error, 'code')
 
 /** The error's code: the SQLSTATE of a database error (or a Node system code), wherever drizzle wrapped it. */
 export const pgCode = (error: unknown): string | undefined => errorCodes(error)[0]
 
 /** The messages along the chain, outermost first (for errors that carry no code, such as pg's "Connection terminated"). */
-export function errorMessages(error: unknown): string[] {
-  const messages: string[] = []
-  for (let e: unknown = error, depth = 0; e && depth < MAX_DEPTH; e = (e as { cause?: unknown }).cause, depth++) {
-    const message = (e as { message?: unknown }).message
-    if (typeof message === 'string') messages.push(message)
-  }
-  return messages
-}
+export const errorMessages = (error: unknown): string[] => alongCauses(error, 'message')
 
 /** SQLSTATE 23505: a unique constraint refused the row (e.g. a race between a slug check and its insert). */
 export const isUniqueViolation = (error: unknown): boolean => pgCode(error) === '23505'
