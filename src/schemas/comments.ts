@@ -94,6 +94,7 @@ export const AdminComment = Type.Object(
     created_at: DateTime(),
     updated_at: DateTime(),
     approved_at: Nullable(DateTime()),
+    version: Type.Integer({ description: 'Optimistic concurrency: send it back as If-Match: "v<version>" to moderate, edit or delete' }),
   },
   { $id: 'AdminComment', description: 'A comment as moderators see it (includes email, IP and user agent)', additionalProperties: false },
 )

@@ -15,7 +15,7 @@ async function setup(t: Test) {
   const db = app.testDb.database.db
   const as = (role: keyof typeof users) => users[role].auth
   const patch = (id: string, payload: unknown, role: keyof typeof users = 'editor') =>
-    app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: as(role), payload: payload as Record<string, unknown> })
+    app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: { ...as(role), 'if-match': '*' }, payload: payload as Record<string, unknown> })
   const comment = async (payload: Record<string, unknown> = {}, slug = article.slug) => {
     clock.advance(1000)
     const res = await postComment(app, slug, payload)
@@ -93,7 +93,7 @@ t.test('authors, contributors and anonymous callers cannot moderate', async (t) 
   const c = await comment()
   for (const role of ['author', 'contributor'] as const) {
     assertProblem(t, await app.inject({ url: '/v1/admin/comments', headers: as(role) }), 403, 'FORBIDDEN')
-    assertProblem(t, await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${c.id}`, headers: as(role), payload: { status: 'approved' } }), 403, 'FORBIDDEN')
+    assertProblem(t, await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${c.id}`, headers: { ...as(role), 'if-match': '*' }, payload: { status: 'approved' } }), 403, 'FORBIDDEN')
     assertProblem(t, await app.inject({ method: 'POST', url: '/v1/admin/comments/bulk', headers: as(role), payload: { ids: [c.id], status: 'approved' } }), 403, 'FORBIDDEN')
     assertProblem(t, await app.inject({ method: 'POST', url: `/v1/admin/comments/${c.id}/replies`, headers: as(role), payload: { body: 'hi' } }), 403, 'FORBIDDEN')
     assertProblem(t, await app.inject({ method: 'POST', url: '/v1/admin/comment-blocks', headers: as(role), payload: { kind: 'ip', value: '192.0.2.1' } }), 403, 'FORBIDDEN')
@@ -253,9 +253,9 @@ t.test('comment_count stays exact through a sequence of moderation operations (r
   const replyRes = await app.inject({ method: 'POST', url: `/v1/admin/comments/${ids[0]}/replies`, headers: as('admin'), payload: { body: 'staff' } })
   t.equal(replyRes.statusCode, 201)
   await assertCountsExact('after a staff reply')
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${ids[0]}`, headers: as('admin') })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${ids[0]}`, headers: { ...as('admin'), 'if-match': '*' } })).statusCode, 204)
   await assertCountsExact('after deleting a comment with a reply')
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${replyRes.json().data.id}`, headers: as('admin') })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${replyRes.json().data.id}`, headers: { ...as('admin'), 'if-match': '*' } })).statusCode, 204)
   await assertCountsExact('after deleting the reply')
   const [row] = await db.select({ n: articles.commentCount }).from(articles).where(eq(articles.id, article.id))
   t.equal((await thread(app, article.slug)).json().meta.comment_count, row!.n)
@@ -263,4 +263,39 @@ t.test('comment_count stays exact through a sequence of moderation operations (r
   t.equal(removed.statusCode, 204, 'deleting an article with comments works')
   t.equal((await db.select().from(comments).where(eq(comments.articleId, second.id))).length, 0, 'its comments went with it')
   await assertCountsExact('after deleting an article')
+})
+
+t.test('moderation is conditional like every editable resource: If-Match or version, 428 without, 412/409 when stale, 400 when malformed', async (t) => {
+  const { app, as, comment, db } = await setup(t)
+  const c = await comment({ author_name: 'Robin', body: 'Two moderators read me at once' })
+  const url = `/v1/admin/comments/${c.id}`
+  const read = await app.inject({ url, headers: as('editor') })
+  t.equal(read.headers.etag, '"v1"', 'a read names the version')
+  t.equal(read.json().data.version, 1)
+
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: as('editor'), payload: { status: 'approved' } }), 428, 'PRECONDITION_REQUIRED')
+  assertProblem(t, await app.inject({ method: 'DELETE', url, headers: as('editor') }), 428, 'PRECONDITION_REQUIRED')
+  const malformed = await app.inject({ method: 'PATCH', url, headers: { ...as('editor'), 'if-match': 'v1' }, payload: { status: 'approved' } })
+  assertProblem(t, malformed, 400, 'VALIDATION_FAILED')
+  t.match(malformed.json().detail, /"v<version>"/, 'the answer explains the format')
+
+  // Moderator A approves and edits in one write: one version step, whatever it changes.
+  const first = await app.inject({ method: 'PATCH', url, headers: { ...as('editor'), 'if-match': '"v1"' }, payload: { status: 'approved', body: 'Edited by A' } })
+  t.equal(first.statusCode, 200)
+  t.equal(first.headers.etag, '"v2"')
+  t.match(first.json().data, { status: 'approved', body: 'Edited by A', version: 2 })
+
+  // Moderator B, still on version 1, tries to mark it spam: refused, nothing changes.
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: { ...as('admin'), 'if-match': '"v1"' }, payload: { status: 'spam' } }), 412, 'PRECONDITION_FAILED')
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: as('admin'), payload: { status: 'spam', version: 1 } }), 409, 'VERSION_CONFLICT')
+  assertProblem(t, await app.inject({ method: 'DELETE', url, headers: { ...as('admin'), 'if-match': '"v1"' } }), 412, 'PRECONDITION_FAILED')
+  const [row] = await db.select().from(comments).where(eq(comments.id, c.id))
+  t.match(row, { status: 'approved', body: 'Edited by A', version: 2 }, 'the stale writes changed nothing')
+
+  // With the current version (body field, for clients without headers) B's write goes through.
+  const second = await app.inject({ method: 'PATCH', url, headers: as('admin'), payload: { status: 'spam', version: 2 } })
+  t.equal(second.statusCode, 200)
+  t.equal(second.headers.etag, '"v3"')
+  t.equal((await app.inject({ method: 'DELETE', url, headers: { ...as('admin'), 'if-match': '"v3"' } })).statusCode, 204)
+  t.equal((await db.select().from(comments).where(eq(comments.id, c.id))).length, 0, 'deleted at the version named')
 })

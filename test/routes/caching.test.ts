@@ -119,7 +119,7 @@ t.test('comments: threads carry their article\'s keys; a held comment keeps the 
   t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })).headers['x-cache'], 'HIT', 'a comment held for moderation changes nothing public')
   t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}/comments` })).headers['x-cache'], 'HIT')
 
-  const approved = await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${held.json().data.id}`, headers: editor.auth, payload: { status: 'approved' } })
+  const approved = await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${held.json().data.id}`, headers: { ...editor.auth, 'if-match': '*' }, payload: { status: 'approved' } })
   t.equal(approved.statusCode, 200)
   const after = await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })
   t.equal(after.headers['x-cache'], 'MISS')

@@ -16,7 +16,7 @@ async function setup(t: Test, env: Record<string, string> = {}) {
   const article = await commentableArticle(app, { slug: 'navies-test-drones' })
   const db = app.testDb.database.db
   const stored = async (id: string) => (await db.select().from(comments).where(eq(comments.id, id)))[0]
-  const moderate = (id: string, status: string) => app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: editor.auth, payload: { status } })
+  const moderate = (id: string, status: string) => app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: { ...editor.auth, 'if-match': '*' }, payload: { status } })
   return { akismet, app, clock, editor, article, db, stored, moderate }
 }
 

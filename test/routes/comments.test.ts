@@ -17,7 +17,7 @@ async function setup(t: Test, env: Record<string, string> = {}) {
   const article = await commentableArticle(app)
   const db = app.testDb.database.db
   const moderate = (id: string, status: string) =>
-    app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: editor.auth, payload: { status } })
+    app.inject({ method: 'PATCH', url: `/v1/admin/comments/${id}`, headers: { ...editor.auth, 'if-match': '*' }, payload: { status } })
   const commentCount = async (id = article.id) => (await db.select({ n: articles.commentCount }).from(articles).where(eq(articles.id, id)))[0]!.n
   const rows = async () => db.select().from(comments)
   return { app, clock, editor, article, db, moderate, commentCount, rows }
@@ -299,7 +299,7 @@ t.test('a deleted comment with replies stays as a [deleted] tombstone; without v
   await moderate(top.id, 'restore')
   t.equal((await thread(app, article.slug)).json().data[0].body, 'Original', 'restored to approved')
 
-  const del = await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${top.id}`, headers: editor.auth })
+  const del = await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${top.id}`, headers: { ...editor.auth, 'if-match': '*' } })
   t.equal(del.statusCode, 204)
   data = (await thread(app, article.slug)).json().data
   t.match(data[0], { id: top.id, deleted: true, body: '[deleted]' })
@@ -310,7 +310,7 @@ t.test('a deleted comment with replies stays as a [deleted] tombstone; without v
 
   await moderate(reply.id, 'spam')
   t.same((await thread(app, article.slug)).json().data, [], 'a tombstone without visible replies is not shown')
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${reply.id}`, headers: editor.auth })).statusCode, 204)
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/admin/comments/${reply.id}`, headers: { ...editor.auth, 'if-match': '*' } })).statusCode, 204)
   const left = await app.testDb.database.db.select({ id: comments.id }).from(comments).where(sql`${comments.id} in (${top.id}, ${reply.id})`)
   t.same(left, [], 'deleting the last reply removes the tombstone too')
   t.equal(await commentCount(), 0)

@@ -20,7 +20,7 @@ t.test('a reader who posts a comment sees it on their next visit, from the same 
   const email = 'returning-reader@example.com'
   const held = await postComment(app, SLUG, { author_email: email })
   t.equal(held.statusCode, 202)
-  t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${held.json().data.id}`, headers: editor.auth, payload: { status: 'approved' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${held.json().data.id}`, headers: { ...editor.auth, 'if-match': '*' }, payload: { status: 'approved' } })).statusCode, 200)
 
   // What the browser holds: the thread and the article, with their validators.
   const headers = { 'accept-encoding': 'gzip, deflate, br' }
@@ -173,6 +173,6 @@ t.test('property: no conditional request gets 304 for a changed representation, 
 async function approvedCommenter(app: TestApp, moderator: TestUser): Promise<string> {
   const email = 'regular@example.com'
   const first = await postComment(app, SLUG, { author_email: email })
-  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${first.json().data.id}`, headers: moderator.auth, payload: { status: 'approved' } })
+  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${first.json().data.id}`, headers: { ...moderator.auth, 'if-match': '*' }, payload: { status: 'approved' } })
   return email
 }

@@ -110,7 +110,7 @@ t.test('XSS stored through every writable field comes back inert', async (t) => 
   const comment = await app.inject({ method: 'POST', url: `/v1/articles/${slug}/comments`, payload: { author_name: `<b>${XSS[0]}</b>`, author_email: 'x@example.com', body: payload } })
   t.equal(comment.statusCode, 202, comment.body)
   const commentId = (comment.json().data as { id: string }).id
-  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${commentId}`, headers: admin.auth, payload: { status: 'approved' } })
+  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${commentId}`, headers: { ...admin.auth, 'if-match': '*' }, payload: { status: 'approved' } })
   const thread = (await app.inject({ url: `/v1/articles/${slug}/comments` })).json().data as { body: string; author_name: string }[]
   t.equal(thread[0]?.body, payload, 'comment bodies are plain text, never interpreted')
 
@@ -138,7 +138,7 @@ t.test('no public answer carries an email, IP, password hash or token', async (t
   const slug = list[0]!.slug
   const comment = await app.inject({ method: 'POST', url: `/v1/articles/${slug}/comments`, headers: { 'x-forwarded-for': '203.0.113.77', 'user-agent': 'SecretAgent/1.0' }, payload: { author_name: 'Reader', author_email: 'private-reader@example.com', author_website: 'https://reader.example', body: 'Hello' } })
   t.equal(comment.statusCode, 202, comment.body)
-  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${(comment.json().data as { id: string }).id}`, headers: admin.auth, payload: { status: 'approved' } })
+  await app.inject({ method: 'PATCH', url: `/v1/admin/comments/${(comment.json().data as { id: string }).id}`, headers: { ...admin.auth, 'if-match': '*' }, payload: { status: 'approved' } })
   await app.inject({ method: 'POST', url: '/v1/newsletter/subscriptions', headers: { 'x-forwarded-for': '203.0.113.78' }, payload: { email: 'private-subscriber@example.com' } })
 
   const secrets = ['private-admin@example.com', 'private-reader@example.com', 'private-subscriber@example.com', '203.0.113.77', '203.0.113.78', 'SecretAgent', '$argon2']

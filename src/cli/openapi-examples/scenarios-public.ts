@@ -82,8 +82,10 @@ export async function commentScenarios(s: Session, articleSlug: string): Promise
   )
   const queue = await s.call('adminListComments', { query: { status: ['pending'], limit: 5 }, as: 'editor' })
   expectStatus(queue, 200)
-  expectStatus(await s.call('adminGetComment', { path: { id: first.id }, as: 'editor' }), 200)
-  expectStatus(await s.call('adminUpdateComment', { path: { id: first.id }, body: { status: 'approved' }, as: 'editor' }), 200)
+  const held = dataOf<{ version: number }>(await s.call('adminGetComment', { path: { id: first.id }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminUpdateComment', { path: { id: first.id }, body: { status: 'approved' }, as: 'editor' }), 428)
+  expectStatus(await s.call('adminUpdateComment', { path: { id: first.id }, headers: { 'if-match': `"v${held.version}"` }, body: { status: 'approved' }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminUpdateComment', { path: { id: first.id }, headers: { 'if-match': `"v${held.version}"` }, body: { status: 'spam' }, as: 'editor' }), 412)
   // An approved commenter is approved at once.
   const second = dataOf<{ id: string }>(
     await s.call('createArticleComment', { path, body: { ...reader, body: 'Does anyone know whether the upgraded sets will be offered for export?' } }),
@@ -102,7 +104,7 @@ export async function commentScenarios(s: Session, articleSlug: string): Promise
     await s.call('createArticleComment', { path, body: { author_name: 'Best Deals', author_email: 'deals@spam.example', body: 'Cheap watches here', honeypot: 'https://spam.example' }, example: false }),
     202,
   )
-  expectStatus(await s.call('adminDeleteComment', { path: { id: spam.id }, as: 'editor' }), 204)
+  expectStatus(await s.call('adminDeleteComment', { path: { id: spam.id }, headers: { 'if-match': '"v1"' }, as: 'editor' }), 204)
   expectStatus(await s.call('listArticleComments', { path, query: { limit: 10 } }), 200)
 
   const block = dataOf<{ id: string }>(await s.call('adminCreateCommentBlock', { body: { kind: 'email', value: '@spam.example', reason: 'Repeated link spam' }, as: 'editor' }), 201)

@@ -6,7 +6,7 @@ import { isPublic } from './article-reads.js'
 export type CommentRow = typeof comments.$inferSelect
 export type CommentStatus = CommentRow['status']
 export type NewComment = Omit<typeof comments.$inferInsert, 'seq'> & { id: string; rootId: string }
-export type CommentChanges = Partial<Pick<CommentRow, 'status' | 'statusBefore' | 'body' | 'authorName' | 'authorWebsite' | 'approvedAt' | 'akismetFeedback' | 'deletedAt' | 'authorEmail' | 'ip' | 'userAgent' | 'referrer' | 'spamReasons'>> & { updatedAt: Date }
+export type CommentChanges = Partial<Pick<CommentRow, 'status' | 'statusBefore' | 'body' | 'authorName' | 'authorWebsite' | 'approvedAt' | 'akismetFeedback' | 'deletedAt' | 'authorEmail' | 'ip' | 'userAgent' | 'referrer' | 'spamReasons' | 'version'>> & { updatedAt: Date }
 
 /** A comment with the article it belongs to (moderation views). */
 export interface CommentRecord extends CommentRow {

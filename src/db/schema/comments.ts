@@ -51,6 +51,8 @@ export const comments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** Bumped by every moderation write: its ETag ("v<version>"), which If-Match must name (optimistic concurrency). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     // The public thread: an article's approved comments, oldest first; its top-level comments, paged.
@@ -66,6 +68,7 @@ export const comments = pgTable(
     check('comments_depth_range', sql`${t.depth} >= 0 and ${t.depth} < 16`),
     check('comments_root_shape', sql`(${t.parentId} is null) = (${t.rootId} = ${t.id})`),
     check('comments_akismet_result', sql`${t.akismetResult} is null or ${t.akismetResult} in ('ham', 'spam', 'unavailable')`),
+    check('comments_version_positive', sql`${t.version} > 0`),
     check('comments_akismet_feedback', sql`${t.akismetFeedback} is null or ${t.akismetFeedback} in ('ham', 'spam')`),
   ],
 )

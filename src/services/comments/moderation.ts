@@ -9,6 +9,7 @@ import type { Actor } from '../actor.js'
 import { audit } from '../audit.js'
 import type { ContentEvents } from '../events.js'
 import type { Permalinks } from '../permalinks.js'
+import { checkVersion, type Precondition } from '../preconditions.js'
 import { commentCreatedEvent, queueWebhookEvent } from '../webhook-events.js'
 import { AKISMET_FEEDBACK_TOPIC } from './feedback.js'
 import { cleanBody, cleanLine, normaliseEmail } from './policy.js'
@@ -73,7 +74,7 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
   async function applyStatus(repos: Repositories, actor: Actor, row: CommentRecord, command: StatusCommand, now: Date): Promise<CommentStatus | undefined> {
     const next: CommentStatus = command === 'restore' ? (HIDDEN.includes(row.status) ? (row.statusBefore ?? 'pending') : row.status) : command
     if (next === row.status) return undefined
-    const changes: CommentChanges = { status: next, updatedAt: now }
+    const changes: CommentChanges = { status: next, updatedAt: now, version: row.version + 1 }
     if (HIDDEN.includes(next)) {
       if (!HIDDEN.includes(row.status)) changes.statusBefore = row.status
     } else changes.statusBefore = null
@@ -120,12 +121,16 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
 
     get: present,
 
-    /** PATCH: any of status, body, author name and website, in one transaction. */
-    async update(actor: Actor, id: string, edit: CommentEdit): Promise<AdminCommentBody> {
+    /**
+     * PATCH: any of status, body, author name and website, in one transaction, only while the
+     * comment is still at the version the moderator read (one write bumps it once, whatever it changes).
+     */
+    async update(actor: Actor, id: string, precondition: Precondition, edit: CommentEdit): Promise<AdminCommentBody> {
       const now = clock.now()
       const { changed, status } = await uow.transaction(async (repos) => {
         const row = await locked(repos, id)
-        const changes: CommentChanges = { updatedAt: now }
+        checkVersion('comment', row, precondition)
+        const changes: CommentChanges = { updatedAt: now, version: row.version + 1 }
         const fields: string[] = []
         if (edit.body !== undefined) {
           changes.body = cleanBody(edit.body) || invalid('body', 'must contain text')
@@ -152,7 +157,11 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
       return present(id)
     },
 
-    /** One status for many comments; each id succeeds or fails on its own. */
+    /**
+     * One status for many comments; each id succeeds or fails on its own. Like WordPress's bulk
+     * actions it applies to each comment as it is now (a status command says where the comment goes,
+     * not what it was): to act only on the copy you read, PATCH it with If-Match.
+     */
     async bulk(actor: Actor, ids: string[], command: StatusCommand): Promise<BulkOutcome[]> {
       const outcomes: BulkOutcome[] = []
       for (const id of [...new Set(ids)]) {
@@ -223,12 +232,13 @@ export function createCommentModeration(deps: { uow: UnitOfWork; clock: Clock; e
      * tombstone, its personal data and text erased, so the thread keeps its shape; a tombstone left
      * without replies goes too.
      */
-    async delete(actor: Actor, id: string): Promise<void> {
+    async delete(actor: Actor, id: string, precondition: Precondition): Promise<void> {
       const now = clock.now()
       await uow.transaction(async (repos) => {
         const row = await locked(repos, id)
+        checkVersion('comment', row, precondition)
         if (await repos.comments.hasReplies(id)) {
-          await repos.comments.update(id, { deletedAt: now, updatedAt: now, body: '', authorName: '', authorEmail: '', authorWebsite: null, ip: null, userAgent: null, referrer: null, spamReasons: [] })
+          await repos.comments.update(id, { deletedAt: now, updatedAt: now, version: row.version + 1, body: '', authorName: '', authorEmail: '', authorWebsite: null, ip: null, userAgent: null, referrer: null, spamReasons: [] })
         } else {
           await repos.comments.delete(id)
           // Only tombstones are locked here (nothing else writes to them), so this cannot deadlock with a reply or moderation of a live parent.

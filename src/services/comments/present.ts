@@ -77,6 +77,7 @@ export function presentAdminComment(row: CommentRecord, links: SiteLinks): Admin
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     approved_at: row.approvedAt ? row.approvedAt.toISOString() : null,
+    version: row.version,
   }
 }
 

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { IdParams, NoQuery, problemResponses } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { sendList } from '../../shared.js'
+import { preconditionOf, versionEtag } from '../preconditions.js'
 import {
   BlockBody,
   BlockList,
@@ -20,6 +21,8 @@ import {
 const moderators = { roles: ['admin', 'editor'] as const }
 const tags = ['Editor: comments']
 const NoContent = { description: 'Done', ...Type.Null() }
+/** Answers carry the comment's version as their ETag: send it back as If-Match to moderate, edit or delete it. */
+const VersionedComment = withHeaders(SingleComment, 'ETag')
 
 export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const moderation = app.services.commentModeration
@@ -43,8 +46,11 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/comments/:id',
-    { config: moderators, schema: { tags, operationId: 'adminGetComment', summary: 'Get a comment', params: IdParams, querystring: NoQuery, response: { 200: SingleComment, ...problemResponses(400, 404) } } },
-    async (request) => ({ data: await moderation.get(request.params.id) }),
+    { config: moderators, schema: { tags, operationId: 'adminGetComment', summary: 'Get a comment', params: IdParams, querystring: NoQuery, response: { 200: VersionedComment, ...problemResponses(400, 404) } } },
+    async (request, reply) => {
+      const comment = await moderation.get(request.params.id)
+      return reply.header('etag', versionEtag(comment.version)).send({ data: comment })
+    },
   )
 
   app.patch(
@@ -56,13 +62,17 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminUpdateComment',
         summary: 'Approve, unapprove, mark spam, trash or restore a comment; edit it',
         description:
-          'Marking as spam a comment Akismet passed, or approving one it caught, reports the correction to Akismet (submit-spam / submit-ham, through the outbox). The article’s comment_count changes in the same transaction.',
+          'Needs If-Match (or version): two moderators acting on the same comment never overrule each other unseen. Marking as spam a comment Akismet passed, or approving one it caught, reports the correction to Akismet (submit-spam / submit-ham, through the outbox). The article’s comment_count changes in the same transaction.',
         params: IdParams,
         body: CommentUpdateBody,
-        response: { 200: SingleComment, ...problemResponses(400, 404) },
+        response: { 200: VersionedComment, ...problemResponses(400, 404, 409, 412, 428) },
       },
     },
-    async (request) => ({ data: await moderation.update(request.actor!, request.params.id, request.body) }),
+    async (request, reply) => {
+      const { version, ...edit } = request.body
+      const comment = await moderation.update(request.actor!, request.params.id, preconditionOf(request, version), edit)
+      return reply.header('etag', versionEtag(comment.version)).send({ data: comment })
+    },
   )
 
   app.delete(
@@ -73,13 +83,13 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'adminDeleteComment',
         summary: 'Delete a comment for good',
-        description: 'A comment with replies stays in the thread as a "[deleted]" tombstone, its text and personal data erased.',
+        description: 'Needs If-Match. A comment with replies stays in the thread as a "[deleted]" tombstone, its text and personal data erased.',
         params: IdParams,
-        response: { 204: NoContent, ...problemResponses(400, 404) },
+        response: { 204: NoContent, ...problemResponses(400, 404, 412, 428) },
       },
     },
     async (request, reply) => {
-      await moderation.delete(request.actor!, request.params.id)
+      await moderation.delete(request.actor!, request.params.id, preconditionOf(request))
       return reply.code(204).send(null)
     },
   )
@@ -92,7 +102,8 @@ export const adminCommentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'adminBulkModerateComments',
         summary: 'Set the status of many comments',
-        description: 'Each id succeeds or fails on its own (`ok`, and `code` when not); the answer lists them in order.',
+        description:
+          'Each id succeeds or fails on its own (`ok`, and `code` when not); the answer lists them in order. Like WordPress’s bulk actions, each status applies to the comment as it is now (no If-Match): to act only on the copy you read, PATCH it with If-Match.',
         body: BulkBody,
         response: { 200: BulkResponse, ...problemResponses(400) },
       },

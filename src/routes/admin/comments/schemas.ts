@@ -42,6 +42,7 @@ export const CommentUpdateBody = Type.Object(
     body: Type.Optional(CommentBodyText),
     author_name: Type.Optional(AuthorNameField),
     author_website: Type.Optional(WebsiteField),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read, for clients that cannot send If-Match' })),
   },
   { additionalProperties: false, minProperties: 1 },
 )
