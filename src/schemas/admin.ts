@@ -77,6 +77,7 @@ export const AdminUser = Type.Object(
     role: StringEnum(ROLE_VALUES),
     author: Nullable(Type.Object({ slug: Type.String(), name: Type.String() }, { additionalProperties: false })),
     disabled: Type.Boolean(),
+    notify_email: Type.Boolean({ description: 'Whether the review workflow emails this account (its own choice: PATCH /v1/auth/me/notifications)' }),
     last_login_at: Nullable(DateTime()),
     created_at: DateTime(),
     updated_at: DateTime(),

@@ -155,6 +155,7 @@ export function presentUser(user: UserWithAuthor): AdminUserBody {
     role: user.role,
     author: user.authorSlug && user.authorName ? { slug: user.authorSlug, name: user.authorName } : null,
     disabled: user.disabled,
+    notify_email: user.notifyEmail,
     last_login_at: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),

@@ -181,6 +181,9 @@ t.test('a contributor drafts and submits, the desk reviews, notes, returns and s
   res = await app.inject({ method: 'PATCH', url: '/v1/auth/me/notifications', headers: contributor.auth, payload: { notify_email: false } })
   t.same(res.json(), { data: { notify_email: false } })
   t.same((await app.inject({ method: 'GET', url: '/v1/auth/me/notifications', headers: contributor.auth })).json(), { data: { notify_email: false } })
+  t.equal((await app.inject({ url: '/v1/auth/me', headers: contributor.auth })).json().data.notify_email, false, 'the account shows its choice')
+  const listed = (await app.inject({ url: '/v1/admin/users', headers: admin.auth })).json().data as { email: string; notify_email: boolean }[]
+  t.same(listed.filter((u) => u.email === contributor.email || u.email === editor.email).map((u) => [u.email, u.notify_email]).sort(), [[contributor.email, false], [editor.email, true]].sort(), 'admins see who receives workflow emails')
   since = await lastId()
   res = await app.inject({ method: 'POST', url: `/v1/admin/articles/${article.id}/notes`, headers: deskmate.auth, payload: { body: 'Scheduled for tomorrow morning.' } })
   t.equal(res.statusCode, 201)
