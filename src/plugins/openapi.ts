@@ -42,6 +42,7 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: settings', description: 'Site settings (admin)' },
   { name: 'Editor: users', description: 'Accounts and roles (admin)' },
   { name: 'Editor: audit', description: 'Audit trail (admin)' },
+  { name: 'Editor: export', description: 'The whole publication as one JSON document: backup and the way out (admin)' },
   { name: 'Editor: newsletter', description: 'Subscribers: search, counts, CSV export, GDPR erasure' },
   { name: 'Editor: outbox', description: 'Queued and delivered emails and webhooks (admin)' },
   { name: 'Editor: webhooks', description: 'Signed event deliveries to frontends and CDNs (admin)' },

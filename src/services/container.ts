@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
+import { appliedMigrationCount } from '../db/migrate.js'
 import { createRepositories, createUnitOfWork } from '../db/repositories/index.js'
 import { replicaReadsAllowed, routeReads } from '../db/read-routing.js'
 import { createRelatedRepository } from '../db/repositories/related.js'
@@ -19,6 +20,7 @@ import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from
 import { createMailer, type EmailMessage } from './mailer.js'
 import { createNewsletterService } from './newsletter.js'
 import { createSignedIds } from '../lib/signed-ids.js'
+import { createExporter } from './export.js'
 import { createFeedService } from './feeds.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPermalinks } from './permalinks.js'
@@ -120,6 +122,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
       kickOutbox: () => outbox.kick(),
     }),
     search,
+    exporter: createExporter({ db: database.db, clock, schemaMigrations: () => appliedMigrationCount(database) }),
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
     publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),

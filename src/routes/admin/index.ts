@@ -5,6 +5,7 @@ import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
+import { adminExportRoutes } from './export/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
 import { adminCommentRoutes } from './comments/index.js'
 import { adminMediaRoutes } from './media/index.js'
@@ -70,4 +71,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminWebhookRoutes)
   await app.register(adminCommentRoutes)
   await app.register(adminMediaRoutes)
+  await app.register(adminExportRoutes)
 }
