@@ -23,6 +23,12 @@ t.test('src/db imports nothing from services, routes, plugins or seed (type-only
   t.same(await problems('src/db/x.ts', "import { slugify } from '../lib/slugify.js'\nexport const s = slugify\n"), [], 'lib is below db')
 })
 
+t.test('drizzle internals are used in src/db/hot/driver.ts only', async (t) => {
+  const code = "import { fillPlaceholders } from 'drizzle-orm'\nexport const f = fillPlaceholders\n"
+  t.match(await problems('src/db/repositories/x.ts', code), [/no-restricted-imports.*driver\.ts only/])
+  t.same(await problems('src/db/hot/driver.ts', code), [])
+})
+
 t.test('plugins, schemas and services never import a route module', async (t) => {
   for (const file of ['src/plugins/x.ts', 'src/schemas/x.ts', 'src/services/x.ts']) {
     t.match(await problems(file, "import { ArticleList } from '../routes/articles/schemas.js'\nexport const s = ArticleList\n"), [/no-restricted-imports.*src\/schemas/], file)
