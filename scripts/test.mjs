@@ -57,6 +57,8 @@ if (concise) {
       afterFailure = true
     }
     console.log(`${status === 'ok' ? 'ok    ' : 'FAILED'} ${file}${rest.replace(/^ # time=/, ' ')}`)
+    // A skipped test is said, with its reason, so a run never passes silently over what it did not run.
+    for (const skip of block.map((l) => /^\s*ok \d+ - (.*?) # SKIP\s*(.*)$/.exec(l)).filter(Boolean)) console.log(`       SKIPPED ${skip[1]}: ${skip[2] || 'no reason given'}`)
     block = []
   })
 }

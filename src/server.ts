@@ -4,8 +4,8 @@ import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './con
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
 import { runMigrations } from './db/migrate.js'
-import { demoAuthor } from './db/seed/demo-content.js'
-import { seedOnFirstStart } from './db/seed/seed.js'
+import { demoAuthor } from './seed/demo-content.js'
+import { seedOnFirstStart } from './seed/seed.js'
 
 const DEMO_AUTHOR_SLUG = demoAuthor.slug
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { openConfiguredDatabase } from '../db/client.js'
 import { runMigrations } from '../db/migrate.js'
-import { seedDemoContent } from '../db/seed/seed.js'
+import { seedDemoContent } from '../seed/seed.js'
 import { createStorage } from '../services/storage.js'
 import { parseCommandLine } from './args.js'
 

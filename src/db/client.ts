@@ -10,6 +10,7 @@ import path from 'node:path'
 import pg from 'pg'
 import * as schema from './schema/index.js'
 import { acquireDirectoryLock, type DirectoryLock } from './lock.js'
+import { HOT_SESSION_OPTIONS, setHotPool } from './hot/pools.js'
 
 /** One type for both drivers (TOOLCHAIN pitfall 4: a union of the two breaks `.returning()`). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -123,23 +124,6 @@ export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number): () => voi
   return () => clearInterval(timer)
 }
 
-/**
- * The session the hot public reads (article lists, counts, an article by slug: named statements,
- * src/db/repositories/article-reads.ts) run in. PostgreSQL re-plans a prepared statement for every
- * execution while its generic plan looks costlier, and with LIMIT/OFFSET parameters it always does:
- * planning the article list cost as much as running it. Their generic plans are the same plans
- * (an index walk in feed order; a unique-index probe), so these connections always use them. Only
- * these connections: on others, every parameterised statement keeps custom plans.
- */
-export const HOT_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan'
-
-/** Each pool's companion pool for the hot statements (see HOT_SESSION_OPTIONS). */
-const hotPools = new WeakMap<pg.Pool, pg.Pool>()
-
-export function hotPoolOf(pool: pg.Pool): pg.Pool | undefined {
-  return hotPools.get(pool)
-}
-
 function createPool(url: string, poolSize: number, applicationName: string, timeoutMs: number | undefined, sessionOptions?: string): { pool: pg.Pool; stop: () => void } {
   const pool = new pg.Pool({
     connectionString: url,
@@ -167,12 +151,12 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
   const pool = primary.pool
   // Pools connect on demand: a process that never serves a public read never opens these.
   const primaryHot = createPool(options.url, poolSize, `${applicationName}-hot`, options.timeoutMs, HOT_SESSION_OPTIONS)
-  hotPools.set(pool, primaryHot.pool)
+  setHotPool(pool, primaryHot.pool)
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
   // The replica gets pools of the same size: public reads are most of the traffic.
   const replica = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read`, options.timeoutMs) : undefined
   const replicaHot = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read-hot`, options.timeoutMs, HOT_SESSION_OPTIONS) : undefined
-  if (replica && replicaHot) hotPools.set(replica.pool, replicaHot.pool)
+  if (replica && replicaHot) setHotPool(replica.pool, replicaHot.pool)
   const readPool = replica?.pool
   const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
   let closed = false

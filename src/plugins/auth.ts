@@ -5,7 +5,7 @@ import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { Actor, Role } from '../services/actor.js'
-import type { PreviewSigner } from '../services/articles/editor.js'
+import type { PreviewSigner } from '../services/articles/input.js'
 import type { AccessClaims, TokenSigner } from '../services/auth.js'
 
 declare module 'fastify' {

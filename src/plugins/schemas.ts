@@ -4,13 +4,12 @@ import { adminSchemas } from '../schemas/admin.js'
 import { commentSchemas } from '../schemas/comments.js'
 import { InvalidParam, ListMeta, Problem } from '../schemas/common.js'
 import { contentSchemas } from '../schemas/content.js'
+import { discoverySchemas } from '../schemas/discovery.js'
 import { mediaSchemas } from '../schemas/media.js'
 import { webhookEventSchemas } from '../schemas/webhook-events.js'
-import { RelatedItem } from '../routes/articles/schemas.js'
-import { SearchHit, SearchMeta } from '../routes/search/schemas.js'
 
 /** Every shared schema, by $id: the serializer resolves `ref()`s to them; OpenAPI lists them as components. */
-export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas, ...adminSchemas, SearchHit, SearchMeta, RelatedItem, ...commentSchemas, ...mediaSchemas, ...webhookEventSchemas]
+export const sharedSchemas = [InvalidParam, Problem, ListMeta, ...contentSchemas, ...adminSchemas, ...discoverySchemas, ...commentSchemas, ...mediaSchemas, ...webhookEventSchemas]
 
 export const schemasPlugin = fp(
   async (app: FastifyInstance) => {

@@ -1,7 +1,10 @@
 import { AppError } from '../errors.js'
-import type { Precondition } from './articles/editor.js'
 
-export type { Precondition }
+/** The version a write expects (`*` = any), and where the client said it. */
+export interface Precondition {
+  version: number | '*'
+  via: 'if-match' | 'body'
+}
 
 /**
  * The one optimistic-concurrency rule of every editable resource: the write names the version it

@@ -2,14 +2,15 @@
  * The ceiling for `npm run bench`: bare fastify + pg, no plugins, no validation, no presenters,
  * executing exactly the statements the API runs for "latest 20" (list + total) and "article by
  * slug": the same text, prepared under the same names, in the same session settings
- * (src/db/repositories/article-reads.ts, HOT_SESSION_OPTIONS).
+ * (src/db/hot/queries.ts, HOT_SESSION_OPTIONS).
  */
 import Fastify from 'fastify'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import * as schema from '../../src/db/schema/index.js'
-import { hotQueries } from '../../src/db/repositories/article-reads.js'
-import { HOT_SESSION_OPTIONS, type Db } from '../../src/db/client.js'
+import type { Db } from '../../src/db/client.js'
+import { HOT_SESSION_OPTIONS } from '../../src/db/hot/pools.js'
+import { hotQueries } from '../../src/db/hot/queries.js'
 import { parseCommandLine } from '../../src/cli/args.js'
 
 parseCommandLine(

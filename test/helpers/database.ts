@@ -5,7 +5,7 @@ import pg from 'pg'
 import { createDatabase, type Database } from '../../src/db/client.js'
 import { pgCode } from '../../src/db/errors.js'
 import { MIGRATIONS_FOLDER, runMigrations } from '../../src/db/migrate.js'
-import { seedDemoContent } from '../../src/db/seed/seed.js'
+import { seedDemoContent } from '../../src/seed/seed.js'
 import { createStorage } from '../../src/services/storage.js'
 import { SHARED_MEDIA_DIR, testConfig } from './config.js'
 
@@ -53,7 +53,7 @@ export function migrationsHash(): string {
 
 /** The seeded state depends on the migrations and on the code that makes it (seed, schema, markdown, images). */
 const SEED_SOURCES = [
-  ...['db/seed', 'db/schema', 'lib', 'services/media', 'services/storage.ts', 'config.ts'].map((part) => path.resolve(import.meta.dirname, '../../src', part)),
+  ...['seed', 'db/schema', 'lib', 'services/media', 'services/storage.ts', 'config.ts'].map((part) => path.resolve(import.meta.dirname, '../../src', part)),
   path.resolve(import.meta.dirname, 'config.ts'), // the media settings seeding uses
   path.resolve(import.meta.dirname, '../../package-lock.json'), // sharp's and the markdown renderer's versions
 ]

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
-import type { Precondition } from '../../services/articles/editor.js'
+import type { Precondition } from '../../services/preconditions.js'
 
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/
 

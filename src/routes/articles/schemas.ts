@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { DataOf, DateFilter, ListOf, PaginationQuery, ref, StringEnum } from '../../schemas/common.js'
 import { Article, ArticleSummary } from '../../schemas/content.js'
+import { RelatedItem } from '../../schemas/discovery.js'
 import { Q } from '../search/schemas.js'
 
 const SlugFilter = (description: string) => Type.String({ minLength: 1, maxLength: 120, description })
@@ -43,24 +44,6 @@ export const RelatedQuery = Type.Object(
     explain: Type.Optional(Type.Boolean({ default: false, description: 'Add each item’s score parts' })),
   },
   { additionalProperties: false },
-)
-
-export const RelatedExplain = Type.Object(
-  {
-    pinned: Type.Boolean({ description: 'Pinned by an editor (listed first, not scored)' }),
-    total: Type.Number(),
-    tags: Type.Number({ description: 'Share of the source’s tag weight (IDF) in common, 0..1' }),
-    text: Type.Number({ description: 'Title/excerpt similarity (ts_rank against the source’s words, relative to the source itself), 0..1' }),
-    section: Type.Number({ description: '1 when in the same section' }),
-    recency: Type.Number({ description: 'Halves every year, 0..1' }),
-    shared_tags: Type.Array(Type.String()),
-  },
-  { additionalProperties: false },
-)
-
-export const RelatedItem = Type.Object(
-  { ...(ArticleSummary.properties as typeof ArticleSummary.properties), explain: Type.Optional(RelatedExplain) },
-  { $id: 'RelatedArticle', additionalProperties: false },
 )
 
 export const RelatedResponse = Type.Object(

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
-import { DateFilter, Nullable, PaginationQuery, ref, StringEnum } from '../../schemas/common.js'
-import { ArticleSummary } from '../../schemas/content.js'
+import { DateFilter, PaginationQuery, ref, StringEnum } from '../../schemas/common.js'
+import { SearchHit, SearchMeta } from '../../schemas/discovery.js'
 import { MAX_QUERY_LENGTH } from '../../services/search.js'
 
 const SlugFilter = (description: string) => Type.String({ minLength: 1, maxLength: 120, description })
@@ -28,48 +28,6 @@ export const SearchQuerystring = Type.Object(
     ...PaginationQuery,
   },
   { additionalProperties: false },
-)
-
-export const SearchHit = Type.Object(
-  {
-    ...(ArticleSummary.properties as typeof ArticleSummary.properties),
-    score: Type.Number({ description: 'Relevance (higher is better)' }),
-    highlight: Type.Object(
-      {
-        title: Type.String({ description: 'The title as HTML; matches wrapped in <mark> (the only tag)' }),
-        snippet: Type.String({ description: 'Passages of the body around the matches, as HTML with <mark>' }),
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { $id: 'SearchHit', additionalProperties: false },
-)
-
-export const SearchMeta = Type.Object(
-  {
-    limit: Type.Integer(),
-    page: Type.Optional(Type.Integer()),
-    pages: Type.Optional(Type.Integer()),
-    total: Type.Integer(),
-    next_cursor: Nullable(Type.String()),
-    query: Type.String({ description: 'The query as searched (trimmed)' }),
-    match: StringEnum(['web', 'prefix', 'fuzzy'], {
-      description: 'web: the words as typed; prefix: they found nothing, so as word prefixes; fuzzy: still nothing, so with misspelt words corrected (see suggestion)',
-    }),
-    suggestion: Nullable(Type.String({ description: 'The corrected query that was searched (fuzzy), else null' })),
-    facets: Type.Optional(
-      Type.Object(
-        {
-          sections: Type.Array(
-            Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }, { additionalProperties: false }),
-            { description: 'Matches per section (ignoring the section filter)' },
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { $id: 'SearchMeta', additionalProperties: false },
 )
 
 export const SearchResponse = Type.Object({ data: Type.Array(ref(SearchHit)), meta: ref(SearchMeta) }, { additionalProperties: false })

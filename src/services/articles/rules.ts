@@ -2,7 +2,8 @@ import type { ArticleRecord } from '../../db/repositories/articles.js'
 import type { Repositories } from '../../db/repositories/index.js'
 import { AppError } from '../../errors.js'
 import { forbid, isStaff, owns, type Actor } from '../actor.js'
-import type { ArticleInput, Precondition } from './editor.js'
+import type { Precondition } from '../preconditions.js'
+import type { ArticleInput } from './input.js'
 
 const AUTO_EXCERPT_LENGTH = 220
 

@@ -1,7 +1,7 @@
-import { loadSharp } from '../../lib/sharp.js'
-import { IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../../services/media/images.js'
-import { storeProcessed, type KeyOf, type StoredImage } from '../../services/media/library.js'
-import { contentKey, type MediaStorage } from '../../services/storage.js'
+import { loadSharp } from '../lib/sharp.js'
+import { IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../services/media/images.js'
+import { storeProcessed, type KeyOf, type StoredImage } from '../services/media/library.js'
+import { contentKey, type MediaStorage } from '../services/storage.js'
 
 export const CARD_WIDTH = 1200
 export const CARD_HEIGHT = 675

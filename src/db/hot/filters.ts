@@ -1,0 +1,71 @@
+import { eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { articles, articleTags, authors, sections, tags } from '../schema/index.js'
+import { isPublic, type PublicArticleFilter } from '../repositories/article-rows.js'
+
+/**
+ * Binds one value into a condition: as an ordinary parameter, or as a named placeholder of a
+ * prepared statement (then the value is recorded under that name, dates as ISO strings).
+ */
+export type Bind = <T>(name: string, value: T) => T
+
+export const asParameter: Bind = (_name, value) => value
+
+/**
+ * One filter of the public article lists, said once. A cached statement needs each filter three
+ * ways — its SQL, the values it binds on each execution, and its part of the statement's key (the
+ * SQL differs with how many values it binds) — and all three derive from `values` and `sql` here,
+ * so a filter cannot be added to one and forgotten in another.
+ */
+interface FilterDescriptor<T> {
+  /** The placeholder name (a filter of several values binds `name0`, `name1`, …). */
+  name: string
+  /** Several values (one placeholder each), or at most one. */
+  many: boolean
+  /** The values this filter binds for a request; none = the filter is absent. */
+  values(filter: PublicArticleFilter): readonly T[]
+  /** Its condition over the bound values (placeholders in a prepared statement). */
+  sql(bound: T[]): SQL
+}
+
+const describe = <T>(descriptor: FilterDescriptor<T>): FilterDescriptor<unknown> => descriptor as FilterDescriptor<unknown>
+const one = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value])
+const list = (bound: unknown[]) => sql.join(bound.map((value) => sql`${value}`), sql`, `)
+
+const FILTERS: FilterDescriptor<unknown>[] = [
+  // The public rule itself: always present, so every statement has its `now`.
+  describe({ name: 'now', many: false, values: (f) => [f.now], sql: ([now]) => isPublic(now!) }),
+  describe({ name: 'section', many: false, values: (f) => one(f.section), sql: ([slug]) => eq(articles.sectionId, sql`(select id from ${sections} where slug = ${slug})`) }),
+  describe({ name: 'author', many: false, values: (f) => one(f.author), sql: ([slug]) => eq(articles.authorId, sql`(select id from ${authors} where slug = ${slug})`) }),
+  // Any of the given tags (OR), like WordPress's `tags=` and Ghost's `tag:[a,b]`.
+  describe({
+    name: 'tag',
+    many: true,
+    values: (f) => f.tags ?? [],
+    sql: (slugs) => inArray(articles.id, sql`(select at.article_id from ${articleTags} at join ${tags} t on t.id = at.tag_id where t.slug in (${list(slugs)}))`),
+  }),
+  describe({ name: 'after', many: false, values: (f) => (f.publishedAfter ? [f.publishedAfter] : []), sql: ([at]) => gte(articles.publishedAt, at!) }),
+  describe({ name: 'before', many: false, values: (f) => (f.publishedBefore ? [f.publishedBefore] : []), sql: ([at]) => lt(articles.publishedAt, at!) }),
+  describe({ name: 'exclude', many: true, values: (f) => f.excludeSlugs ?? [], sql: (slugs) => sql`${articles.slug} not in (${list(slugs)})` }),
+]
+
+const placeholderName = (descriptor: FilterDescriptor<unknown>, index: number) => (descriptor.many ? `${descriptor.name}${index}` : descriptor.name)
+
+/** The filter's conditions, each value bound through `bind`. */
+export function filterSql(filter: PublicArticleFilter, bind: Bind = asParameter): SQL[] {
+  const conditions: SQL[] = []
+  for (const descriptor of FILTERS) {
+    const values = descriptor.values(filter)
+    if (values.length > 0) conditions.push(descriptor.sql(values.map((value, i) => bind(placeholderName(descriptor, i), value))))
+  }
+  return conditions
+}
+
+/** The values `filterSql` binds, without building any SQL (the cheap half of a cached statement). */
+export function bindFilterValues(filter: PublicArticleFilter, bind: Bind): void {
+  for (const descriptor of FILTERS) descriptor.values(filter).forEach((value, i) => bind(placeholderName(descriptor, i), value))
+}
+
+/** What decides the filter's SQL text: how many values each filter binds. */
+export function filterShape(filter: PublicArticleFilter): string {
+  return FILTERS.map((descriptor) => descriptor.values(filter).length).join('.')
+}
