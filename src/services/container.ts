@@ -146,11 +146,13 @@ export function createServices({ config, database, clock, log, tokens, previews 
       clock,
       events,
       unsubscribeTokens: createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe'),
+      preferenceTokens: createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-preferences'),
       kickOutbox: () => outbox.kick(),
       settings: {
         ...config.newsletter,
         confirmUrl: (token) => `${config.newsletter.linkBase}/newsletter/confirm?token=${token}`,
         unsubscribeUrl: (token) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
+        preferencesUrl: (token) => `${config.newsletter.linkBase}/newsletter/preferences?token=${token}`,
       },
     }),
     ...createCommentServices({ uow, clock, events, config: config.comments, permalinks, outbox, outboxHandlers, log }),

@@ -10,11 +10,31 @@ import type { ContentEvents } from './events.js'
 import { confirmationEmail } from './newsletter-emails.js'
 import { queueWebhookEvent } from './webhook-events.js'
 
+export type Cadence = SubscriberRow['cadence']
+
 export interface SignupInput {
   email: string
   name?: string | undefined
   sections?: string[] | undefined
+  cadence?: Cadence | undefined
   source?: string | undefined
+}
+
+export interface PreferenceChanges {
+  name?: string | null | undefined
+  sections?: string[] | undefined
+  cadence?: Cadence | undefined
+}
+
+/** What the preferences link shows its holder: their own subscription, nothing else. */
+export interface Preferences {
+  email: string
+  name: string | null
+  status: SubscriberRow['status']
+  sections: string[]
+  cadence: Cadence
+  /** Every section one may follow, in navigation order. */
+  available_sections: { slug: string; name: string }[]
 }
 
 export interface SignupContext {
@@ -30,6 +50,7 @@ export interface NewsletterSettings {
   /** Links in emails: the confirmation and unsubscribe pages (a frontend's, or this server's /newsletter/*). */
   confirmUrl: (token: string) => string
   unsubscribeUrl: (token: string) => string
+  preferencesUrl: (token: string) => string
 }
 
 /** Trim; the domain is case-insensitive by standard, the local part is kept as typed (uniqueness ignores case). */
@@ -46,6 +67,7 @@ export function presentSubscriber(row: SubscriberRow) {
     name: row.name,
     status: row.status,
     sections: row.sections,
+    cadence: row.cadence,
     consent: {
       at: row.consentAt.toISOString(),
       ip: row.consentIp,
@@ -71,9 +93,36 @@ export function createNewsletterService(deps: {
   events: ContentEvents
   settings: NewsletterSettings
   unsubscribeTokens: SignedIds
+  preferenceTokens: SignedIds
   kickOutbox: () => void
 }) {
-  const { uow, clock, events, settings, unsubscribeTokens } = deps
+  const { uow, clock, events, settings, unsubscribeTokens, preferenceTokens } = deps
+
+  async function checkSections(repos: Repositories, sections: string[], field: string): Promise<void> {
+    if (sections.length === 0) return
+    const known = new Set(await repos.sections.slugs())
+    const unknown = sections.filter((s) => !known.has(s))
+    if (unknown.length > 0) throw new AppError('UNPROCESSABLE', `Unknown sections: ${unknown.join(', ')}`, { invalidParams: [{ name: field, reason: 'unknown section' }] })
+  }
+
+  /** The subscriber a preferences link names; a link of an erased subscriber is gone. */
+  function subscriberOf(token: string): string {
+    const id = preferenceTokens.verify(token)
+    if (!id) throw new AppError('VALIDATION_FAILED', 'This preferences link is not valid', { invalidParams: [{ name: 'token', reason: 'not a token this server issued' }] })
+    return id
+  }
+
+  async function preferencesOf(repos: Repositories, row: SubscriberRow): Promise<Preferences> {
+    const sections = await repos.sections.list(clock.now())
+    return {
+      email: row.email,
+      name: row.name,
+      status: row.status,
+      sections: row.sections,
+      cadence: row.cadence,
+      available_sections: sections.map((s) => ({ slug: s.slug, name: s.name })),
+    }
+  }
 
   async function queueConfirmation(repos: Repositories, subscriber: { id: string; email: string; name: string | null }): Promise<void> {
     const now = clock.now()
@@ -91,6 +140,7 @@ export function createNewsletterService(deps: {
       siteTagline: site?.tagline ?? '',
       confirmUrl: settings.confirmUrl(token),
       unsubscribeUrl: settings.unsubscribeUrl(unsubscribeTokens.sign(subscriber.id)),
+      preferencesUrl: settings.preferencesUrl(preferenceTokens.sign(subscriber.id)),
       expiresHours: Math.round(settings.tokenTtl / 3600),
     })
     await repos.outbox.enqueue({ topic: 'email.send', payload: { ...message, kind: 'newsletter.confirm', subscriber_id: subscriber.id }, runAt: now })
@@ -108,11 +158,7 @@ export function createNewsletterService(deps: {
       }
       const sections = [...new Set(input.sections ?? [])]
       const queued = await uow.transaction(async (repos) => {
-        if (sections.length > 0) {
-          const known = new Set(await repos.sections.slugs())
-          const unknown = sections.filter((s) => !known.has(s))
-          if (unknown.length > 0) throw new AppError('UNPROCESSABLE', `Unknown sections: ${unknown.join(', ')}`, { invalidParams: [{ name: 'body.sections', reason: 'unknown section' }] })
-        }
+        await checkSections(repos, sections, 'body.sections')
         const now = clock.now()
         const consent = {
           consentAt: now,
@@ -121,7 +167,7 @@ export function createNewsletterService(deps: {
           consentSource: (input.source ?? 'api').slice(0, 80),
           privacyPolicyVersion: settings.privacyVersion,
         }
-        const id = await repos.subscribers.insertIfAbsent({ email, name: input.name ?? null, sections, status: 'pending', ...consent })
+        const id = await repos.subscribers.insertIfAbsent({ email, name: input.name ?? null, sections, cadence: input.cadence ?? 'instant', status: 'pending', ...consent })
         if (id) {
           await queueConfirmation(repos, { id, email, name: input.name ?? null })
           return true
@@ -130,7 +176,7 @@ export function createNewsletterService(deps: {
         // confirmation the first one sent and sends none of its own.
         const row = (await repos.subscribers.lockByEmail(email))!
         if (row.status === 'confirmed' || !canResend(row, now)) return false
-        await repos.subscribers.update(row.id, { ...consent, status: 'pending', name: input.name ?? row.name, sections: sections.length > 0 ? sections : row.sections, unsubscribedAt: null })
+        await repos.subscribers.update(row.id, { ...consent, status: 'pending', name: input.name ?? row.name, sections: sections.length > 0 ? sections : row.sections, cadence: input.cadence ?? row.cadence, unsubscribedAt: null })
         await queueConfirmation(repos, { id: row.id, email: row.email, name: input.name ?? row.name })
         return true
       })
@@ -165,6 +211,36 @@ export function createNewsletterService(deps: {
         const row = await repos.subscribers.findById(id)
         if (!row || row.status === 'unsubscribed') return
         await repos.subscribers.update(id, { status: 'unsubscribed', unsubscribedAt: clock.now(), confirmTokenHash: null, confirmTokenExpiresAt: null })
+      })
+    },
+
+    /** The preferences link's page: the holder's own subscription and the sections they may follow. */
+    async preferences(token: string): Promise<Preferences> {
+      const id = subscriberOf(token)
+      const row = await uow.repos.subscribers.findById(id)
+      if (!row) throw new AppError('GONE', 'This subscription no longer exists')
+      return preferencesOf(uow.repos, row)
+    },
+
+    /**
+     * Sections (none = everything), cadence and name, changed through the signed link every email
+     * carries. It never (re)subscribes: an unsubscribed address keeps its choices for a new signup.
+     */
+    async updatePreferences(token: string, changes: PreferenceChanges): Promise<Preferences> {
+      const id = subscriberOf(token)
+      return uow.transaction(async (repos) => {
+        const row = await repos.subscribers.findById(id)
+        if (!row) throw new AppError('GONE', 'This subscription no longer exists')
+        const sections = changes.sections === undefined ? undefined : [...new Set(changes.sections)]
+        if (sections) await checkSections(repos, sections, 'body.sections')
+        const values = {
+          ...(sections !== undefined ? { sections } : {}),
+          ...(changes.cadence !== undefined ? { cadence: changes.cadence } : {}),
+          ...(changes.name !== undefined ? { name: changes.name?.trim() || null } : {}),
+        }
+        if (Object.keys(values).length === 0) return preferencesOf(repos, row)
+        await repos.subscribers.update(id, values)
+        return preferencesOf(repos, (await repos.subscribers.findById(id))!)
       })
     },
 

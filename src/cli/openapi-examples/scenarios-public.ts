@@ -44,21 +44,27 @@ export async function readerScenarios(s: Session): Promise<{ articles: Summary[]
 
 const CONFIRM = /\/newsletter\/confirm\?token=([A-Za-z0-9._-]+)/
 const UNSUBSCRIBE = /\/newsletter\/unsubscribe\?token=([A-Za-z0-9._-]+)/
+const PREFERENCES = /\/newsletter\/preferences\?token=([A-Za-z0-9._-]+)/
 
 /** Double opt-in signup: the tokens come from the email in the outbox, as a tester would read them. */
 export async function newsletterScenarios(s: Session): Promise<{ pendingSubscriber: string }> {
-  const reader = { email: 'priya.raman@example.com', name: 'Priya Raman', sections: ['india', 'south-asia'], source: 'article-footer' }
+  const reader = { email: 'priya.raman@example.com', name: 'Priya Raman', sections: ['india', 'south-asia'], cadence: 'daily', source: 'article-footer' }
   expectStatus(await s.call('subscribeNewsletter', { body: reader }), 202)
   expectStatus(await s.call('subscribeNewsletter', { body: { email: 'reader@example.net', sections: ['sport'] } }), 422)
   const outbox = dataOf<{ to: string | null; text: string | null }[]>(await s.call('adminListOutbox', { query: { topic: 'email.send', limit: 5 }, example: false }))
   const mail = outbox.find((m) => m.to === reader.email)?.text ?? ''
   const confirm = CONFIRM.exec(mail)?.[1]
   const unsubscribe = UNSUBSCRIBE.exec(mail)?.[1]
-  if (!confirm || !unsubscribe) throw new Error(`no confirmation link in the outbox: ${mail}`)
+  const preferences = PREFERENCES.exec(mail)?.[1]
+  if (!confirm || !unsubscribe || !preferences) throw new Error(`no confirmation link in the outbox: ${mail}`)
   s.normalizer.volatile(confirm)
   s.normalizer.volatile(unsubscribe)
+  s.normalizer.volatile(preferences)
   expectStatus(await s.call('confirmNewsletter', { body: { token: confirm } }), 200)
   expectStatus(await s.call('confirmNewsletter', { body: { token: confirm } }), 410)
+  expectStatus(await s.call('getNewsletterPreferences', { query: { token: preferences } }), 200)
+  expectStatus(await s.call('updateNewsletterPreferences', { body: { token: preferences, sections: ['india'], cadence: 'weekly' } }), 200)
+  expectStatus(await s.call('updateNewsletterPreferences', { body: { token: preferences, sections: ['sport'] } }), 422)
   expectStatus(await s.call('unsubscribeNewsletter', { body: { token: unsubscribe } }), 200)
 
   // A second reader stays pending (for the editors' resend and erase examples), then signs up too often.

@@ -4,6 +4,8 @@ import { users } from './users.js'
 import { citext } from './types.js'
 
 export const subscriberStatus = pgEnum('subscriber_status', ['pending', 'confirmed', 'unsubscribed'])
+/** How often a subscriber hears from us: each article as it is sent (instant), or a daily or weekly digest. */
+export const newsletterCadence = pgEnum('newsletter_cadence', ['instant', 'daily', 'weekly'])
 
 /**
  * Newsletter subscribers (double opt-in). The address is unique whatever its case (citext). The
@@ -18,6 +20,7 @@ export const subscribers = pgTable(
     status: subscriberStatus('status').notNull().default('pending'),
     /** Section slugs of interest; empty means everything. */
     sections: text('sections').array().notNull().default(sql`'{}'::text[]`),
+    cadence: newsletterCadence('cadence').notNull().default('instant'),
     confirmTokenHash: text('confirm_token_hash').unique(),
     confirmTokenExpiresAt: timestamp('confirm_token_expires_at', { withTimezone: true }),
     /** Last confirmation email: repeated signups resend at most once per interval. */

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { problemResponses } from '../../schemas/common.js'
 import { acceptFormBodies } from './forms.js'
-import { Accepted, StatusOf, SubscribeBody, TokenBody, TokenQuery, UnsubscribeBody } from './schemas.js'
+import { Accepted, PreferencesBody, PreferencesQuery, PreferencesResponse, StatusOf, SubscribeBody, TokenBody, TokenQuery, UnsubscribeBody } from './schemas.js'
 
 const ACCEPTED = {
   data: { status: 'accepted' as const, message: 'Thanks. If this address can receive our emails, a confirmation link is on its way.' },
@@ -56,6 +56,39 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await app.services.newsletter.confirm(request.body.token)
       return { data: { status: 'confirmed' as const } }
+    },
+  )
+
+  app.get(
+    '/newsletter/preferences',
+    {
+      schema: {
+        operationId: 'getNewsletterPreferences',
+        summary: 'A subscriber’s own preferences, through the signed link in every email',
+        description: 'Sections followed (none = everything) and cadence (instant, daily or weekly digest). An erased subscriber’s link → 410.',
+        tags,
+        querystring: PreferencesQuery,
+        response: { 200: PreferencesResponse, ...problemResponses(400, 410) },
+      },
+    },
+    async (request, reply) => reply.header('cache-control', 'private, no-store').send({ data: await app.services.newsletter.preferences(request.query.token) }),
+  )
+
+  app.post(
+    '/newsletter/preferences',
+    {
+      schema: {
+        operationId: 'updateNewsletterPreferences',
+        summary: 'Change sections, cadence or name, through the signed link in every email',
+        description: 'Only the fields sent change. It never subscribes: an unsubscribed address keeps its choices for a new signup.',
+        tags,
+        body: PreferencesBody,
+        response: { 200: PreferencesResponse, ...problemResponses(400, 410, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { token, ...changes } = request.body
+      return reply.header('cache-control', 'private, no-store').send({ data: await app.services.newsletter.updatePreferences(token, changes) })
     },
   )
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { AppError, isAppError } from '../../errors.js'
+import type { Preferences } from '../../services/newsletter.js'
 import { acceptFormBodies } from './forms.js'
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -55,4 +56,55 @@ export const newsletterPages: FastifyPluginAsync = async (app) => {
         : page(reply, 200, 'You are unsubscribed', '<p>You will not receive our newsletter any more.</p>')
     })
   }
+
+  const CADENCES = [
+    ['instant', 'Each article as we send it'],
+    ['daily', 'A daily digest'],
+    ['weekly', 'A weekly digest'],
+  ] as const
+
+  function preferencesForm(token: string, prefs: Preferences, saved: boolean): string {
+    const follows = new Set(prefs.sections)
+    const sections = prefs.available_sections
+      .map((s) => `<label style="display:block"><input type="checkbox" name="section" value="${escapeHtml(s.slug)}"${follows.has(s.slug) ? ' checked' : ''}> ${escapeHtml(s.name)}</label>`)
+      .join('')
+    const cadences = CADENCES.map(([value, label]) => `<label style="display:block"><input type="radio" name="cadence" value="${value}"${prefs.cadence === value ? ' checked' : ''}> ${label}</label>`).join('')
+    const status = prefs.status === 'confirmed' ? '' : `<p><strong>This address is ${escapeHtml(prefs.status)}</strong>: these choices apply once it is subscribed.</p>`
+    return `${saved ? '<p role="status"><strong>Saved.</strong></p>' : ''}<p>Emails to ${escapeHtml(prefs.email)}.</p>${status}
+<form method="post" action="/newsletter/preferences"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<fieldset><legend>Sections (none ticked: everything)</legend>${sections}</fieldset>
+<fieldset><legend>How often</legend>${cadences}</fieldset>
+<p><button type="submit">Save my preferences</button></p></form>`
+  }
+
+  const failed = (reply: FastifyReply, error: unknown) => {
+    if (!isAppError(error)) throw error
+    const title = error.code === 'GONE' ? 'This subscription no longer exists' : error.code === 'VALIDATION_FAILED' ? 'This link is not valid' : 'Your choices could not be saved'
+    return page(reply, error.status, title, `<p>${escapeHtml(error.detail ?? '')}</p>`)
+  }
+
+  // The preferences page: GET shows the choices (and changes nothing), POST saves what the form sends.
+  app.get('/newsletter/preferences', { schema: { hide: true } }, async (request, reply) => {
+    const token = tokenFrom((request.query as { token?: unknown }).token)
+    if (!token) return page(reply, 400, 'This link is incomplete', '<p>Open the link from the email again.</p>')
+    try {
+      return page(reply, 200, 'Your newsletter preferences', preferencesForm(token, await app.services.newsletter.preferences(token), false))
+    } catch (error) {
+      return failed(reply, error)
+    }
+  })
+
+  app.post('/newsletter/preferences', { schema: { hide: true } }, async (request, reply) => {
+    const body = (request.body ?? {}) as { token?: unknown; section?: unknown; cadence?: unknown }
+    const token = tokenFrom(body.token)
+    if (!token) return page(reply, 400, 'This link is incomplete', '<p>Open the link from the email again.</p>')
+    const sections = ([] as unknown[]).concat(body.section ?? []).filter((s): s is string => typeof s === 'string')
+    const cadence = CADENCES.find(([value]) => value === body.cadence)?.[0]
+    try {
+      const prefs = await app.services.newsletter.updatePreferences(token, { sections, ...(cadence ? { cadence } : {}) })
+      return page(reply, 200, 'Your newsletter preferences', preferencesForm(token, prefs, true))
+    } catch (error) {
+      return failed(reply, error)
+    }
+  })
 }

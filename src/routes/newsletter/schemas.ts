@@ -1,5 +1,8 @@
 import { Type } from 'typebox'
-import { FormEmail, Slug, StringEnum } from '../../schemas/common.js'
+import { FormEmail, Nullable, Slug, StringEnum } from '../../schemas/common.js'
+
+/** instant: each article as it is sent; daily or weekly: one digest of what was published since the last. */
+export const Cadence = StringEnum(['instant', 'daily', 'weekly'], { description: 'How often: each article as it is sent (instant), or a daily or weekly digest' })
 
 export const SubscribeBody = Type.Object(
   {
@@ -7,6 +10,7 @@ export const SubscribeBody = Type.Object(
     email: FormEmail(300),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     sections: Type.Optional(Type.Array(Slug('Section slug'), { maxItems: 50, description: 'Sections of interest; none means everything' })),
+    cadence: Type.Optional(Cadence),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'Where the form was (recorded with the consent), e.g. footer' })),
   },
   { additionalProperties: false },
@@ -41,3 +45,32 @@ export const StatusOf = (status: string) =>
   Type.Object({ data: Type.Object({ status: Type.Literal(status) }, { additionalProperties: false }) }, { additionalProperties: false })
 
 export const SubscriberStatus = StringEnum(['pending', 'confirmed', 'unsubscribed'])
+
+export const PreferencesQuery = Type.Object({ token: Token }, { additionalProperties: false })
+
+export const PreferencesBody = Type.Object(
+  {
+    token: Token,
+    name: Type.Optional(Nullable(Type.String({ maxLength: 120 }))),
+    sections: Type.Optional(Type.Array(Slug('Section slug'), { maxItems: 50, description: 'Sections to follow; an empty list means everything' })),
+    cadence: Type.Optional(Cadence),
+  },
+  { additionalProperties: false },
+)
+
+export const PreferencesResponse = Type.Object(
+  {
+    data: Type.Object(
+      {
+        email: Type.String(),
+        name: Nullable(Type.String()),
+        status: SubscriberStatus,
+        sections: Type.Array(Type.String(), { description: 'Followed sections; empty means everything' }),
+        cadence: Cadence,
+        available_sections: Type.Array(Type.Object({ slug: Type.String(), name: Type.String() }, { additionalProperties: false }), { description: 'Every section one may follow, in navigation order' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import { DateTime, IdParams, Nullable, PaginationQuery, problemResponses, StringEnum } from '../../../schemas/common.js'
-import { SubscriberStatus } from '../../newsletter/schemas.js'
+import { Cadence, SubscriberStatus } from '../../newsletter/schemas.js'
 import { pageLinks } from '../../../lib/pagination.js'
 import { sendList } from '../../shared.js'
 import { withHeaders } from '../../../schemas/headers.js'
@@ -17,6 +17,7 @@ const Subscriber = Type.Object(
     name: Nullable(Type.String()),
     status: SubscriberStatus,
     sections: Type.Array(Type.String()),
+    cadence: Cadence,
     consent: Type.Object(
       { at: DateTime(), ip: Nullable(Type.String()), user_agent: Nullable(Type.String()), source: Type.String(), privacy_policy_version: Type.String() },
       { additionalProperties: false },
