@@ -217,7 +217,7 @@ async function benchOne(from: Record<string, string | undefined>, options: Disco
     else {
       const { slugs } = await sampleArticles(database)
       const repo = createRelatedRepository(database.db)
-      const ids = ((await database.db.execute(sql`select id from articles where slug = any(${slugs})`)) as unknown as { rows: { id: string }[] }).rows
+      const ids = ((await database.db.execute(sql`select id from articles where slug in (${sql.join(slugs.map((slug) => sql`${slug}`), sql`, `)})`)) as unknown as { rows: { id: string }[] }).rows
       const now = new Date()
       const totalPublic = (await sampleArticles(database)).publicCount
       for (const { id } of ids) await repo.computeList(id, now, { perTag: 100, perSection: 40, totalPublic, weights: RELATED_WEIGHTS })
