@@ -91,37 +91,66 @@ export function createRelatedLists(deps: {
   const { related, articles, clock } = deps
   const batch = deps.batch ?? 50
   const totalPublic = createTotalPublic(articles)
-  let cursor: { at: string; id: string } | null = null
-  let restart = false
+  // A pass: everything (boot, the timer), or after a change only the articles of pools stamped
+  // since the last pass began (`since`), so an edit does not rescan every article.
+  let pass: { cursor: { at: string; id: string } | null; since: number | undefined; startedAt: number } | null = null
+  let next: 'full' | 'changed' | null = 'full'
+  let stamped = 0
   let queue: Promise<unknown> = Promise.resolve()
 
-  /** One batch; true when the pass has more to do. Batches never run side by side. */
+  /** One batch; true when there is more to do at once. Batches never run side by side. */
   function round(): Promise<{ more: boolean; computed: number }> {
-    const next = queue.then(async () => {
-      if (restart) [cursor, restart] = [null, false]
+    const result = queue.then(async () => {
+      if (next !== null) {
+        const startedAt = await related.newestStamp()
+        // A full pass also covers what a pass after a change would.
+        pass = { cursor: null, since: next === 'full' || (pass !== null && pass.since === undefined) ? undefined : stamped, startedAt }
+        next = null
+      }
+      if (!pass) return { more: false, computed: 0 }
       const now = clock.now()
-      const due = await related.listsToCompute(now, cursor, batch)
+      const due = await related.listsToCompute(now, pass.cursor, batch, pass.since)
       const total = await totalPublic(now)
       for (const { id } of due) await related.computeList(id, now, { ...POOL, totalPublic: total, weights: RELATED_WEIGHTS })
-      cursor = due.length === batch ? due[due.length - 1]! : null
-      return { more: cursor !== null || restart, computed: due.length }
+      pass.cursor = due.length === batch ? due[due.length - 1]! : null
+      if (pass.cursor === null) [stamped, pass] = [pass.startedAt, null]
+      return { more: pass !== null || next !== null, computed: due.length }
     })
-    queue = next.catch(() => {})
-    return next
+    queue = result.catch(() => {})
+    return result
   }
 
-  const poller = createPoller({ round: async () => (await round()).more, pollMs: deps.pollMs, log: deps.log, name: 'related lists' })
+  const poller = createPoller({
+    round: async () => {
+      // The timer's round with nothing pending starts a full pass (missing and expired lists).
+      if (pass === null && next === null) next = 'full'
+      return (await round()).more
+    },
+    pollMs: deps.pollMs,
+    log: deps.log,
+    name: 'related lists',
+  })
   return {
     start: () => poller.start(),
     stop: () => poller.stop(),
-    /** Something changed: the next batch starts a new pass from the newest article. */
+    /** Something changed: a pass over the articles of the pools stamped since the last one. */
     kick(): void {
-      restart = true
+      if (next !== 'full') next = 'changed'
       poller.kick()
     },
     /** Ranks every list that needs it now (tests, benchmarks); resolves with how many it ranked. */
     async computeAll(): Promise<number> {
-      restart = true
+      next = 'full'
+      let computed = 0
+      for (;;) {
+        const r = await round()
+        computed += r.computed
+        if (!r.more) return computed
+      }
+    },
+    /** What a kick does, awaited: ranks the lists of pools stamped since the last pass began. */
+    async computeChanged(): Promise<number> {
+      if (next !== 'full') next = 'changed'
       let computed = 0
       for (;;) {
         const r = await round()

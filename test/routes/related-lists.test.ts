@@ -81,7 +81,7 @@ t.test('publish, change tags and section, unpublish, delete: the lists follow', 
   t.ok((await pending(app)).includes(source.id), 'published: the source’s list is invalid')
   t.equal((await related(app, SOURCE))[0]!.id, twin.id, 'and the read already ranks the new twin first')
   await assertMatchesRanking(t, app, SOURCE, 'published, before the pass')
-  await app.services.relatedLists.computeAll()
+  t.ok((await app.services.relatedLists.computeChanged()) >= 2, 'the pass after a change ranks the twin’s and the source’s lists')
   t.same(await pending(app), [])
   t.ok((await storedList(app, source.id))!.includes(twin.id), 'the new list holds the twin')
   await assertMatchesRanking(t, app, SOURCE, 'published, after the pass')
@@ -135,6 +135,20 @@ t.test('writes by any code invalidate lists; a list never shows an unpublished a
   await db.execute(sql`update articles set title = 'Unrelated weather report' where id = ${other.id}::uuid`)
   t.ok((await pending(app)).includes(source.id), 'a candidate’s title changed by SQL: invalid')
   await app.services.relatedLists.computeAll()
+
+  // A pass after a change looks only at the changed pools' articles; the timer's full pass at all.
+  const unrelated = (await db.execute(sql`
+    select a.id from articles a where a.status = 'published' and a.section_id <> ${sectionId}::uuid
+      and not exists (select 1 from article_tags x where x.article_id = a.id and x.tag_id = any(${`{${tagIds.join(',')}}`}::uuid[]))
+    limit 1`)) as unknown as { rows: { id: string }[] }
+  const lonely = unrelated.rows[0]!.id
+  await db.execute(sql`delete from article_related_lists where article_id = ${lonely}::uuid`)
+  await db.execute(sql`update articles set title = 'China US dialogue, again' where id = ${other.id}::uuid`)
+  const due = await pending(app)
+  t.ok(due.includes(lonely) && due.includes(source.id), 'a missing list and the changed pools’ lists')
+  t.ok((await app.services.relatedLists.computeChanged()) >= 1)
+  t.same(await pending(app), [lonely], 'the pass after the change left the unrelated article alone')
+  t.equal(await app.services.relatedLists.computeAll(), 1, 'the full pass ranked it')
 
   // A list that claims to be valid but names a draft: the read still leaves the draft out.
   const draft = await createArticle(db, { sectionId, authorId, status: 'draft', publishedAt: null, title: 'Draft' })

@@ -232,16 +232,30 @@ export function createRelatedRepository(db: Executor) {
       `)
     },
 
+    /** The newest pool stamp: a pass that starts from it needs only look at pools stamped later. */
+    async newestStamp(): Promise<number> {
+      const result = await run(sql`select coalesce(max(changed), 0) as n from ${relatedPools}`)
+      return Number(result.rows[0]?.n ?? 0)
+    },
+
     /**
      * Up to `limit` public articles whose list is missing or no longer valid, newest first after
-     * `after` (a pass over every article goes on from where the last batch ended).
+     * `after` (a pass over every article goes on from where the last batch ended). With
+     * `changedSince`, only articles of pools stamped after it (a pass after a change).
      */
-    async listsToCompute(now: Date, after: { at: string; id: string } | null, limit: number): Promise<{ id: string; at: string }[]> {
+    async listsToCompute(now: Date, after: { at: string; id: string } | null, limit: number, changedSince?: number): Promise<{ id: string; at: string }[]> {
       const at = now.toISOString()
+      const touched =
+        changedSince === undefined
+          ? sql``
+          : sql`and a.id in (
+              select p.id from ${relatedPools} p where p.changed > ${changedSince}
+              union select s.id from ${relatedPools} p join ${articles} s on s.section_id = p.id where p.changed > ${changedSince}
+              union select x.article_id from ${relatedPools} p join ${articleTags} x on x.tag_id = p.id where p.changed > ${changedSince})`
       const result = (await run(sql`
         select a.id, a.published_at as at from ${articles} a
         left join ${articleRelatedLists} l on l.article_id = a.id
-        where ${isPublicAs('a', now)}
+        where ${isPublicAs('a', now)} ${touched}
           ${after ? sql`and (a.published_at, a.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
           and (l.article_id is null or l.valid_until <= ${at}::timestamptz
             or l.seen < (select coalesce(max(p.changed), 0) from ${relatedPools} p
