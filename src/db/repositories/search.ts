@@ -103,7 +103,9 @@ function headMatch(mode: SearchMode, q: string): SQL {
 
 export type SearchAfter = { rank: number; at: string; id: string } | { at: string; id: string }
 
-export function createSearchRepository(db: Executor) {
+/** `facetCap`: FACET_CAP unless a test wants a small one. */
+export function createSearchRepository(db: Executor, options: { facetCap?: number } = {}) {
+  const facetCap = options.facetCap ?? FACET_CAP
   async function rows(query: SQL): Promise<SearchPageRow[]> {
     const result = (await db.execute(query)) as unknown as { rows: { id: string; rank: number; published_at: string | Date }[] }
     return result.rows.map((r) => ({ id: r.id, rank: Number(r.rank), publishedAt: new Date(r.published_at) }))
@@ -124,7 +126,7 @@ export function createSearchRepository(db: Executor) {
         select s.slug, s.name, count(*)::int as count from (
           select ${articles.sectionId} as section_id from (
             select id, slug, section_id, author_id, status, published_at from ${articles} where ${matchCondition(mode, q)} offset 0
-          ) as ${articles} where ${sql.join(conditions, sql` and `)} limit ${FACET_CAP + 1}
+          ) as ${articles} where ${sql.join(conditions, sql` and `)} limit ${facetCap + 1}
         ) m join ${sections} s on s.id = m.section_id
         group by s.slug, s.name, s.position order by count(*) desc, s.position`
       const result = (await (db as Db).transaction(async (tx) => {
@@ -132,7 +134,7 @@ export function createSearchRepository(db: Executor) {
         return tx.execute(query)
       })) as unknown as { rows: { slug: string; name: string; count: number }[] }
       const sectionCounts = result.rows.map((r) => ({ slug: r.slug, name: r.name, count: Number(r.count) }))
-      return { sections: sectionCounts, exact: sectionCounts.reduce((sum, f) => sum + f.count, 0) <= FACET_CAP }
+      return { sections: sectionCounts, exact: sectionCounts.reduce((sum, f) => sum + f.count, 0) <= facetCap }
     },
 
     /** One page of matches (limit + 1 rows, so the caller sees whether more exist). */
