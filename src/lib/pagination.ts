@@ -18,7 +18,7 @@ export type PageLinks = Partial<Record<'first' | 'prev' | 'next' | 'last', Recor
 
 export interface PageResult<T> {
   items: T[]
-  meta: { limit: number; page?: number; pages?: number; total?: number; next_cursor?: string | null; prev_cursor?: string | null }
+  meta: { limit: number; page?: number; pages?: number; total?: number; total_exact?: boolean; next_cursor?: string | null; prev_cursor?: string | null }
   links: PageLinks
 }
 

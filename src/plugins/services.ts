@@ -44,8 +44,10 @@ export const servicesPlugin = fp(
       app.addHook('onReady', async () => {
         services.outbox.start()
         services.scheduler.start()
+        services.relatedLists.start()
       })
       app.addHook('onClose', async () => {
+        await services.relatedLists.stop()
         await services.scheduler.stop()
         await services.outbox.stop()
       })
@@ -68,6 +70,7 @@ export const servicesPlugin = fp(
         } catch {
           services.invalidateCaches()
         }
+        services.relatedLists.kick()
       })
     })
     app.addHook('onClose', async () => unsubscribe?.())

@@ -138,6 +138,7 @@ export const ListMeta = Type.Object(
     page: Type.Optional(Type.Integer({ description: 'Page mode: the current page' })),
     pages: Type.Optional(Type.Integer({ description: 'Page mode: number of pages' })),
     total: Type.Optional(Type.Integer({ description: 'Page mode: number of items' })),
+    total_exact: Type.Optional(Type.Boolean({ description: 'With q: false when total passed the counting cap (1,000) and is a lower bound' })),
     next_cursor: Type.Optional(Nullable(Type.String({ description: 'Cursor mode: the next page, null at the end' }))),
     prev_cursor: Type.Optional(Nullable(Type.String({ description: 'Cursor mode: the previous page, null at the start' }))),
   },

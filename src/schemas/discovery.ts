@@ -27,7 +27,8 @@ export const SearchMeta = Type.Object(
     limit: Type.Integer(),
     page: Type.Optional(Type.Integer()),
     pages: Type.Optional(Type.Integer()),
-    total: Type.Integer(),
+    total: Type.Integer({ description: 'Matches; a lower bound when total_exact is false' }),
+    total_exact: Type.Boolean({ description: 'False when the matches passed the counting cap (1,000): total, pages and the facet counts are then lower bounds' }),
     next_cursor: Nullable(Type.String()),
     query: Type.String({ description: 'The query as searched (trimmed)' }),
     match: StringEnum(['web', 'prefix', 'fuzzy'], {
@@ -39,7 +40,7 @@ export const SearchMeta = Type.Object(
         {
           sections: Type.Array(
             Type.Object({ slug: Type.String(), name: Type.String(), count: Type.Integer() }, { additionalProperties: false }),
-            { description: 'Matches per section (ignoring the section filter)' },
+            { description: 'Matches per section (ignoring the section filter); lower bounds when total_exact is false' },
           ),
         },
         { additionalProperties: false },

@@ -27,7 +27,7 @@ import { createPublicArticleService } from './public-articles.js'
 import { createPermalinks } from './permalinks.js'
 import { createPublicSiteService } from './public-site.js'
 import { createResolver } from './resolver.js'
-import { createRelatedService } from './related.js'
+import { createRelatedLists, createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
@@ -97,8 +97,11 @@ export function createServices({ config, database, clock, log, tokens, previews 
     counts.clear()
     responseCache?.clear()
   }
+  // Precomputed Related Posts, ranked on the primary (reads use them through reads.related).
+  const relatedLists = createRelatedLists({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock, log, pollMs: 300_000 })
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
+    if (change.kind === 'article' || change.kind === 'tag' || change.kind === 'section') relatedLists.kick()
   })
   const storage = createStorage(config)
   const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock, permalinks })
@@ -107,6 +110,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     counts,
     responseCache,
     invalidateCaches,
+    relatedLists,
     permalinks,
     resolver,
     outbox,

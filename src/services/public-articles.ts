@@ -55,8 +55,8 @@ export function createPublicArticleService(deps: {
           throw new AppError('VALIDATION_FAILED', 'With q, sort is relevance or -published_at', { invalidParams: [{ name: 'querystring.sort', reason: 'must be relevance or -published_at with q' }] })
         }
         const result = await search.articles({ ...query, q: query.q, sort: query.sort === 'relevance' ? 'relevance' : '-published_at' })
-        const { limit, page, pages, total, next_cursor } = result.meta
-        return { items: result.items, meta: { limit, page, pages, total, next_cursor }, links: result.links }
+        const { limit, page, pages, total, total_exact, next_cursor } = result.meta
+        return { items: result.items, meta: { limit, page, pages, total, total_exact, next_cursor }, links: result.links }
       }
       if (query.sort === 'relevance') {
         throw new AppError('VALIDATION_FAILED', 'sort=relevance needs a search query (q)', { invalidParams: [{ name: 'querystring.sort', reason: 'relevance needs q' }] })

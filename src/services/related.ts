@@ -1,5 +1,6 @@
 import type { ArticleReadRepository } from '../db/repositories/article-reads.js'
 import type { RelatedRepository } from '../db/repositories/related.js'
+import { createPoller } from './poller.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { ArticleSummaryBody } from '../schemas/content.js'
@@ -31,14 +32,18 @@ const round = (value: number) => Math.round(value * 10000) / 10000
  * always holds the section's and the site's latest articles, a frontend gets `limit` items whenever
  * that many public articles exist.
  */
-export function createRelatedService(deps: { related: RelatedRepository; articles: ArticleReadRepository; clock: Clock; permalinks: Permalinks }) {
-  const { related, articles, clock, permalinks } = deps
-  // The number of public articles, for IDF: refreshed at most once a minute (it moves slowly).
+/** The number of public articles, for IDF: counted at most once a minute (it moves slowly). */
+function createTotalPublic(articles: ArticleReadRepository) {
   let total = { value: 0, at: 0 }
-  async function totalPublic(now: Date): Promise<number> {
+  return async (now: Date): Promise<number> => {
     if (now.getTime() - total.at > 60_000 || now.getTime() < total.at) total = { value: await articles.countPublic({ now }), at: now.getTime() }
     return total.value
   }
+}
+
+export function createRelatedService(deps: { related: RelatedRepository; articles: ArticleReadRepository; clock: Clock; permalinks: Permalinks }) {
+  const { related, articles, clock, permalinks } = deps
+  const totalPublic = createTotalPublic(articles)
 
   return {
     async forArticle(slug: string, options: { limit: number; explain: boolean }): Promise<{ kind: 'redirect'; slug: string } | { kind: 'items'; items: RelatedItem[] }> {
@@ -67,3 +72,93 @@ export function createRelatedService(deps: { related: RelatedRepository; article
 }
 
 export type RelatedService = ReturnType<typeof createRelatedService>
+
+/**
+ * Keeps the precomputed Related Posts lists (article_related_lists) computed: passes over the
+ * public articles, newest first, ranking each one whose list is missing or invalid (its pools
+ * changed, or its time ran out). A pass starts at boot (the backfill), after every change this
+ * process or another one made (`kick`), and every `pollMs`. Reads never wait for it: until a list
+ * is ranked again, reading it ranks its pools directly, with the same answer.
+ */
+export function createRelatedLists(deps: {
+  related: RelatedRepository
+  articles: ArticleReadRepository
+  clock: Clock
+  log: { warn(obj: object, msg: string): void }
+  pollMs: number
+  batch?: number
+}) {
+  const { related, articles, clock } = deps
+  const batch = deps.batch ?? 50
+  const totalPublic = createTotalPublic(articles)
+  // A pass: everything (boot, the timer), or after a change only the articles of pools stamped
+  // since the last pass began (`since`), so an edit does not rescan every article.
+  let pass: { cursor: { at: string; id: string } | null; since: number | undefined; startedAt: number } | null = null
+  let next: 'full' | 'changed' | null = 'full'
+  let stamped = 0
+  let queue: Promise<unknown> = Promise.resolve()
+
+  /** One batch; true when there is more to do at once. Batches never run side by side. */
+  function round(): Promise<{ more: boolean; computed: number }> {
+    const result = queue.then(async () => {
+      if (next !== null) {
+        const startedAt = await related.newestStamp()
+        // A full pass also covers what a pass after a change would.
+        pass = { cursor: null, since: next === 'full' || (pass !== null && pass.since === undefined) ? undefined : stamped, startedAt }
+        next = null
+      }
+      if (!pass) return { more: false, computed: 0 }
+      const now = clock.now()
+      const due = await related.listsToCompute(now, pass.cursor, batch, pass.since)
+      const total = await totalPublic(now)
+      for (const { id } of due) await related.computeList(id, now, { ...POOL, totalPublic: total, weights: RELATED_WEIGHTS })
+      pass.cursor = due.length === batch ? due[due.length - 1]! : null
+      if (pass.cursor === null) [stamped, pass] = [pass.startedAt, null]
+      return { more: pass !== null || next !== null, computed: due.length }
+    })
+    queue = result.catch(() => {})
+    return result
+  }
+
+  const poller = createPoller({
+    round: async () => {
+      // The timer's round with nothing pending starts a full pass (missing and expired lists).
+      if (pass === null && next === null) next = 'full'
+      return (await round()).more
+    },
+    pollMs: deps.pollMs,
+    log: deps.log,
+    name: 'related lists',
+  })
+  return {
+    start: () => poller.start(),
+    stop: () => poller.stop(),
+    /** Something changed: a pass over the articles of the pools stamped since the last one. */
+    kick(): void {
+      if (next !== 'full') next = 'changed'
+      poller.kick()
+    },
+    /** Ranks every list that needs it now (tests, benchmarks); resolves with how many it ranked. */
+    async computeAll(): Promise<number> {
+      next = 'full'
+      let computed = 0
+      for (;;) {
+        const r = await round()
+        computed += r.computed
+        if (!r.more) return computed
+      }
+    },
+    /** What a kick does, awaited: ranks the lists of pools stamped since the last pass began. */
+    async computeChanged(): Promise<number> {
+      if (next !== 'full') next = 'changed'
+      let computed = 0
+      for (;;) {
+        const r = await round()
+        computed += r.computed
+        if (!r.more) return computed
+      }
+    },
+  }
+}
+
+export type RelatedLists = ReturnType<typeof createRelatedLists>

@@ -38,6 +38,8 @@ export interface SearchResult<T> {
     page?: number
     pages?: number
     total: number
+    /** False when total (and the facets) are lower bounds: the matches passed FACET_CAP. */
+    total_exact: boolean
     next_cursor: string | null
     query: string
     match: SearchMode
@@ -110,23 +112,24 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
     let mode: SearchMode = 'web'
     let searched = q
     let suggestion: string | null = null
-    let facets = await facetsOf(mode, q)
-    if (facets.length === 0 && !(await search.onlyStopWords(q))) {
-      facets = await facetsOf('prefix', q)
-      if (facets.length > 0) mode = 'prefix'
+    let counted = await facetsOf(mode, q)
+    if (counted.sections.length === 0 && !(await search.onlyStopWords(q))) {
+      counted = await facetsOf('prefix', q)
+      if (counted.sections.length > 0) mode = 'prefix'
       else {
         const corrections = await search.corrections(q.split(/[^\p{L}]+/u))
         if (corrections.size > 0) {
           const corrected = q.replace(/\p{L}+/gu, (word) => corrections.get(word.toLowerCase()) ?? word)
-          facets = await facetsOf('fuzzy', corrected)
-          if (facets.length > 0) [mode, searched, suggestion] = ['fuzzy', corrected, corrected]
+          counted = await facetsOf('fuzzy', corrected)
+          if (counted.sections.length > 0) [mode, searched, suggestion] = ['fuzzy', corrected, corrected]
         }
       }
     }
+    const { sections: facets, exact } = counted
     const total = facets.filter((f) => !filter.section || f.slug === filter.section).reduce((sum, f) => sum + f.count, 0)
     // How many public articles a walk of the date index may pass (the choice of plan in page()).
     const population = total === 0 ? 0 : await counts.get('search:population', () => articles.countPublic({ now: filter.now }))
-    const found = total === 0 ? [] : await search.page(searched, mode, filter, { ...request, total, population })
+    const found = total === 0 ? [] : await search.page(searched, mode, filter, { ...request, total, exact, population })
     const hits = found.slice(0, limit)
     const last = hits[hits.length - 1]
     const next_cursor =
@@ -135,12 +138,13 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
           ? encodeRankCursor({ rank: last.rank, at: last.publishedAt.toISOString(), id: last.id })
           : encodeCursor({ at: last.publishedAt.toISOString(), id: last.id, direction: 'after' })
         : null
-    const meta: SearchResult<unknown>['meta'] = { limit, total, next_cursor, query: q, match: mode, suggestion }
+    const meta: SearchResult<unknown>['meta'] = { limit, total, total_exact: exact, next_cursor, query: q, match: mode, suggestion }
     const links: PageLinks = {}
     if (query.cursor === undefined) {
-      const pages = Math.max(1, Math.ceil(total / limit))
+      // Past the cap, pages is a lower bound too: no last page, and a next one while rows follow.
+      const pages = Math.max(1, Math.ceil(total / limit), exact ? 0 : page + (found.length > limit ? 1 : 0))
       Object.assign(meta, { page, pages })
-      Object.assign(links, { first: { page: 1 }, last: { page: pages } })
+      Object.assign(links, { first: { page: 1 }, ...(exact ? { last: { page: pages } } : {}) })
       if (page > 1) links.prev = { page: Math.min(page - 1, pages) }
       if (page < pages) links.next = { page: page + 1 }
     } else if (next_cursor) links.next = { cursor: next_cursor }

@@ -39,7 +39,7 @@ async function benchApp(t: Test, cache: boolean) {
   return { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` }
 }
 
-const small: DiscoveryOptions = { ...DEFAULT_OPTIONS, requests: 4, warmup: 1 }
+const small: DiscoveryOptions = { ...DEFAULT_OPTIONS, requests: 4, warmup: 1, connections: [1, 3] }
 const urls = ['/v1/search?q=missile', '/v1/articles?limit=20']
 
 t.test('cache off: repeated reads answer X-Cache: MISS, and the bench saw only MISSes', async (t) => {
@@ -51,7 +51,11 @@ t.test('cache off: repeated reads answer X-Cache: MISS, and the bench saw only M
     t.same(answers.map((r) => r.headers['x-cache']), ['MISS', 'MISS'], `${url}: computed both times`)
   }
   const { results } = await measureDiscovery(base, testDb.database, { ...small, cache: false })
-  t.same(results.map((r) => r.name.split(' ')[0]), ['search', 'related', 'latest'])
+  t.same(
+    results.map((r) => `${r.name.split(/[ ,]/)[0]}×${r.connections}`),
+    ['search×1', 'search×1', 'related×1', 'latest×1', 'search×3', 'search×3', 'related×3', 'latest×3'],
+    'common and rare terms, related and latest; one connection, then three',
+  )
   for (const r of results) t.same(r.xCache, { MISS: r.n + small.warmup }, `${r.name}: every response, warm-up included, a MISS`)
 })
 

@@ -16,7 +16,7 @@ export interface Statement<Row> {
 /** The types drizzle's node-postgres driver receives as text so that their columns decode them (date/time). */
 const TEXT_TYPES = new Set<number>([pg.types.builtins.TIMESTAMPTZ, pg.types.builtins.TIMESTAMP, pg.types.builtins.DATE, pg.types.builtins.INTERVAL, 1115, 1182, 1185, 1187, 1231])
 const asText = (value: string) => value
-const driverTypes = {
+export const driverTypes = {
   getTypeParser: ((id: number, format?: 'text' | 'binary') => (TEXT_TYPES.has(id) ? asText : pg.types.getTypeParser(id, format))) as typeof pg.types.getTypeParser,
 }
 

@@ -1,5 +1,5 @@
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { Executor } from '../client.js'
+import { inArray, sql, type SQL } from 'drizzle-orm'
+import type { Db, Executor } from '../client.js'
 import { articles, searchTerms, sections } from '../schema/index.js'
 import { filterConditions, type PublicArticleFilter } from './article-reads.js'
 
@@ -36,8 +36,21 @@ export interface SearchPageRow {
   publishedAt: Date
 }
 
+/**
+ * Search facets count at most this many matches. Counting reads each match's row (for its
+ * section and public state): fine for a rare word, the whole table for a common one. Beyond the
+ * cap the counts are lower bounds (`exact: false`), as in Elasticsearch's track_total_hits.
+ */
+export const FACET_CAP = 1000
+
+export interface SearchFacets {
+  sections: { slug: string; name: string; count: number }[]
+  /** False when the matches reached FACET_CAP: the counts (and their sum) are lower bounds. */
+  exact: boolean
+}
+
 export interface SearchOutcome {
-  facets: { slug: string; name: string; count: number }[]
+  facets: SearchFacets['sections']
   rows: SearchPageRow[]
 }
 
@@ -90,22 +103,38 @@ function headMatch(mode: SearchMode, q: string): SQL {
 
 export type SearchAfter = { rank: number; at: string; id: string } | { at: string; id: string }
 
-export function createSearchRepository(db: Executor) {
+/** `facetCap`: FACET_CAP unless a test wants a small one. */
+export function createSearchRepository(db: Executor, options: { facetCap?: number } = {}) {
+  const facetCap = options.facetCap ?? FACET_CAP
   async function rows(query: SQL): Promise<SearchPageRow[]> {
     const result = (await db.execute(query)) as unknown as { rows: { id: string; rank: number; published_at: string | Date }[] }
     return result.rows.map((r) => ({ id: r.id, rank: Number(r.rank), publishedAt: new Date(r.published_at) }))
   }
 
   return {
-    /** Matches per section, under every filter but the section one (the facet; it also gives the total). */
-    async facets(q: string, mode: SearchMode, filter: PublicArticleFilter): Promise<SearchOutcome['facets']> {
-      return db
-        .select({ slug: sections.slug, name: sections.name, count: count() })
-        .from(articles)
-        .innerJoin(sections, eq(sections.id, articles.sectionId))
-        .where(and(...filterConditions({ ...filter, section: undefined }), matchCondition(mode, q)))
-        .groupBy(sections.slug, sections.name, sections.position)
-        .orderBy(desc(count()), sections.position)
+    /**
+     * Matches per section, under every filter but the section one (the facet; it also gives the
+     * total), counting at most FACET_CAP + 1 matches. The matches come from the GIN index only: the
+     * inner query (fenced by `offset 0`) has the text match as its one condition and sequential
+     * scans are off for the statement, so PostgreSQL never reads every row's search vector to
+     * test it (it did for common words: it does not cost detoasting a vector). The filters apply
+     * to the matched rows' small columns, under the inner query's alias `articles`.
+     */
+    async facets(q: string, mode: SearchMode, filter: PublicArticleFilter): Promise<SearchFacets> {
+      const conditions = filterConditions({ ...filter, section: undefined })
+      const query = sql`
+        select s.slug, s.name, count(*)::int as count from (
+          select ${articles.sectionId} as section_id from (
+            select id, slug, section_id, author_id, status, published_at from ${articles} where ${matchCondition(mode, q)} offset 0
+          ) as ${articles} where ${sql.join(conditions, sql` and `)} limit ${facetCap + 1}
+        ) m join ${sections} s on s.id = m.section_id
+        group by s.slug, s.name, s.position order by count(*) desc, s.position`
+      const result = (await (db as Db).transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`)
+        return tx.execute(query)
+      })) as unknown as { rows: { slug: string; name: string; count: number }[] }
+      const sectionCounts = result.rows.map((r) => ({ slug: r.slug, name: r.name, count: Number(r.count) }))
+      return { sections: sectionCounts, exact: sectionCounts.reduce((sum, f) => sum + f.count, 0) <= facetCap }
     },
 
     /** One page of matches (limit + 1 rows, so the caller sees whether more exist). */
@@ -113,14 +142,15 @@ export function createSearchRepository(db: Executor) {
       q: string,
       mode: SearchMode,
       filter: PublicArticleFilter,
-      page: { order: 'relevance' | 'newest'; limit: number; offset: number; after?: SearchAfter | undefined; total: number; population: number },
+      page: { order: 'relevance' | 'newest'; limit: number; offset: number; after?: SearchAfter | undefined; total: number; exact: boolean; population: number },
     ): Promise<SearchPageRow[]> {
       const base = [...filterConditions(filter), matchCondition(mode, q)]
       // Sparse matches: sort them. Dense: walk the date index until the page is full (walksDateIndex).
       // An ORDER BY expression the index cannot serve makes PostgreSQL take the sort path whatever
       // its estimate says.
       const take = page.limit + 1 + page.offset
-      const newest = walksDateIndex(page.total, take, page.population) ? sql`${articles.publishedAt} desc, ${articles.id} desc` : sql`(${articles.publishedAt} + interval '0 seconds') desc, ${articles.id} desc`
+      // Past FACET_CAP the true count is unknown but large: walk.
+      const newest = !page.exact || walksDateIndex(page.total, take, page.population) ? sql`${articles.publishedAt} desc, ${articles.id} desc` : sql`(${articles.publishedAt} + interval '0 seconds') desc, ${articles.id} desc`
       const after = page.after
       const rank = rankExpression(mode, q)
       const row = (columns: SQL, where: SQL[], order: SQL, limit: number) =>
