@@ -43,8 +43,16 @@ applies the migrations and loads the demo publication on the first start. Takes 
     app.log.warn('SMTP_URL is not set: no email is sent (newsletter confirmations, password resets, editorial notifications stay in the outbox, GET /v1/admin/outbox)')
   }
   try {
-    await runMigrations(database)
-    if (config.seed) await seedOnFirstStart({ database, config, storage: app.services.storage, log: app.log })
+    // Start-up work (migrations, the first start's demo content) may wait for another process doing
+    // the same and takes what it takes on a loaded machine: on PostgreSQL it runs on its own
+    // connections, without the request deadline (DATABASE_TIMEOUT_MS), like the CLIs.
+    const startup = config.database.kind === 'postgres' ? await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 }) : database
+    try {
+      await runMigrations(startup)
+      if (config.seed) await seedOnFirstStart({ database: startup, config, storage: app.services.storage, log: app.log })
+    } finally {
+      if (startup !== database) await startup.close()
+    }
     const created = await app.services.users.ensureFirstAdmin({ admin: config.admin, generate: config.seed, authorSlug: DEMO_AUTHOR_SLUG, log: app.log })
     if (created?.password) {
       // Printed once, to the console only: the demo account's random password is not stored anywhere else.

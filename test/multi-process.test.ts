@@ -68,3 +68,16 @@ t.test('two API processes on one PostgreSQL: caches follow each other, outbox an
   const types = receiver.received.map((r) => (JSON.parse(r.body) as { type: string; data: { current: { title: string } } }))
   t.same(types.map((e) => e.data.current.title).sort(), ['Due Soon', 'Written Through A'], 'each event delivered exactly once, with two workers and two schedulers running')
 })
+
+t.test('start-up work is not bound by the request deadline: two processes seeding one database with DATABASE_TIMEOUT_MS=1000 both start', { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PGlite is one process by design)' }, async (t) => {
+  // The second process waits on the first one's seed lock for as long as the seed takes (seconds:
+  // it renders images); under the request deadline that wait was cut off and the start failed.
+  const db = await createTestDatabase()
+  t.teardown(() => db.destroy())
+  const env = { DATABASE_URL: db.url!, JWT_SECRET: 'start-up-deadline-test-secret-long-enough-00', SEED: 'true', DATABASE_TIMEOUT_MS: '1000', ADMIN_EMAIL: 'chief@example.com', ADMIN_PASSWORD: 'start-up-deadline-password' }
+  const servers = await Promise.all([startServer(env), startServer(env)])
+  t.teardown(() => Promise.all(servers.map((s) => s.stop('SIGKILL'))))
+  t.equal(servers.length, 2, 'both processes listen')
+  const result = (await db.database.db.execute('select count(*)::int as n from sections')) as unknown as { rows: { n: number }[] }
+  t.equal(Number(result.rows[0]!.n), 7, 'the demo content is there, once')
+})
