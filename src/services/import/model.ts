@@ -19,6 +19,12 @@ export interface MediaRef {
   caption: string | null
 }
 
+/** An image of a body: its `src` there (maybe a resized copy) and the image to import for it. */
+export interface BodyImageRef {
+  src: string
+  image: MediaRef
+}
+
 export interface AuthorItem {
   sourceId: string
   slug: string
@@ -63,7 +69,7 @@ export interface ArticleItem {
   author: AuthorItem
   tags: TermItem[]
   featuredImage: MediaRef | null
-  bodyImages: MediaRef[]
+  bodyImages: BodyImageRef[]
   commentsOpen: boolean
   originalUrls: string[]
   comments: CommentItem[]
@@ -75,7 +81,7 @@ export interface PageItem {
   title: string
   html: string
   status: 'draft' | 'published'
-  bodyImages: MediaRef[]
+  bodyImages: BodyImageRef[]
   originalUrls: string[]
 }
 

@@ -10,7 +10,7 @@ import type { Actor } from '../actor.js'
 import { autoExcerpt } from '../articles/rules.js'
 import { articleSnapshot } from '../articles/present-admin.js'
 import { bodyImageOf, type MediaLibrary } from '../media/library.js'
-import type { ArticleItem, AuthorItem, CommentItem, ImportKind, ImportSource, ItemWarning, MediaRef, PageItem, TermItem } from './model.js'
+import type { ArticleItem, AuthorItem, BodyImageRef, CommentItem, ImportKind, ImportSource, ItemWarning, MediaRef, PageItem, TermItem } from './model.js'
 
 /** Brings one image's bytes (from the network through the SSRF guard, or an uploads folder). */
 export type ImageFetcher = (url: string) => Promise<Buffer>
@@ -174,11 +174,11 @@ export function createImportWriter(options: ImportWriterOptions) {
     return { html: out, images, ids: [...images.keys()] }
   }
 
-  async function bodyMedia(item: { sourceId: string; bodyImages: MediaRef[] }): Promise<Map<string, string>> {
+  async function bodyMedia(item: { sourceId: string; bodyImages: BodyImageRef[] }): Promise<Map<string, string>> {
     const refs = new Map<string, string>()
     for (const ref of item.bodyImages) {
-      const id = await mediaItem(ref, item.sourceId)
-      if (id && id !== PLANNED) refs.set(ref.url, id)
+      const id = await mediaItem(ref.image, item.sourceId)
+      if (id && id !== PLANNED) refs.set(ref.src, id)
     }
     return refs
   }

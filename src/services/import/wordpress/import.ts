@@ -3,6 +3,8 @@ import type { ArticleItem, AuthorItem, CommentItem, MediaRef, PageItem, TermItem
 import type { ImportWriter } from '../writer.js'
 import { commentText, convertWordpressContent, imageSources } from './content.js'
 
+const WORDPRESS_INTERNAL_TYPES = new Set(['nav_menu_item', 'revision', 'custom_css', 'customize_changeset', 'oembed_cache', 'user_request', 'wp_block', 'wp_template', 'wp_template_part', 'wp_global_styles', 'wp_navigation', 'wp_font_family', 'wp_font_face'])
+
 /** Opens the export file again from the start (it is read twice: references, then content). */
 export type OpenFile = () => AsyncIterable<Uint8Array>
 
@@ -128,7 +130,8 @@ export async function importWordpress(open: OpenFile, writer: ImportWriter): Pro
     const status = childText(node, 'wp:status')
     if (type === 'attachment') continue
     if ((type !== 'post' && type !== 'page') || !id) {
-      writer.skip(type === 'page' ? 'page' : 'article')
+      // WordPress's own machinery (menus, revisions, theme settings) has no counterpart; other types are named.
+      if (!WORDPRESS_INTERNAL_TYPES.has(type)) writer.warn(`post:${id}`, `skipped: posts of type "${type}" are not imported`)
       continue
     }
     if (status === 'trash' || status === 'auto-draft' || status === 'inherit') {
@@ -138,7 +141,7 @@ export async function importWordpress(open: OpenFile, writer: ImportWriter): Pro
     }
     const converted = convertWordpressContent(childText(node, 'content:encoded'))
     for (const name of converted.unknownShortcodes) writer.warn(`post:${id}`, `the shortcode [${name}] has no equivalent here: kept as text`)
-    const bodyImages = imageSources(converted.html).map(mediaFor)
+    const bodyImages = imageSources(converted.html).map((src) => ({ src, image: mediaFor(src) }))
     const originalUrls = urlsOf(childText(node, 'link'), childText(node, 'guid'))
     const title = childText(node, 'title').trim()
     const slug = decodeURIComponent(childText(node, 'wp:post_name').trim())
