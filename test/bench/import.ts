@@ -73,7 +73,7 @@ await generate()
 const size = statSync(file).size
 process.stdout.write(`generated ${posts} posts, ${posts * commentsPerPost} comments: ${(size / 1024 / 1024).toFixed(1)} MB in ${((Date.now() - generated) / 1000).toFixed(1)} s\n`)
 
-const config = withEmbeddedSecrets(loadConfig({ ...process.env, DATA_DIR: process.env.DATABASE_URL ? (process.env.DATA_DIR ?? dir) : path.join(dir, 'data'), LOG_LEVEL: 'silent' }))
+const config = withEmbeddedSecrets(loadConfig({ JWT_SECRET: 'bench-import-secret-not-used-for-signing', ...process.env, DATA_DIR: process.env.DATABASE_URL ? (process.env.DATA_DIR ?? dir) : path.join(dir, 'data'), LOG_LEVEL: 'silent' }))
 const database = await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 })
 let peakRss = process.memoryUsage.rss()
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100)
