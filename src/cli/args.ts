@@ -34,7 +34,8 @@ export function parseCommandWithArguments<const O extends Options>(usage: string
   try {
     parsed = parseArgs<Config>(config)
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage.trimEnd()}\n`)
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error)
+    process.stderr.write(`${message}\n\n${usage.trimEnd()}\n`)
     process.exit(2)
   }
   const { help, ...values } = parsed.values as { help?: boolean } & Record<string, unknown>
