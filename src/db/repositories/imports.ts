@@ -29,6 +29,11 @@ export function createImportRepository(db: Executor) {
         })
     },
 
+    /** New keys only (an item's comments): one statement. */
+    async insertItems(values: (typeof importItems.$inferInsert)[]): Promise<void> {
+      if (values.length > 0) await db.insert(importItems).values(values)
+    },
+
     async insertJob(values: typeof importJobs.$inferInsert): Promise<ImportJobRow> {
       const [row] = await db.insert(importJobs).values(values).returning()
       return row!

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { ImportCounts } from '../../db/schema/index.js'
+import type { NewComment } from '../../db/repositories/comments.js'
 import type { Repositories, UnitOfWork } from '../../db/repositories/index.js'
 import type { ResourceKind } from '../../db/repositories/redirects.js'
 import type { Clock } from '../../lib/clock.js'
@@ -188,7 +189,13 @@ export function createImportWriter(options: ImportWriterOptions) {
     const tally = { created: 0, skipped: 0 }
     if (item.comments.length === 0) return tally
     const known = await repos.imports.findItems(source, item.comments.map((c) => c.sourceId))
-    const placed = new Map<string, { id: string; rootId: string; depth: number }>()
+    interface Placed {
+      id: string
+      rootId: string
+      depth: number
+      parent?: Placed | undefined
+    }
+    const placed = new Map<string, Placed>()
     const place = async (sourceId: string) => {
       const found = placed.get(sourceId)
       if (found) return found
@@ -203,47 +210,46 @@ export function createImportWriter(options: ImportWriterOptions) {
     const pending = item.comments.filter((c) => !known.has(c.sourceId))
     tally.skipped = item.comments.length - pending.length
     const visiting = new Set<string>()
+    const rows: NewComment[] = []
+    const keys: Parameters<Repositories['imports']['insertItems']>[0] = []
     const insert = async (c: CommentItem): Promise<void> => {
       if (placed.has(c.sourceId) || visiting.has(c.sourceId)) return
       visiting.add(c.sourceId)
-      let parent: { id: string; rootId: string; depth: number } | undefined
+      let parent: Placed | undefined
       if (c.parentSourceId) {
         const parentItem = bySource.get(c.parentSourceId)
         if (parentItem && !known.has(parentItem.sourceId)) await insert(parentItem)
         parent = await place(c.parentSourceId)
         if (!parent) warn(c.sourceId, `replies to comment ${c.parentSourceId}, which is not in the file: imported as a top-level comment`)
       }
-      // Threads deeper than the depth cap hang their deepest replies on the last allowed level.
-      while (parent && parent.depth >= 15) {
-        const up = [...placed.values()].find((p) => p.id !== parent!.id && p.rootId === parent!.rootId && p.depth === parent!.depth - 1)
-        if (!up) break
-        parent = up
-      }
+      // Threads deeper than the depth cap hang their deepest replies on the deepest allowed ancestor.
+      while (parent && parent.depth >= 15 && parent.parent) parent = parent.parent
       const id = randomUUID()
-      const node = { id, rootId: parent ? parent.rootId : id, depth: parent ? parent.depth + 1 : 0 }
-      {
-        await repos.comments.insert({
-          id,
-          rootId: node.rootId,
-          articleId,
-          parentId: parent?.id ?? null,
-          depth: node.depth,
-          authorName: c.authorName.trim().slice(0, 200) || 'Anonymous',
-          authorEmail: c.authorEmail.trim().toLowerCase(),
-          authorWebsite: c.authorWebsite,
-          body: c.body,
-          status: c.status,
-          ip: c.ip,
-          createdAt: c.createdAt,
-          updatedAt: c.createdAt,
-          approvedAt: c.status === 'approved' ? c.createdAt : null,
-        })
-        await repos.imports.saveItem({ source, sourceId: c.sourceId, kind: 'comment', localId: id, originalUrl: null, hash: digest(c) })
-      }
+      const node: Placed = { id, rootId: parent ? parent.rootId : id, depth: parent ? parent.depth + 1 : 0, parent }
+      rows.push({
+        id,
+        rootId: node.rootId,
+        articleId,
+        parentId: parent?.id ?? null,
+        depth: node.depth,
+        authorName: c.authorName.trim().slice(0, 200) || 'Anonymous',
+        authorEmail: c.authorEmail.trim().toLowerCase(),
+        authorWebsite: c.authorWebsite,
+        body: c.body,
+        status: c.status,
+        ip: c.ip,
+        createdAt: c.createdAt,
+        updatedAt: c.createdAt,
+        approvedAt: c.status === 'approved' ? c.createdAt : null,
+      })
+      keys.push({ source, sourceId: c.sourceId, kind: 'comment', localId: id, originalUrl: null, hash: digest(c) })
       placed.set(c.sourceId, node)
       tally.created++
     }
     for (const c of pending) await insert(c)
+    // One statement each: a thread of replies is written in two round trips, not two per comment.
+    await repos.comments.insertMany(rows)
+    await repos.imports.insertItems(keys)
     return tally
   }
 
