@@ -142,6 +142,26 @@ t.test('WordPress import', async (t) => {
     t.equal(uploads.requests.length - fetched, 1, 'only the image that failed is tried again')
   })
 
+  await t.test('an item changed in the source is updated, with a revision; a new comment is added', async (t) => {
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const changed = path.join(path.dirname(file), 'changed.xml')
+    const reply = `<wp:comment><wp:comment_id>106</wp:comment_id><wp:comment_author>Late Reader</wp:comment_author><wp:comment_author_email>late@example.com</wp:comment_author_email><wp:comment_date_gmt>2026-05-03 08:00:00</wp:comment_date_gmt><wp:comment_content>Still true a week later.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>102</wp:comment_parent></wp:comment>`
+    writeFileSync(
+      changed,
+      readFileSync(file, 'utf8')
+        .replace('<title><![CDATA[Storm season outlook]]></title>', '<title><![CDATA[Storm season outlook, revised]]></title>')
+        .replace('<wp:comment_parent>101</wp:comment_parent>\n\t\t</wp:comment>\n\t\t<wp:comment>\n\t\t\t<wp:comment_id>105</wp:comment_id>', `<wp:comment_parent>101</wp:comment_parent>\n\t\t</wp:comment>${reply}\n\t\t<wp:comment>\n\t\t\t<wp:comment_id>105</wp:comment_id>`),
+    )
+    const report = await run({ file: changed })
+    t.match(report.counts, { article: { updated: 1, skipped: 3, created: 0 }, comment: { created: 1, skipped: 5 } })
+    const [storm] = await app.database.db.select().from(articles).where(eq(articles.slug, 'storm-season-outlook'))
+    t.match(storm, { title: 'Storm season outlook, revised', version: 2 })
+    const [late] = await app.database.db.select().from(comments).where(eq(comments.authorName, 'Late Reader'))
+    t.match(late, { depth: 2, status: 'approved' }, 'threaded under the comment it answers, imported the first time')
+    const thread = await app.inject({ method: 'GET', url: '/v1/articles/pacific-freight-rates' })
+    t.equal(thread.json().data.comment_count, 3)
+  })
+
   await t.test('hostile files are refused with a clear message, and nothing is written', async (t) => {
     const before = await rowCounts(app)
     const cases: [string, RegExp][] = [

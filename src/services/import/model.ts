@@ -51,7 +51,8 @@ export interface CommentItem {
   ip: string | null
   status: 'approved' | 'pending' | 'spam' | 'trash'
   body: string
-  createdAt: Date
+  /** Null: the source has no date (it is dated to the import). */
+  createdAt: Date | null
 }
 
 export interface ArticleItem {

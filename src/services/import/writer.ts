@@ -73,12 +73,20 @@ export function createImportWriter(options: ImportWriterOptions) {
    * The shared path of every item: known and unchanged → skipped; a dry run → counted; else
    * `write` (given the local id when the item was imported before) in one transaction with its key.
    */
-  async function upsert(kind: ImportKind, sourceId: string, hashed: unknown, originalUrl: string | null, write: (repos: Repositories, existingId: string | null) => Promise<string>): Promise<string | null> {
+  async function upsert(
+    kind: ImportKind,
+    sourceId: string,
+    hashed: unknown,
+    originalUrl: string | null,
+    write: (repos: Repositories, existingId: string | null) => Promise<string>,
+    /** `keep`: an item imported before stays as it is here even when the source changed it (editors may have renamed a section). */
+    onChange: 'update' | 'keep' = 'update',
+  ): Promise<string | null> {
     if (resolved.has(sourceId)) return resolved.get(sourceId)!
     const hash = digest(hashed)
     try {
       const existing = await uow.repos.imports.findItem(source, sourceId)
-      if (existing && existing.hash === hash) {
+      if (existing && (existing.hash === hash || onChange === 'keep')) {
         count(kind, 'skipped')
         resolved.set(sourceId, existing.localId)
         return existing.localId
@@ -121,7 +129,7 @@ export function createImportWriter(options: ImportWriterOptions) {
       }
       await aliases(repos, item.originalUrls, kind, id)
       return id
-    })
+    }, 'keep')
   }
 
   async function author(item: AuthorItem): Promise<string | null> {
@@ -130,7 +138,7 @@ export function createImportWriter(options: ImportWriterOptions) {
       const id = existingId ?? (await repos.authors.findIdBySlug(slug)) ?? (await repos.authors.insert({ slug, name: item.name.trim() || slug, bio: item.bio }))
       await aliases(repos, item.originalUrls, 'author', id)
       return id
-    })
+    }, 'keep')
   }
 
   /** The media library item of an image, imported once per run and per source; null (reported) when it cannot be had. */
@@ -225,6 +233,7 @@ export function createImportWriter(options: ImportWriterOptions) {
       // Threads deeper than the depth cap hang their deepest replies on the deepest allowed ancestor.
       while (parent && parent.depth >= 15 && parent.parent) parent = parent.parent
       const id = randomUUID()
+      const createdAt = c.createdAt ?? clock.now()
       const node: Placed = { id, rootId: parent ? parent.rootId : id, depth: parent ? parent.depth + 1 : 0, parent }
       rows.push({
         id,
@@ -238,9 +247,9 @@ export function createImportWriter(options: ImportWriterOptions) {
         body: c.body,
         status: c.status,
         ip: c.ip,
-        createdAt: c.createdAt,
-        updatedAt: c.createdAt,
-        approvedAt: c.status === 'approved' ? c.createdAt : null,
+        createdAt,
+        updatedAt: createdAt,
+        approvedAt: c.status === 'approved' ? createdAt : null,
       })
       keys.push({ source, sourceId: c.sourceId, kind: 'comment', localId: id, originalUrl: null, hash: digest(c) })
       placed.set(c.sourceId, node)

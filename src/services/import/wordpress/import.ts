@@ -246,7 +246,7 @@ function comments(item: XmlNode, postId: string, writer: ImportWriter): CommentI
       ip: childText(c, 'wp:comment_author_IP').trim() || null,
       status: status ?? 'pending',
       body: commentText(childText(c, 'wp:comment_content')),
-      createdAt: createdAt ?? new Date(),
+      createdAt,
     })
   }
   return out
