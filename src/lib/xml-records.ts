@@ -133,11 +133,11 @@ export async function* readXmlRecords(source: AsyncIterable<Uint8Array>, options
     if (error instanceof XmlFileError) throw error
     throw new XmlFileError('The file is not valid UTF-8 (it ends inside a character); only UTF-8 exports are supported')
   }
+  if (!rootSeen) throw new XmlFileError('The file is empty or has no XML element')
   try {
     parser.close()
   } catch (error) {
     throw new XmlFileError(`The file is not well-formed XML: ${(error as Error).message}`)
   }
-  if (!rootSeen) throw new XmlFileError('The file is empty or has no XML element')
   while (ready.length > 0) yield ready.shift()!
 }
