@@ -79,6 +79,22 @@ t.test('WordPress import', async (t) => {
     t.match(body, /\/missing\/gone\.png/, 'an image that could not be fetched keeps its old URL')
   })
 
+  await t.test('an imported article has the shape of one written here', async (t) => {
+    const native = await app.services.articles.create(actorOf(admin), { title: 'Written here', section: 'asia-pacific', author: 'mei-tanaka', body: 'Body **text**.', tags: ['ports'], status: 'published' })
+    const shape = (value: unknown): unknown =>
+      Array.isArray(value) ? value.slice(0, 1).map(shape) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]).sort()) : value === null ? null : typeof value
+    const imported = (await app.inject({ method: 'GET', url: '/v1/articles/pacific-freight-rates' })).json().data
+    const written = (await app.inject({ method: 'GET', url: `/v1/articles/${native.slug}` })).json().data
+    // Only the featured image (and the og:image made from it) differ: the native one has none.
+    const { featured_image: _a, seo: seoA, ...importedRest } = imported
+    const { featured_image: _b, seo: seoB, ...writtenRest } = written
+    t.same(shape(importedRest), shape(writtenRest))
+    t.same(Object.keys(seoA).sort(), Object.keys(seoB).sort())
+    const list = (await app.inject({ method: 'GET', url: '/v1/articles?section=asia-pacific' })).json().data.map((a: { slug: string }) => a.slug)
+    t.same(list, [native.slug, 'pacific-freight-rates'], 'both listed in the section, newest first')
+    await app.services.articles.delete(actorOf(admin), native.id, { version: '*', via: 'if-match' })
+  })
+
   await t.test('statuses, dates, pages and authors are mapped', async (t) => {
     const db = app.database.db
     const bySlug = async (slug: string) => (await db.select().from(articles).where(eq(articles.slug, slug)))[0]!
