@@ -82,6 +82,8 @@ export const EnvSchema = Type.Object({
   ),
   NEWSLETTER_RESPONSE_FLOOR_MS: Type.Integer({ minimum: 0, maximum: 5000, default: 150, description: 'Signups answer no sooner than this, so timing reveals nothing' }),
   WEBHOOK_ALLOW_PRIVATE: Bool(false, 'Allow webhook targets on private/loopback addresses (SSRF guard off)'),
+  MEDIA_FETCH_ALLOW_PRIVATE: Bool(false, 'Let imports fetch images from private/loopback addresses (SSRF guard off)'),
+  IMPORT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024 * 1024, default: 1024 * 1024 * 1024, description: 'Largest export file POST /v1/admin/imports accepts, in bytes (larger → 413)' }),
   WEBHOOK_DISABLE_AFTER: Type.Integer({ minimum: 1, maximum: 1000, default: 15, description: 'Failed deliveries in a row that disable a webhook' }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 10000, description: 'Webhook delivery timeout' }),
   SCHEDULER_POLL_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 5000, description: 'How often due scheduled articles are looked for (they are public at their time regardless)' }),
@@ -155,6 +157,8 @@ export interface Config {
     linkBase: string
   }
   webhooks: { allowPrivate: boolean; disableAfter: number; timeoutMs: number }
+  /** Imports: the spool folder of uploaded export files, their size limit, and the image fetch guard. */
+  imports: { spoolDir: string; maxBytes: number; allowPrivateFetch: boolean }
   schedulerPollMs: number
   bodyLimit: number
   idempotencyLeaseMs: number
@@ -351,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       linkBase: (e.NEWSLETTER_LINK_BASE ?? publicUrl).replace(/\/+$/, ''),
     },
     webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, disableAfter: e.WEBHOOK_DISABLE_AFTER, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    imports: { spoolDir: path.join(dataDir, 'imports'), maxBytes: e.IMPORT_MAX_BYTES, allowPrivateFetch: e.MEDIA_FETCH_ALLOW_PRIVATE },
     schedulerPollMs: e.SCHEDULER_POLL_MS,
     bodyLimit: e.BODY_LIMIT,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,

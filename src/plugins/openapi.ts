@@ -48,6 +48,7 @@ export const OPENAPI_TAGS = [
   { name: 'Editor: webhooks', description: 'Signed event deliveries to frontends and CDNs (admin)' },
   { name: 'Editor: comments', description: 'Moderation: queue, status, edits, staff replies, blocks' },
   { name: 'Editor: media', description: 'Image uploads, renditions, captions and usage' },
+  { name: 'Editor: imports', description: 'WordPress imports as background jobs (admin)' },
   { name: 'Health', description: 'Liveness and readiness probes' },
 ]
 

@@ -32,6 +32,7 @@ import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
 import { createMediaLibrary } from './media/library.js'
+import { createImportService, IMPORT_TOPIC } from './import/index.js'
 import { createStorage } from './storage.js'
 import { createWorkQueue } from '../lib/work-queue.js'
 import { createWebhookService } from './webhooks.js'
@@ -104,6 +105,26 @@ export function createServices({ config, database, clock, log, tokens, previews 
     if (change.kind === 'article' || change.kind === 'tag' || change.kind === 'section') relatedLists.kick()
   })
   const storage = createStorage(config)
+  const media = createMediaLibrary({
+    uow,
+    clock,
+    events,
+    storage,
+    limits: config.media,
+    processing: createWorkQueue(config.media.processing),
+    publicUrl: config.publicUrl,
+    permalinks,
+    kickOutbox: () => outbox.kick(),
+  })
+  const imports = createImportService({
+    uow,
+    media,
+    clock,
+    events,
+    settings: { allowPrivateFetch: config.imports.allowPrivateFetch, maxImageBytes: config.media.maxBytes },
+    kickOutbox: () => outbox.kick(),
+  })
+  outboxHandlers[IMPORT_TOPIC] = imports.runJob
   const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock, permalinks })
   return {
     events,
@@ -115,17 +136,8 @@ export function createServices({ config, database, clock, log, tokens, previews 
     resolver,
     outbox,
     storage,
-    media: createMediaLibrary({
-      uow,
-      clock,
-      events,
-      storage,
-      limits: config.media,
-      processing: createWorkQueue(config.media.processing),
-      publicUrl: config.publicUrl,
-      permalinks,
-      kickOutbox: () => outbox.kick(),
-    }),
+    media,
+    imports,
     search,
     exporter: createExporter({ db: database.db, clock, schemaMigrations: () => appliedMigrationCount(database) }),
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),

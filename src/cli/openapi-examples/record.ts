@@ -13,7 +13,7 @@ import { createStorage } from '../../services/storage.js'
 import { examplesOf, normalizeExchanges } from './examples.js'
 import { recordCommonAnswers } from './generic.js'
 import { createNormalizer } from './normalize.js'
-import { newsletterAdminScenarios, webhookScenarios } from './scenarios-admin.js'
+import { importScenarios, newsletterAdminScenarios, webhookScenarios } from './scenarios-admin.js'
 import { accountScenarios, articleScenarios, closedCommentsScenario, failedLoginScenario, mediaScenarios, siteScenarios, taxonomyScenarios } from './scenarios-editor.js'
 import { commentScenarios, newsletterScenarios, readerScenarios } from './scenarios-public.js'
 import { reviewScenarios } from './scenarios-review.js'
@@ -89,6 +89,7 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
       await mediaScenarios(s, used)
       await newsletterAdminScenarios(s, pendingSubscriber)
       await webhookScenarios(s)
+      await importScenarios(s)
       await failedLoginScenario(s)
       const unexercised = await recordCommonAnswers(s, { bodyLimit: config.bodyLimit, rolesOf: (id) => routeFactsOf(app).get(id)?.roles })
 

@@ -47,3 +47,37 @@ export async function webhookScenarios(s: Session): Promise<void> {
     await new Promise((resolve) => receiver.close(resolve))
   }
 }
+
+/** A small WordPress export, sent as a dry run (the job is recorded queued: no worker runs here). */
+const SAMPLE_WXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>The Defence Times</title>
+  <link>https://old.thedefencetimes.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:author><wp:author_login><![CDATA[desk]]></wp:author_login><wp:author_display_name><![CDATA[News Desk]]></wp:author_display_name></wp:author>
+  <wp:category><wp:category_nicename><![CDATA[asia-pacific]]></wp:category_nicename><wp:cat_name><![CDATA[Asia-Pacific]]></wp:cat_name></wp:category>
+  <item>
+    <title><![CDATA[Navy commissions a new frigate]]></title>
+    <link>https://old.thedefencetimes.example/2024/03/navy-commissions-frigate/</link>
+    <dc:creator><![CDATA[desk]]></dc:creator>
+    <content:encoded><![CDATA[<!-- wp:paragraph --><p>The frigate joins the fleet this week.</p><!-- /wp:paragraph -->]]></content:encoded>
+    <wp:post_id>12</wp:post_id>
+    <wp:post_date_gmt><![CDATA[2024-03-05 08:00:00]]></wp:post_date_gmt>
+    <wp:post_name><![CDATA[navy-commissions-frigate]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="asia-pacific"><![CDATA[Asia-Pacific]]></category>
+  </item>
+</channel>
+</rss>
+`
+
+export async function importScenarios(s: Session): Promise<void> {
+  const created = await s.call('adminCreateImport', {
+    multipart: { fields: { source: 'wordpress', dry_run: 'true' }, file: { name: 'thedefencetimes.wordpress.xml', type: 'application/xml', bytes: Buffer.from(SAMPLE_WXR) } },
+  })
+  const job = dataOf<{ id: string }>(created, 202)
+  expectStatus(await s.call('adminCreateImport', { multipart: { fields: { source: 'ghost' }, file: { name: 'ghost.json', type: 'application/json', bytes: Buffer.from('{"db":[]}') } } }), 422)
+  expectStatus(await s.call('adminGetImport', { path: { id: job.id } }), 200)
+}

@@ -92,6 +92,11 @@ export function createCommentRepository(db: Executor) {
       return row!
     },
 
+    /** Many at once (an import): parents may be in the same list, before or after their replies. */
+    async insertMany(values: NewComment[]): Promise<void> {
+      if (values.length > 0) await db.insert(comments).values(values)
+    },
+
     async findById(id: string): Promise<CommentRecord | undefined> {
       const [row] = await db.select(recordColumns).from(comments).innerJoin(articles, eq(articles.id, comments.articleId)).where(eq(comments.id, id)).limit(1)
       return row

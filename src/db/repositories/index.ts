@@ -7,6 +7,7 @@ import { createAuthorRepository } from './authors.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
 import { createIdempotencyRepository } from './idempotency.js'
+import { createImportRepository } from './imports.js'
 import { createLockRepository } from './locks.js'
 import { createMediaRepository } from './media.js'
 import { createOutboxRepository } from './outbox.js'
@@ -31,6 +32,7 @@ export function createRepositories(db: Executor) {
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
     idempotency: createIdempotencyRepository(db),
+    imports: createImportRepository(db),
     locks: createLockRepository(db),
     media: createMediaRepository(db),
     outbox: createOutboxRepository(db),

@@ -9,6 +9,7 @@ import { adminExportRoutes } from './export/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
 import { adminCommentRoutes } from './comments/index.js'
 import { adminMediaRoutes } from './media/index.js'
+import { adminImportRoutes } from './imports/index.js'
 import { adminPageRoutes } from './pages/index.js'
 import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
@@ -72,4 +73,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminCommentRoutes)
   await app.register(adminMediaRoutes)
   await app.register(adminExportRoutes)
+  await app.register(adminImportRoutes)
 }
