@@ -2,6 +2,10 @@ import { createReadStream, statSync } from 'node:fs'
 import { parseCommandWithArguments } from './args.js'
 
 const USAGE = `Usage: npm run import -- wordpress FILE [--uploads DIR] [--dry-run] [--as EMAIL]
+       npm run import -- newsroom FILE
+newsroom: restores a document of GET /v1/admin/export (docs/export.md) into the configured database,
+keeping every id, in one transaction; restoring it again changes nothing.
+
 Imports a WordPress export (Tools → Export, WXR 1.1/1.2) into the configured database (DATABASE_URL,
 or the embedded one in DATA_DIR): authors, categories (→ sections), tags, posts (→ articles), pages,
 comments and images; old permalinks keep resolving (GET /v1/resolve answers them with a 301).
@@ -23,8 +27,40 @@ if (!source || !file || extra.length > 0) {
   process.stderr.write(`Name the source and the file.\n\n${USAGE}\n`)
   process.exit(2)
 }
+if (source === 'newsroom') {
+  // An export of this CMS: restored whole, ids kept (docs/export.md).
+  try {
+    const { readFileSync } = await import('node:fs')
+    const { loadConfig } = await import('../config.js')
+    const { openConfiguredDatabase } = await import('../db/client.js')
+    const { appliedMigrationCount, runMigrations } = await import('../db/migrate.js')
+    const { systemClock } = await import('../lib/clock.js')
+    const { createExporter } = await import('../services/export.js')
+    let document: unknown
+    try {
+      document = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      throw new Error(`${file} is not a JSON document: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    }
+    const config = loadConfig(process.env)
+    const database = await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 })
+    try {
+      await runMigrations(database)
+      const exporter = createExporter({ db: database.db, clock: systemClock, schemaMigrations: () => appliedMigrationCount(database) })
+      const counts = await exporter.restore(document)
+      process.stdout.write(`restored ${file}:\n${Object.entries(counts).map(([table, n]) => `  ${table}: ${n}`).join('\n')}\n`)
+    } finally {
+      await database.close()
+    }
+    process.exit(0)
+  } catch (error) {
+    const detail = (error as { detail?: string }).detail
+    process.stderr.write(`import failed: ${detail ?? (error instanceof Error ? error.message : String(error))}\n`)
+    process.exit(1)
+  }
+}
 if (source !== 'wordpress') {
-  process.stderr.write(source === 'ghost' ? 'Importing from Ghost is not yet supported.\n' : `Unknown source "${source}" (wordpress).\n\n${USAGE}\n`)
+  process.stderr.write(source === 'ghost' ? 'Importing from Ghost is not yet supported.\n' : `Unknown source "${source}" (wordpress, newsroom).\n\n${USAGE}\n`)
   process.exit(2)
 }
 

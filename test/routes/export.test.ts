@@ -1,5 +1,10 @@
 import t from 'tap'
 import { sql } from 'drizzle-orm'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { ROOT } from '../helpers/clis.js'
 import { assertProblem } from '../helpers/assertions.js'
 import { createUser } from '../helpers/auth.js'
 import { build, type TestApp } from '../helpers/build.js'
@@ -123,4 +128,28 @@ t.test('a document that is not an export, or does not fit, is refused whole: not
   await refuse({ ...doc, tables: { ...doc!.tables, articles: [{ ...doc!.tables.articles![0], colour: 'red' }] } }, /articles: unknown column colour/, 'an unknown column')
   await refuse({ ...doc, tables: { ...doc!.tables, sections: [] } }, /articles: rows 1–18 cannot be restored/, 'articles without their sections')
   await refuse({ ...doc, tables: { ...doc!.tables, articles: 'many' } }, /tables.articles must be an array of objects/, 'a table that is not a list')
+})
+
+t.test('npm run import -- newsroom FILE restores an export from the command line, once', async (t) => {
+  const source = await build(t, { seed: true })
+  const admin = await createUser(source, 'admin')
+  const dir = mkdtempSync(path.join(tmpdir(), 'newsroom-restore-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'export.json')
+  writeFileSync(file, (await source.inject({ url: '/v1/admin/export', headers: admin.auth })).body)
+  writeFileSync(path.join(dir, 'broken.json'), '{"format":"newsroom-export"')
+  // A fresh embedded database of its own (not the test's PostgreSQL, whatever TEST_DATABASE_URL says).
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|TEST_DATABASE_URL)$/.test(name))), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent' }
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }))
+    })
+  const first = await cli('newsroom', file)
+  t.equal(first.code, 0, first.stderr)
+  t.match(first.stdout, /\n {2}articles: 18\n/)
+  t.match(first.stdout, /\n {2}sections: 7\n/)
+  const again = await cli('newsroom', file)
+  t.equal(again.code, 0, again.stderr)
+  t.match(again.stdout, /\n {2}articles: 0\n/, 'a second restore inserts nothing')
+  t.match(await cli('newsroom', path.join(dir, 'broken.json')), { code: 1, stderr: /import failed: .*broken\.json is not a JSON document/ })
 })

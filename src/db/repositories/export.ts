@@ -13,6 +13,7 @@ import {
   authorSlugRedirects,
   commentBlocks,
   comments,
+  importItems,
   media,
   pages,
   pageSlugRedirects,
@@ -57,6 +58,7 @@ export const EXPORT_TABLES: readonly { table: PgTable; omit?: readonly string[];
   { table: commentBlocks, description: 'Blocked commenters' },
   { table: subscribers, omit: ['confirm_token_hash', 'confirm_token_expires_at'], description: 'Newsletter subscribers with their consent records' },
   { table: subscriberErasures, description: 'Record of GDPR erasures (never whose address it was)' },
+  { table: importItems, description: 'Where imported items came from (WordPress ids and URLs): a re-import after a restore still changes nothing' },
 ]
 
 export type ExportRow = Record<string, unknown>
