@@ -15,7 +15,7 @@ export async function newsletterAdminScenarios(s: Session, pendingSubscriber: st
   const document = exported.body as { tables: Record<string, { slug: string }[]> }
   // Rows come in key order (random ids): show the first by slug, the same in every recording.
   const first = (rows: { slug: string }[]) => [...rows].sort((a, b) => a.slug.localeCompare(b.slug)).slice(0, 1)
-  document.tables = { sections: first(document.tables.sections!), tags: first(document.tables.tags!) }
+  document.tables = { ...Object.fromEntries(Object.keys(document.tables).map((name) => [name, []])), sections: first(document.tables.sections!), tags: first(document.tables.tags!) }
 }
 
 /**

@@ -84,7 +84,7 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/imports',
     {
-      config: { ...admins, idempotent: false },
+      config: { ...admins, idempotent: true },
       validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : compileForText(schema)),
       schema: {
         operationId: 'adminCreateImport',
