@@ -68,7 +68,10 @@ export const EXPORTED_TABLES: readonly { name: string; description: string }[] =
 
 interface TableShape {
   name: string
+  /** Exported columns by SQL name. */
   columns: [string, PgColumn][]
+  /** The drizzle property of each exported column, by SQL name (what an insert takes). */
+  properties: Map<string, string>
   order: PgColumn[]
 }
 
@@ -79,7 +82,8 @@ function shapeOf(spec: (typeof EXPORT_TABLES)[number]): TableShape {
   const primary = config.primaryKeys[0]?.columns ?? all.filter((column) => column.primary)
   // Comments go oldest first so a reply never comes before its parent; everything else by key.
   const order = spec.table === comments ? [comments.seq] : primary.length > 0 ? primary : all
-  return { name: getTableName(spec.table), columns: all.filter((column) => !omit.has(column.name)).map((column) => [column.name, column]), order }
+  const properties = new Map(Object.entries(getTableColumns(spec.table)).map(([property, column]) => [column.name, property]))
+  return { name: getTableName(spec.table), columns: all.filter((column) => !omit.has(column.name)).map((column) => [column.name, column]), properties, order }
 }
 
 const SHAPES = EXPORT_TABLES.map(shapeOf)
@@ -134,8 +138,7 @@ export function createExportRepository(db: Executor) {
           Object.entries(row).map(([key, value]) => {
             const column = known.get(key)
             if (!column) throw new Error(`${name}: unknown column ${key}`)
-            const property = Object.entries(getTableColumns(table)).find(([, c]) => c === column)![0]
-            return [property, column.dataType === 'date' && typeof value === 'string' ? new Date(value) : value]
+            return [shape.properties.get(key)!, column.dataType === 'date' && typeof value === 'string' ? new Date(value) : value]
           }),
         ),
       )
