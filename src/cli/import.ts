@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { parseCommandWithArguments } from './args.js'
 
-const USAGE = `Usage: npm run import -- wordpress FILE [--uploads DIR] [--dry-run] [--as EMAIL]
+const USAGE = `Usage: npm run import -- wordpress|ghost FILE [--uploads DIR] [--dry-run] [--as EMAIL]
        npm run import -- newsroom FILE
 newsroom: restores a document of GET /v1/admin/export (docs/export.md) into the configured database,
 keeping every id, in one transaction; restoring it again changes nothing.
@@ -59,8 +59,8 @@ if (source === 'newsroom') {
     process.exit(1)
   }
 }
-if (source !== 'wordpress') {
-  process.stderr.write(source === 'ghost' ? 'Importing from Ghost is not yet supported.\n' : `Unknown source "${source}" (wordpress, newsroom).\n\n${USAGE}\n`)
+if (source !== 'wordpress' && source !== 'ghost') {
+  process.stderr.write(`Unknown source "${source}" (wordpress, ghost, newsroom).\n\n${USAGE}\n`)
   process.exit(2)
 }
 
@@ -110,7 +110,7 @@ try {
     let lastShown = 0
     const tty = process.stderr.isTTY
     const report = await imports.run({
-      source: 'wordpress',
+      source,
       open,
       actor: { id: account.id, email: account.email, name: account.name, role: account.role, authorId: account.authorId },
       dryRun: values['dry-run'] ?? false,

@@ -31,7 +31,7 @@ t.test('npm run import -- wordpress', async (t) => {
 
   await t.test('arguments are checked before anything is opened', async (t) => {
     t.match(await cli([]), { code: 2, stderr: /Name the source and the file/ })
-    t.match(await cli(['ghost', file]), { code: 2, stderr: /Ghost is not yet supported/ })
+    t.match(await cli(['ghost']), { code: 2, stderr: /Name the source and the file/ })
     t.match(await cli(['drupal', file]), { code: 2, stderr: /Unknown source "drupal"/ })
   })
 

@@ -61,6 +61,17 @@ t.test('admin imports', async (t) => {
     t.match(media, { created: 1, updated: 0, skipped: 2 }, 'only the image that could not be fetched would be tried again')
   })
 
+  await t.test('a Ghost export as a job: source ghost, run by the worker', async (t) => {
+    const ghost = readFileSync(path.join(FIXTURES, '../ghost/newsroom.ghost.json'), 'utf8').replaceAll('{{ORIGIN}}', uploads.origin)
+    const res = await post([{ name: 'source', value: 'ghost' }, { ...fileOf(Buffer.from(ghost), 'ghost.json'), contentType: 'application/json' }])
+    t.equal(res.statusCode, 202)
+    t.equal(res.json().data.source, 'ghost')
+    await app.services.outbox.runOnce()
+    const job = (await app.inject({ method: 'GET', url: `/v1/admin/imports/${res.json().data.id}`, headers: admin.auth })).json().data
+    t.match(job, { status: 'completed', source: 'ghost', counts: { article: { created: 2 }, page: { created: 1 } } })
+    t.equal((await app.inject({ url: '/v1/articles/container-rates-ease' })).statusCode, 200)
+  })
+
   await t.test('a hostile file fails its job with the reason, writing nothing', async (t) => {
     const res = await post([{ name: 'source', value: 'wordpress' }, fileOf(readFileSync(path.join(FIXTURES, 'billion-laughs.xml')))])
     t.equal(res.statusCode, 202)
@@ -78,8 +89,8 @@ t.test('admin imports', async (t) => {
     assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, { name: 'extra', value: '1' }, fileOf(wxr)]), 400, 'VALIDATION_FAILED')
     assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, { name: 'dry_run', value: 'maybe' }, fileOf(wxr)]), 400, 'VALIDATION_FAILED')
     assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, fileOf(wxr), fileOf(wxr)]), 400, 'VALIDATION_FAILED')
-    const ghost = assertProblem(t, await post([{ name: 'source', value: 'ghost' }, fileOf(Buffer.from('{"db":[]}'))]), 422, 'UNPROCESSABLE')
-    t.match(ghost.detail, /not yet supported/)
+    const ghost = assertProblem(t, await post([{ name: 'source', value: 'ghost' }, fileOf(wxr)]), 422, 'UNPROCESSABLE')
+    t.match(ghost.detail, /not a JSON document: a Ghost export/, 'an XML file sent as a Ghost export')
     const text = assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, fileOf(Buffer.from('title,body\nhello,world\n'), 'export.csv')]), 422, 'UNPROCESSABLE')
     t.match(text.detail, /not an XML document/)
     assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, fileOf(Buffer.alloc(30000, 'a'))]), 413, 'PAYLOAD_TOO_LARGE')

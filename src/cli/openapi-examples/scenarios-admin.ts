@@ -78,6 +78,6 @@ export async function importScenarios(s: Session): Promise<void> {
     multipart: { fields: { source: 'wordpress', dry_run: 'true' }, file: { name: 'thedefencetimes.wordpress.xml', type: 'application/xml', bytes: Buffer.from(SAMPLE_WXR) } },
   })
   const job = dataOf<{ id: string }>(created, 202)
-  expectStatus(await s.call('adminCreateImport', { multipart: { fields: { source: 'ghost' }, file: { name: 'ghost.json', type: 'application/json', bytes: Buffer.from('{"db":[]}') } } }), 422)
+  expectStatus(await s.call('adminCreateImport', { multipart: { fields: { source: 'ghost' }, file: { name: 'ghost.json', type: 'application/json', bytes: Buffer.from(SAMPLE_WXR) } } }), 422)
   expectStatus(await s.call('adminGetImport', { path: { id: job.id } }), 200)
 }

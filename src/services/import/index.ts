@@ -12,6 +12,7 @@ import type { MediaLibrary } from '../media/library.js'
 import { DeliveryFailure, PermanentFailure, type OutboxHandler } from '../outbox.js'
 import { createImageFetcher } from './fetch-image.js'
 import type { ImportSource } from './model.js'
+import { importGhost } from './ghost/import.js'
 import { importWordpress, type OpenFile } from './wordpress/import.js'
 import { createImportWriter } from './writer.js'
 
@@ -65,7 +66,7 @@ export function createImportService(deps: {
 
   /** One import, start to end. A file that cannot be read as its format throws XmlFileError; item problems are in the report. */
   async function run(options: RunOptions): Promise<ImportReport> {
-    if (options.source !== 'wordpress') throw new AppError('UNPROCESSABLE', `Importing from ${options.source} is not yet supported`)
+    if (options.source === 'newsroom') throw new AppError('UNPROCESSABLE', 'An export of this CMS is restored with npm run import -- newsroom FILE')
     let done = 0
     const writer = createImportWriter({
       uow,
@@ -81,7 +82,7 @@ export function createImportService(deps: {
       },
     })
     try {
-      await importWordpress(options.open, writer)
+      await (options.source === 'ghost' ? importGhost : importWordpress)(options.open, writer)
     } finally {
       // Whatever was written (an import that stopped half-way included) is public content now.
       if (writer.written() > 0) events.emit({ kind: 'article', action: 'imported' })

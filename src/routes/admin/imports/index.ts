@@ -58,13 +58,13 @@ async function readImportUpload(request: FastifyRequest, spoolDir: string, maxBy
     if (fields.dry_run !== undefined && fields.dry_run !== 'true' && fields.dry_run !== 'false') throw bodyProblem('body.dry_run', 'must be true or false')
     if (!file) throw bodyProblem('body.file', 'is required')
     if (file.bytes === 0) throw bodyProblem('body.file', 'is empty')
-    if (fields.source === 'ghost') throw new AppError('UNPROCESSABLE', 'Importing from Ghost is not yet supported')
-    // A cheap look at the start: a file that is not XML at all is refused now, not by the job.
+    // A cheap look at the start: a file that is not XML (WordPress) or JSON (Ghost) at all is refused now, not by the job.
     const handle = await open(file.filePath)
     const head = Buffer.alloc(512)
     const { bytesRead } = await handle.read(head, 0, 512, 0).finally(() => handle.close())
     const start = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart()
-    if (!start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not an XML document: a WordPress export (Tools → Export) starts with <?xml')
+    if (fields.source === 'wordpress' && !start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not an XML document: a WordPress export (Tools → Export) starts with <?xml')
+    if (fields.source === 'ghost' && !start.startsWith('{')) throw new AppError('UNPROCESSABLE', 'The file is not a JSON document: a Ghost export (Settings → Advanced → Export) is JSON')
     return { source: fields.source, dryRun: fields.dry_run === 'true', ...file }
   } catch (error) {
     await Promise.all(spooled.map((f) => rm(f, { force: true })))
@@ -90,7 +90,7 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminCreateImport',
         summary: 'Import a WordPress export (as a background job)',
         description:
-          'multipart/form-data with the export in `file` and `source` (`wordpress`; `ghost` is 422 for now), optionally `dry_run=true`. The file is spooled and imported by the background worker: the answer is 202 with the job, to be followed at its Location. Authors, categories (→ sections), tags, posts (→ articles), pages, comments and images come in; old permalinks answer GET /v1/resolve with a 301. Importing the same file again changes nothing. Over IMPORT_MAX_BYTES is 413; a file that is not XML is 422 at once, one that is not a WordPress export fails the job with its reason. See docs/import.md.',
+          'multipart/form-data with the export in `file` and `source` (`wordpress`, or `ghost` for a Ghost JSON export), optionally `dry_run=true`. The file is spooled and imported by the background worker: the answer is 202 with the job, to be followed at its Location. Authors, categories (→ sections), tags, posts (→ articles), pages, comments and images come in; old permalinks answer GET /v1/resolve with a 301. Importing the same file again changes nothing. Over IMPORT_MAX_BYTES is 413; a file that is not XML is 422 at once, one that is not a WordPress export fails the job with its reason. See docs/import.md.',
         tags,
         consumes: ['multipart/form-data'],
         body: ImportBodyDoc,
@@ -100,7 +100,7 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const upload = await readImportUpload(request, spoolDir, maxBytes)
-      const job = await app.services.imports.createJob(request.actor!, { source: 'wordpress', filename: upload.filename, filePath: upload.filePath, bytes: upload.bytes, dryRun: upload.dryRun }).catch(async (error: unknown) => {
+      const job = await app.services.imports.createJob(request.actor!, { source: upload.source, filename: upload.filename, filePath: upload.filePath, bytes: upload.bytes, dryRun: upload.dryRun }).catch(async (error: unknown) => {
         await rm(upload.filePath, { force: true })
         throw error
       })
