@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream'
 import type { Db } from '../db/client.js'
-import { isDataException, isForeignKeyViolation, errorMessages, pgCode } from '../db/errors.js'
+import { errorMessages, isDataException, pgCode } from '../db/errors.js'
 import { createExportRepository, type ExportRow } from '../db/repositories/export.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
@@ -99,7 +99,8 @@ export function createExporter(deps: { db: Db; clock: Clock; schemaMigrations: (
               counts[name] += await repo.insert(name, rows.slice(i, i + RESTORE_BATCH))
             } catch (error) {
               // A row the schema refuses (a broken reference, a wrong type, a missing value) refuses the whole restore.
-              if (isForeignKeyViolation(error) || isDataException(error) || /^23/.test(pgCode(error) ?? '')) {
+              // Class 22 (data exceptions) and 23 (integrity: references, uniqueness, not-null, checks).
+              if (isDataException(error) || /^23/.test(pgCode(error) ?? '')) {
                 throw new AppError('UNPROCESSABLE', `${name}: rows ${i + 1}–${Math.min(i + RESTORE_BATCH, rows.length)} cannot be restored: ${errorMessages(error).at(-1) ?? 'refused by the database'}`, { cause: error })
               }
               throw error

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { AppError, isAppError } from '../../errors.js'
-import type { Preferences } from '../../services/newsletter.js'
+import type { Cadence as CadenceValue, Preferences } from '../../services/newsletter.js'
 import { acceptFormBodies } from './forms.js'
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -57,11 +57,9 @@ export const newsletterPages: FastifyPluginAsync = async (app) => {
     })
   }
 
-  const CADENCES = [
-    ['instant', 'Each article as we send it'],
-    ['daily', 'A daily digest'],
-    ['weekly', 'A weekly digest'],
-  ] as const
+  // Every cadence has its label (a new one in the database fails to compile until it has one).
+  const LABELS: Record<CadenceValue, string> = { instant: 'Each article as we send it', daily: 'A daily digest', weekly: 'A weekly digest' }
+  const CADENCES = Object.entries(LABELS) as [CadenceValue, string][]
 
   function preferencesForm(token: string, prefs: Preferences, saved: boolean): string {
     const follows = new Set(prefs.sections)

@@ -1,8 +1,14 @@
 import { Type } from 'typebox'
 import { FormEmail, Nullable, Slug, StringEnum } from '../../schemas/common.js'
+import type { Cadence as CadenceValue } from '../../services/newsletter.js'
+
+/** The database's cadences (newsletter_cadence), checked both ways at compile time so the two cannot drift. */
+export const CADENCES = ['instant', 'daily', 'weekly'] as const satisfies readonly CadenceValue[]
+const everyCadence: Exclude<CadenceValue, (typeof CADENCES)[number]> extends never ? true : never = true
+void everyCadence
 
 /** instant: each article as it is sent; daily or weekly: one digest of what was published since the last. */
-export const Cadence = StringEnum(['instant', 'daily', 'weekly'], { description: 'How often: each article as it is sent (instant), or a daily or weekly digest' })
+export const Cadence = StringEnum(CADENCES, { description: 'How often: each article as it is sent (instant), or a daily or weekly digest' })
 
 export const SubscribeBody = Type.Object(
   {
