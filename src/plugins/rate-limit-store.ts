@@ -1,6 +1,6 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyBaseLogger } from 'fastify'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { createRequire } from 'node:module'
 
 interface Counted {
@@ -165,6 +165,8 @@ export function createSharedStore(deps: { redis: Redis; prefix: string; health: 
  * (no offline queue), and it reconnects in the background.
  */
 export async function connectRedis(url: string, health: RedisHealth): Promise<Redis> {
+  // Loaded only when REDIS_URL is set: a single-process API never carries the client.
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,

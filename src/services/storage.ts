@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import type * as S3Sdk from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { S3Config } from '../config.js'
 
 /**
@@ -106,14 +107,21 @@ export function s3ObjectUrl(s3: S3Config, key: string): string {
  * which streams them from the bucket.
  */
 export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Client): MediaStorage {
-  const api =
-    client ??
-    new S3Client({
-      region: s3.region,
-      forcePathStyle: s3.forcePathStyle,
-      ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-      ...(s3.credentials ? { credentials: s3.credentials } : {}),
-    })
+  // The AWS SDK takes about 0.6 s to load: a process that stores media on disk never loads it, and
+  // one that uses S3 loads it on its first media request, not at start.
+  let loading: Promise<{ sdk: typeof S3Sdk; api: S3Client }> | undefined
+  const connect = () =>
+    (loading ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      api:
+        client ??
+        new sdk.S3Client({
+          region: s3.region,
+          forcePathStyle: s3.forcePathStyle,
+          ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+          ...(s3.credentials ? { credentials: s3.credentials } : {}),
+        }),
+    })))
   const missing = (error: unknown) => {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } }
     return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404
@@ -123,14 +131,16 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
     urlFor: (key) => (s3.publicUrl ? `${s3.publicUrl}/${key}` : servedUrl(publicUrl)(key)),
     async put(key, bytes, contentType) {
       assertKey(key)
+      const { sdk, api } = await connect()
       await api.send(
-        new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: 'public, max-age=31536000, immutable' }),
+        new sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: 'public, max-age=31536000, immutable' }),
       )
     },
     async open(key) {
       if (!MEDIA_KEY_PATTERN.test(key)) return null
+      const { sdk, api } = await connect()
       try {
-        const object = await api.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))
+        const object = await api.send(new sdk.GetObjectCommand({ Bucket: s3.bucket, Key: key }))
         if (!object.Body) return null
         return { stream: object.Body as Readable, size: object.ContentLength ?? 0, contentType: contentTypeOfKey(key) }
       } catch (error) {
@@ -139,8 +149,9 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
       }
     },
     async exists(key) {
+      const { sdk, api } = await connect()
       try {
-        await api.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
+        await api.send(new sdk.HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
         return true
       } catch (error) {
         if (missing(error)) return false
@@ -149,7 +160,8 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
     },
     async delete(key) {
       assertKey(key)
-      await api.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
+      const { sdk, api } = await connect()
+      await api.send(new sdk.DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
   }
 }
