@@ -10,6 +10,8 @@ Imports a WordPress export (Tools → Export, WXR 1.1/1.2) into the configured d
 or the embedded one in DATA_DIR): authors, categories (→ sections), tags, posts (→ articles), pages,
 comments and images; old permalinks keep resolving (GET /v1/resolve answers them with a 301).
 Running it again changes nothing; items changed in the source since are updated.
+ghost: a Ghost JSON export (Settings → Advanced → Export), then optionally its redirects.yaml or
+redirects.json (old paths → imported items) and its members CSV (newsletter subscribers).
 
   --uploads DIR  read images from a copy of wp-content/uploads instead of fetching them
   --dry-run      report what would be created, updated and skipped; write nothing

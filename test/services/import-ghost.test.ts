@@ -2,6 +2,7 @@ import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { subscribers } from '../../src/db/schema/index.js'
 import { XmlFileError } from '../../src/lib/xml-records.js'
 import { createUser } from '../helpers/auth.js'
 import { build } from '../helpers/build.js'
@@ -23,9 +24,19 @@ t.test('Ghost import', async (t) => {
   const admin = await createUser(app, 'admin')
   const exportFile = file(readFileSync(FIXTURE, 'utf8').replaceAll('{{ORIGIN}}', uploads.origin))
   const run = (f = exportFile, dryRun = false) => app.services.imports.run({ source: 'ghost', open: opener(f), actor: actorOf(admin), dryRun })
+  // An address that unsubscribed here before the move.
+  await app.database.db.insert(subscribers).values({ email: 'left@example.com', status: 'unsubscribed', consentAt: new Date('2024-01-01T00:00:00Z'), privacyPolicyVersion: '1', unsubscribedAt: new Date('2024-02-01T00:00:00Z') })
 
   const report = await run()
-  t.match(report.counts, { article: { created: 2, failed: 0 }, page: { created: 1 }, section: { created: 2 }, author: { created: 2 }, media: { created: 1, failed: 0 } })
+  t.match(report.counts, {
+    article: { created: 2, failed: 0 },
+    page: { created: 1 },
+    section: { created: 2 },
+    author: { created: 2 },
+    media: { created: 1, failed: 0 },
+    // m1 (newsletter), m5 (Ghost 4 flag), m4 (already here) · m2 (no consent), m3 (bounced) · m6 (no address)
+    subscriber: { created: 3, skipped: 2, failed: 1 },
+  })
   const messages = report.warnings.map((w) => `${w.item}: ${w.message}`)
   t.comment(messages.join('\n'))
   t.ok(messages.some((m) => m.includes('the Lexical node "paywall"')), 'an unknown Lexical node is reported')
@@ -60,12 +71,57 @@ t.test('Ghost import', async (t) => {
   const tagPage = await app.inject({ url: '/v1/resolve?path=/tag/asia-pacific/' })
   t.ok([200, 301].includes(tagPage.statusCode), `the old tag page resolves (${tagPage.statusCode})`)
 
+  // Members who took a newsletter at Ghost are confirmed subscribers, their consent recorded as imported.
+  const list = (await app.inject({ url: '/v1/admin/subscribers?limit=50', headers: admin.auth })).json().data as { email: string; status: string; consent_source?: string }[]
+  const rows = await app.database.db.select().from(subscribers)
+  const byEmail = new Map(rows.map((r) => [r.email.toLowerCase(), r]))
+  t.match(byEmail.get('reader.one@example.com'), { email: 'Reader.One@example.com', name: 'Reader One', status: 'confirmed', consentSource: 'import:ghost', privacyPolicyVersion: 'imported', consentAt: new Date('2025-01-02T08:00:00.000Z'), confirmedAt: new Date('2025-01-02T08:00:00.000Z') })
+  t.match(byEmail.get('ghost4@example.com'), { status: 'confirmed', consentSource: 'import:ghost' }, 'a Ghost 4 member with subscribed: true')
+  t.match(byEmail.get('left@example.com'), { status: 'unsubscribed', consentSource: 'api' }, 'an address that unsubscribed here stays unsubscribed')
+  t.notOk(byEmail.has('no.newsletter@example.com'), 'a member without newsletter consent is not a subscriber')
+  t.notOk(byEmail.has('bounced@example.com'), 'nor one whose address Ghost disabled')
+  t.equal(list.filter((s) => s.status === 'confirmed').length, 2, 'the admin list shows the two confirmed')
+  t.ok(messages.some((m) => m === 'members: 1 member(s) not subscribed to any newsletter at Ghost: not imported as subscribers'))
+  t.ok(messages.some((m) => m.startsWith('member:m3: its address bounced')))
+  t.ok(messages.some((m) => m.startsWith('member:m6: not imported: its email address is not valid')))
+  t.ok(messages.some((m) => m.startsWith('member:m4: its address is already a subscriber here (unsubscribed)')))
+
+  // Ghost's redirects, as redirects.yaml (Ghost 4+) or redirects.json: literal paths lead to the imported items.
+  const yaml = file(['301:', '  /2026/04/container-rates/: /container-rates-ease/', '  ^\\/rates\\/?$: https://old.example/container-rates-ease/', '  ^/blog/(.*)$: /$1', '302:', '  /about-us/: /about/', '  /gone/: /never-imported/', ''].join('\n'))
+  const redirects = await run(yaml)
+  t.match(redirects.counts, { redirect: { created: 3, skipped: 1, failed: 1 } })
+  const redirectWarnings = redirects.warnings.map((w) => `${w.item}: ${w.message}`)
+  t.ok(redirectWarnings.some((m) => m.includes('"^/blog/(.*)$" is a pattern, not a path')), 'a pattern is reported')
+  t.ok(redirectWarnings.some((m) => m.includes('/gone/: not imported: its target /never-imported is not the old URL of an imported item') || m.includes('its target /never-imported/')), redirectWarnings.join('\n'))
+  t.ok(redirectWarnings.some((m) => m.startsWith('redirect:/about-us/: was temporary (302)')))
+  for (const old of ['/2026/04/container-rates/', '/rates/', '/rates']) {
+    const res = await app.inject({ url: `/v1/resolve?path=${encodeURIComponent(old)}` })
+    t.match(res.json().data ?? res.json(), { type: 'article' }, `${old} leads to the article`)
+  }
+  const aboutUs = await app.inject({ url: '/v1/resolve?path=/about-us/' })
+  t.match(aboutUs.json().data ?? aboutUs.json(), { type: 'page' })
+  t.match((await run(yaml)).counts, { redirect: { created: 0, skipped: 4 } }, 'again: nothing changes')
+  const json = file(JSON.stringify([{ from: '^\\/old-about\\/$', to: '/about/', permanent: true }]))
+  t.match((await run(json)).counts, { redirect: { created: 1 } }, 'redirects.json')
+  t.match((await app.inject({ url: '/v1/resolve?path=/old-about/' })).json().data ?? {}, { type: 'page' })
+
+  // Ghost's members CSV (Members → Export) comes in the same way.
+  const csv = file(['id,email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,created_at,deleted_at,labels,tiers', 'c1,csv.reader@example.com,"Reader, CSV",,true,,,2024-05-01T10:00:00.000Z,,,', 'c2,csv.no@example.com,No,,false,,,2024-05-02T10:00:00.000Z,,,', 'c3,csv.deleted@example.com,Gone,,true,,,2024-05-03T10:00:00.000Z,2024-06-01T00:00:00.000Z,,', ''].join('\r\n'))
+  t.match((await run(csv)).counts, { subscriber: { created: 1, skipped: 1 } })
+  const csvRows = await app.database.db.select().from(subscribers)
+  t.match(csvRows.find((r) => r.email === 'csv.reader@example.com'), { name: 'Reader, CSV', status: 'confirmed', consentAt: new Date('2024-05-01T10:00:00.000Z') })
+  t.notOk(csvRows.some((r) => r.email === 'csv.no@example.com' || r.email === 'csv.deleted@example.com'))
+  await t.rejects(run(file('id,email,name\n"unterminated,x@example.com,y\n')), { message: /Not a Ghost members CSV: the file ends inside a quoted field/ })
+  await t.rejects(run(file('301:\n  - /a/\n')), { message: /Not a Ghost redirects file/ })
+  await t.rejects(run(file('[{"to":"/x/"}]')), { message: /entry 1 has no "from" and "to"/ })
+
   // Again: nothing changes.
   const again = await run()
-  t.match(again.counts, { article: { created: 0, updated: 0, skipped: 2 }, page: { created: 0, skipped: 1 } })
+  t.match(again.counts, { article: { created: 0, updated: 0, skipped: 2 }, page: { created: 0, skipped: 1 }, subscriber: { created: 0, skipped: 5 } })
 
   // Files that are not Ghost exports are refused with the reason.
   await t.rejects(run(file('{"db":[{"data":{}}]}')), XmlFileError, 'no posts')
-  await t.rejects(run(file('<rss/>')), { message: /Not a Ghost export: not JSON/ })
+  await t.rejects(run(file('<rss/>')), { message: /Not a Ghost file: expected the JSON export, redirects/ })
+  await t.rejects(run(file('{"db": [')), { message: /Not a Ghost file: not valid JSON/ })
   await t.rejects(run(file(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('latin1'))), XmlFileError)
 })

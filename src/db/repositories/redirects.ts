@@ -123,6 +123,15 @@ export function createRedirectRepository(db: Executor) {
       await db.delete(table).where(eq(table.slug, slug))
     },
 
+    /** The resource an alias path stands for. */
+    async findAlias(path: string): Promise<{ kind: ResourceKind; id: string } | undefined> {
+      const [row] = await db.select().from(pathAliases).where(eq(pathAliases.path, path)).limit(1)
+      if (!row) return undefined
+      const kinds = { article: row.articleId, section: row.sectionId, tag: row.tagId, author: row.authorId, page: row.pageId }
+      const found = (Object.entries(kinds) as [ResourceKind, string | null][]).find(([, id]) => id !== null)
+      return found ? { kind: found[0], id: found[1]! } : undefined
+    },
+
     /** Makes `path` (normalised, see normalizeWebsitePath) stand for a resource: what an importer of old URLs writes. */
     async setAlias(path: string, kind: ResourceKind, id: string): Promise<void> {
       const target = { articleId: null, sectionId: null, tagId: null, authorId: null, pageId: null, [`${kind}Id`]: id }

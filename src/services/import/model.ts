@@ -7,7 +7,7 @@
 export const IMPORT_SOURCES = ['wordpress', 'ghost', 'newsroom'] as const
 export type ImportSource = (typeof IMPORT_SOURCES)[number]
 
-export const IMPORT_KINDS = ['author', 'section', 'tag', 'media', 'article', 'page', 'comment'] as const
+export const IMPORT_KINDS = ['author', 'section', 'tag', 'media', 'article', 'page', 'comment', 'subscriber', 'redirect'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 
 /** An image to bring into the media library: fetched from `url` (or read from an uploads folder). */
@@ -84,6 +84,27 @@ export interface PageItem {
   status: 'draft' | 'published'
   bodyImages: BodyImageRef[]
   originalUrls: string[]
+}
+
+/**
+ * A newsletter subscriber who consented where they came from (a Ghost member subscribed to a
+ * newsletter): confirmed here, with that consent recorded as imported.
+ */
+export interface SubscriberItem {
+  sourceId: string
+  email: string
+  name: string | null
+  /** When they signed up there; null: the import's time. */
+  consentAt: Date | null
+}
+
+/** An old path that answered with a redirect there, to a path of an imported item. */
+export interface RedirectItem {
+  sourceId: string
+  /** A path of the old site (`/old-post/`). */
+  from: string
+  /** Where it led: a path or URL of the old site whose item was imported. */
+  to: string
 }
 
 /** A problem with one item, reported (never fatal to the rest). */

@@ -11,7 +11,8 @@ import type { Actor } from '../actor.js'
 import { autoExcerpt } from '../articles/rules.js'
 import { articleSnapshot } from '../articles/present-admin.js'
 import { bodyImageOf, type MediaLibrary } from '../media/library.js'
-import type { ArticleItem, AuthorItem, BodyImageRef, CommentItem, ImportKind, ImportSource, ItemWarning, MediaRef, PageItem, TermItem } from './model.js'
+import { normaliseEmail } from '../newsletter.js'
+import type { ArticleItem, AuthorItem, BodyImageRef, CommentItem, ImportKind, ImportSource, ItemWarning, MediaRef, PageItem, RedirectItem, SubscriberItem, TermItem } from './model.js'
 
 /** Brings one image's bytes (from the network through the SSRF guard, or an uploads folder). */
 export type ImageFetcher = (url: string) => Promise<Buffer>
@@ -376,8 +377,72 @@ export function createImportWriter(options: ImportWriterOptions) {
     })
   }
 
+  /**
+   * A subscriber who consented at the source: confirmed, consent recorded as imported (source
+   * `import:<source>`, their signup time). An address already here is linked, never changed: one
+   * that unsubscribed here stays unsubscribed.
+   */
+  async function subscriber(item: SubscriberItem): Promise<string | null> {
+    const email = normaliseEmail(item.email)
+    if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      count('subscriber', 'failed')
+      warn(item.sourceId, 'not imported: its email address is not valid')
+      return null
+    }
+    return upsert('subscriber', item.sourceId, { ...item, email }, null, async (repos) => {
+      const consentAt = item.consentAt ?? clock.now()
+      const id = await repos.subscribers.insertIfAbsent({
+        email,
+        name: item.name?.trim().slice(0, 200) || null,
+        status: 'confirmed',
+        consentAt,
+        consentSource: `import:${source}`,
+        privacyPolicyVersion: 'imported',
+        confirmedAt: consentAt,
+        createdAt: consentAt,
+        updatedAt: clock.now(),
+      })
+      if (id) return id
+      const existing = (await repos.subscribers.lockByEmail(email))!
+      warn(item.sourceId, `its address is already a subscriber here (${existing.status}): kept as it is`)
+      return existing.id
+    }, 'keep')
+  }
+
+  /**
+   * An old path that redirected to an imported item's old URL: the path answers the resolver with
+   * a 301 to that item too. Only literal paths: a pattern (regular expression) is reported.
+   */
+  async function redirect(item: RedirectItem): Promise<string | null> {
+    const from = normalizeWebsitePath(item.from)
+    let toPath: string
+    try {
+      toPath = new URL(item.to, 'http://old.invalid').pathname
+    } catch {
+      toPath = ''
+    }
+    const to = normalizeWebsitePath(toPath)
+    if (!from.ok || from.path === '/' || !to.ok) {
+      count('redirect', 'failed')
+      warn(item.sourceId, `not imported: "${item.from}" → "${item.to}" is not a redirect between two paths`)
+      return null
+    }
+    const target = await uow.repos.redirects.findAlias(to.path)
+    if (!target) {
+      count('redirect', 'failed')
+      warn(item.sourceId, `not imported: its target ${to.path} is not the old URL of an imported item`)
+      return null
+    }
+    return upsert('redirect', item.sourceId, { from: from.path, target }, from.path, async (repos) => {
+      await repos.redirects.setAlias(from.path, target.kind, target.id)
+      return target.id
+    })
+  }
+
   return {
     author,
+    subscriber,
+    redirect,
     section: (item: TermItem) => term('section', item),
     tag: (item: TermItem) => term('tag', item),
     article,

@@ -64,7 +64,8 @@ async function readImportUpload(request: FastifyRequest, spoolDir: string, maxBy
     const { bytesRead } = await handle.read(head, 0, 512, 0).finally(() => handle.close())
     const start = head.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart()
     if (fields.source === 'wordpress' && !start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not an XML document: a WordPress export (Tools → Export) starts with <?xml')
-    if (fields.source === 'ghost' && !start.startsWith('{')) throw new AppError('UNPROCESSABLE', 'The file is not a JSON document: a Ghost export (Settings → Advanced → Export) is JSON')
+    // Ghost: the JSON export, its redirects (JSON or YAML) or its members CSV; never markup.
+    if (fields.source === 'ghost' && start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not a JSON document: a Ghost export (Settings → Advanced → Export) is JSON (or its redirects YAML, or the members CSV)')
     return { source: fields.source, dryRun: fields.dry_run === 'true', ...file }
   } catch (error) {
     await Promise.all(spooled.map((f) => rm(f, { force: true })))
@@ -90,7 +91,7 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'adminCreateImport',
         summary: 'Import a WordPress export (as a background job)',
         description:
-          'multipart/form-data with the export in `file` and `source` (`wordpress`, or `ghost` for a Ghost JSON export), optionally `dry_run=true`. The file is spooled and imported by the background worker: the answer is 202 with the job, to be followed at its Location. Authors, categories (→ sections), tags, posts (→ articles), pages, comments and images come in; old permalinks answer GET /v1/resolve with a 301. Importing the same file again changes nothing. Over IMPORT_MAX_BYTES is 413; a file that is not XML is 422 at once, one that is not a WordPress export fails the job with its reason. See docs/import.md.',
+          'multipart/form-data with the export in `file` and `source` (`wordpress`, or `ghost` for a Ghost JSON export, its redirects.yaml/redirects.json or its members CSV), optionally `dry_run=true`. The file is spooled and imported by the background worker: the answer is 202 with the job, to be followed at its Location. Authors, categories (→ sections), tags, posts (→ articles), pages, comments and images come in; old permalinks answer GET /v1/resolve with a 301. Importing the same file again changes nothing. Over IMPORT_MAX_BYTES is 413; a file that is not XML is 422 at once, one that is not a WordPress export fails the job with its reason. See docs/import.md.',
         tags,
         consumes: ['multipart/form-data'],
         body: ImportBodyDoc,
