@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { parseCommandWithArguments } from './args.js'
 
-const USAGE = `Usage: npm run import -- wordpress|ghost FILE [--uploads DIR] [--dry-run] [--as EMAIL]
+const USAGE = `Usage: npm run import -- wordpress|ghost FILE [--uploads DIR] [--dry-run] [--as EMAIL] [--extra-categories tags|ignore] [--primary-tag section|tag]
        npm run import -- newsroom FILE
 newsroom: restores a document of GET /v1/admin/export (docs/export.md) into the configured database,
 keeping every id, in one transaction; restoring it again changes nothing.
@@ -16,6 +16,10 @@ redirects.json (old paths → imported items) and its members CSV (newsletter su
   --uploads DIR  read images from a copy of wp-content/uploads instead of fetching them
   --dry-run      report what would be created, updated and skipped; write nothing
   --as EMAIL     the admin account the import is recorded as (default: the oldest active admin)
+  --extra-categories tags|ignore
+                 WordPress: a post's categories after the first (its section) become tags (default) or are left out
+  --primary-tag section|tag
+                 Ghost: the primary tag becomes the post's section (default) or stays a tag (posts go to Uncategorized)
 
 Progress goes to stderr; the summary (and every warning) to stdout. See docs/import.md.`
 
@@ -23,7 +27,25 @@ const { values, positionals } = parseCommandWithArguments(USAGE, {
   uploads: { type: 'string' },
   'dry-run': { type: 'boolean' },
   as: { type: 'string' },
+  'extra-categories': { type: 'string' },
+  'primary-tag': { type: 'string' },
 })
+const extraCategories = values['extra-categories']
+const primaryTag = values['primary-tag']
+for (const [flag, value, allowed, only] of [
+  ['--extra-categories', extraCategories, ['tags', 'ignore'], 'wordpress'],
+  ['--primary-tag', primaryTag, ['section', 'tag'], 'ghost'],
+] as const) {
+  if (value === undefined) continue
+  if (!(allowed as readonly string[]).includes(value)) {
+    process.stderr.write(`${flag} must be ${allowed.join(' or ')}, not "${value}".\n\n${USAGE}\n`)
+    process.exit(2)
+  }
+  if (positionals[0] !== only) {
+    process.stderr.write(`${flag} applies to ${only} imports only.\n\n${USAGE}\n`)
+    process.exit(2)
+  }
+}
 const [source, file, ...extra] = positionals
 if (!source || !file || extra.length > 0) {
   process.stderr.write(`Name the source and the file.\n\n${USAGE}\n`)
@@ -117,6 +139,10 @@ try {
       actor: { id: account.id, email: account.email, name: account.name, role: account.role, authorId: account.authorId },
       dryRun: values['dry-run'] ?? false,
       uploadsDir: values.uploads,
+      mapping: {
+        ...(extraCategories ? { extraCategories: extraCategories as 'tags' | 'ignore' } : {}),
+        ...(primaryTag ? { primaryTag: primaryTag as 'section' | 'tag' } : {}),
+      },
       onProgress: (done) => {
         const now = Date.now()
         if (pass !== lastPass) {

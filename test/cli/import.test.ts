@@ -33,6 +33,8 @@ t.test('npm run import -- wordpress', async (t) => {
     t.match(await cli([]), { code: 2, stderr: /Name the source and the file/ })
     t.match(await cli(['ghost']), { code: 2, stderr: /Name the source and the file/ })
     t.match(await cli(['drupal', file]), { code: 2, stderr: /Unknown source "drupal"/ })
+    t.match(await cli(['wordpress', file, '--extra-categories', 'sections']), { code: 2, stderr: /--extra-categories must be tags or ignore, not "sections"/ })
+    t.match(await cli(['ghost', file, '--extra-categories', 'tags']), { code: 2, stderr: /--extra-categories applies to wordpress imports only/ })
   })
 
   await t.test('no admin account yet: refused with what to do', async (t) => {

@@ -61,6 +61,19 @@ t.test('admin imports', async (t) => {
     t.match(media, { created: 1, updated: 0, skipped: 2 }, 'only the image that could not be fetched would be tried again')
   })
 
+  await t.test('the taxonomy mapping is the job\'s own: extra categories left out instead of becoming tags', async (t) => {
+    const res = await post([{ name: 'source', value: 'wordpress' }, { name: 'dry_run', value: 'true' }, { name: 'extra_categories', value: 'ignore' }, fileOf(wxr)])
+    t.equal(res.statusCode, 202)
+    t.same(res.json().data.mapping, { extra_categories: 'ignore', primary_tag: 'section' })
+    await app.services.outbox.runOnce()
+    const job = (await app.inject({ method: 'GET', url: `/v1/admin/imports/${res.json().data.id}`, headers: admin.auth })).json().data
+    t.match(job, { status: 'completed', mapping: { extra_categories: 'ignore' }, counts: { article: { updated: 1, created: 0 } } }, 'the post with two categories would lose its category tag')
+    assertProblem(t, await post([{ name: 'source', value: 'wordpress' }, { name: 'extra_categories', value: 'sections' }, fileOf(wxr)]), 400, 'VALIDATION_FAILED')
+    t.match((await post([{ name: 'source', value: 'wordpress' }, { name: 'primary_tag', value: 'tag' }, fileOf(wxr)])).json().detail, /primary_tag applies to Ghost imports only/)
+    t.match((await post([{ name: 'source', value: 'ghost' }, { name: 'extra_categories', value: 'tags' }, fileOf(wxr)])).json().detail, /extra_categories applies to WordPress imports only/)
+    t.same(spooled(), [], 'refused uploads leave nothing spooled')
+  })
+
   await t.test('a Ghost export as a job: source ghost, run by the worker', async (t) => {
     const ghost = readFileSync(path.join(FIXTURES, '../ghost/newsroom.ghost.json'), 'utf8').replaceAll('{{ORIGIN}}', uploads.origin)
     const res = await post([{ name: 'source', value: 'ghost' }, { ...fileOf(Buffer.from(ghost), 'ghost.json'), contentType: 'application/json' }])

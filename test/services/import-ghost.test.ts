@@ -115,6 +115,10 @@ t.test('Ghost import', async (t) => {
   await t.rejects(run(file('301:\n  - /a/\n')), { message: /Not a Ghost redirects file/ })
   await t.rejects(run(file('[{"to":"/x/"}]')), { message: /entry 1 has no "from" and "to"/ })
 
+  // The primary tag as a tag instead of the section: every post would change (dry run).
+  const asTags = await app.services.imports.run({ source: 'ghost', open: opener(exportFile), actor: actorOf(admin), dryRun: true, mapping: { primaryTag: 'tag' } })
+  t.match(asTags.counts, { article: { updated: 2 }, section: { created: 1 } }, 'both articles move to Uncategorized; that section would be created')
+
   // Again: nothing changes.
   const again = await run()
   t.match(again.counts, { article: { created: 0, updated: 0, skipped: 2 }, page: { created: 0, skipped: 1 }, subscriber: { created: 0, skipped: 5 } })

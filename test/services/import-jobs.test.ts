@@ -18,7 +18,7 @@ t.test('import jobs', async (t) => {
   const source = fixtureFile('newsroom.wxr.xml', 'http://127.0.0.1:9')
   const spooled = path.join(app.dataDir, 'spooled.xml')
   copyFileSync(source, spooled)
-  const job = await app.services.imports.createJob(actorOf(admin), { source: 'wordpress', filename: 'ledger.xml', filePath: spooled, bytes: 1, dryRun: false })
+  const job = await app.services.imports.createJob(actorOf(admin), { source: 'wordpress', filename: 'ledger.xml', filePath: spooled, bytes: 1, dryRun: false, mapping: {} })
 
   await t.test('a job another worker holds is left alone and looked at again later', async (t) => {
     await db.update(importJobs).set({ status: 'running', lockedUntil: new Date('2026-05-04T09:02:00.000Z') }).where(eq(importJobs.id, job.id))

@@ -46,6 +46,8 @@ export const importJobs = pgTable(
     filePath: text('file_path').notNull(),
     bytes: integer('bytes').notNull(),
     dryRun: boolean('dry_run').notNull().default(false),
+    /** How the source's taxonomy maps (ImportMapping); {} = the defaults. */
+    mapping: jsonb('mapping').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     counts: jsonb('counts').$type<ImportCounts>().notNull().default(sql`'{}'::jsonb`),
     warnings: jsonb('warnings').$type<ImportWarning[]>().notNull().default(sql`'[]'::jsonb`),
     /** Warnings beyond the kept ones (the list is capped). */

@@ -11,7 +11,7 @@ import type { ContentEvents } from '../events.js'
 import type { MediaLibrary } from '../media/library.js'
 import { DeliveryFailure, PermanentFailure, type OutboxHandler } from '../outbox.js'
 import { createImageFetcher } from './fetch-image.js'
-import type { ImportSource } from './model.js'
+import { DEFAULT_MAPPING, type ImportMapping, type ImportSource } from './model.js'
 import { importGhost } from './ghost/import.js'
 import { importWordpress, type OpenFile } from './wordpress/import.js'
 import { createImportWriter } from './writer.js'
@@ -26,6 +26,7 @@ export interface RunOptions {
   open: OpenFile
   actor: Actor
   dryRun?: boolean
+  mapping?: Partial<ImportMapping>
   uploadsDir?: string | undefined
   /** After every item: items done so far. */
   onProgress?: (done: number, report: ImportReport) => void | Promise<void>
@@ -44,6 +45,7 @@ export function presentJob(row: ImportJobRow) {
     filename: row.filename,
     bytes: row.bytes,
     dry_run: row.dryRun,
+    mapping: (({ extraCategories, primaryTag }: ImportMapping) => ({ extra_categories: extraCategories, primary_tag: primaryTag }))({ ...DEFAULT_MAPPING, ...row.mapping }),
     counts: row.counts,
     warnings: row.warnings,
     warnings_dropped: row.warningsDropped,
@@ -82,7 +84,7 @@ export function createImportService(deps: {
       },
     })
     try {
-      await (options.source === 'ghost' ? importGhost : importWordpress)(options.open, writer)
+      await (options.source === 'ghost' ? importGhost : importWordpress)(options.open, writer, { ...DEFAULT_MAPPING, ...options.mapping })
     } finally {
       // Whatever was written (an import that stopped half-way included) is public content now.
       if (writer.written() > 0) events.emit({ kind: 'article', action: 'imported' })
@@ -110,6 +112,7 @@ export function createImportService(deps: {
         open: () => createReadStream(claimed.filePath, { highWaterMark: 256 * 1024 }),
         actor: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, authorId: actor.authorId },
         dryRun: claimed.dryRun,
+        mapping: claimed.mapping as Partial<ImportMapping>,
         onProgress: async (_done, current) => {
           report = current
           const now = clock.now().getTime()
@@ -131,9 +134,9 @@ export function createImportService(deps: {
     runJob,
 
     /** Records the job (its file already spooled) and queues it, in one transaction. */
-    async createJob(actor: Actor, input: { source: ImportSource; filename: string; filePath: string; bytes: number; dryRun: boolean }) {
+    async createJob(actor: Actor, input: { source: ImportSource; filename: string; filePath: string; bytes: number; dryRun: boolean; mapping: Partial<ImportMapping> }) {
       const job = await uow.transaction(async (repos) => {
-        const row = await repos.imports.insertJob({ source: input.source, filename: input.filename.slice(0, 255), filePath: input.filePath, bytes: input.bytes, dryRun: input.dryRun, createdBy: actor.id, createdAt: clock.now() })
+        const row = await repos.imports.insertJob({ source: input.source, filename: input.filename.slice(0, 255), filePath: input.filePath, bytes: input.bytes, dryRun: input.dryRun, mapping: input.mapping, createdBy: actor.id, createdAt: clock.now() })
         await repos.outbox.enqueue({ topic: IMPORT_TOPIC, payload: { jobId: row.id }, runAt: clock.now(), maxAttempts: 50, dedupeKey: `import:${row.id}` })
         return row
       })

@@ -10,6 +10,20 @@ export type ImportSource = (typeof IMPORT_SOURCES)[number]
 export const IMPORT_KINDS = ['author', 'section', 'tag', 'media', 'article', 'page', 'comment', 'subscriber', 'redirect'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 
+/**
+ * How a source's taxonomy maps onto sections and tags (each has a default; an import job keeps its
+ * own). WordPress: a post's first category is its section, the others become tags (`tags`) or are
+ * left out (`ignore`). Ghost: the primary tag becomes the section (`section`) or stays a tag like
+ * the others, every post going to "Uncategorized" (`tag`).
+ */
+export const EXTRA_CATEGORIES = ['tags', 'ignore'] as const
+export const PRIMARY_TAG = ['section', 'tag'] as const
+export interface ImportMapping {
+  extraCategories: (typeof EXTRA_CATEGORIES)[number]
+  primaryTag: (typeof PRIMARY_TAG)[number]
+}
+export const DEFAULT_MAPPING: ImportMapping = { extraCategories: 'tags', primaryTag: 'section' }
+
 /** An image to bring into the media library: fetched from `url` (or read from an uploads folder). */
 export interface MediaRef {
   sourceId: string

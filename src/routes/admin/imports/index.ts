@@ -11,6 +11,7 @@ import { compileForText } from '../../../plugins/validation.js'
 import { DataOf, IdParams, NoQuery, problemResponses } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { ImportBodyDoc, ImportJob } from './schemas.js'
+import { EXTRA_CATEGORIES, PRIMARY_TAG, type ImportMapping } from '../../../services/import/model.js'
 
 const admins = { roles: ['admin' as const] }
 const tags = ['Editor: imports']
@@ -20,6 +21,7 @@ const bodyProblem = (name: string, reason: string) => new AppError('VALIDATION_F
 interface Upload {
   source: 'wordpress' | 'ghost'
   dryRun: boolean
+  mapping: Partial<ImportMapping>
   filename: string
   filePath: string
   bytes: number
@@ -48,7 +50,7 @@ async function readImportUpload(request: FastifyRequest, spoolDir: string, maxBy
         if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (IMPORT_MAX_BYTES)`)
         file = { filename: part.filename || 'export.xml', filePath, bytes }
       } else {
-        if (part.fieldname !== 'source' && part.fieldname !== 'dry_run') throw bodyProblem(`body.${part.fieldname}`, 'is not a known field')
+        if (!['source', 'dry_run', 'extra_categories', 'primary_tag'].includes(part.fieldname)) throw bodyProblem(`body.${part.fieldname}`, 'is not a known field')
         if (part.fieldname in fields) throw bodyProblem(`body.${part.fieldname}`, 'must be sent once')
         fields[part.fieldname] = String(part.value)
       }
@@ -56,6 +58,17 @@ async function readImportUpload(request: FastifyRequest, spoolDir: string, maxBy
     if (fields.source === undefined) throw bodyProblem('body.source', 'is required (wordpress or ghost)')
     if (fields.source !== 'wordpress' && fields.source !== 'ghost') throw bodyProblem('body.source', 'must be wordpress or ghost')
     if (fields.dry_run !== undefined && fields.dry_run !== 'true' && fields.dry_run !== 'false') throw bodyProblem('body.dry_run', 'must be true or false')
+    const mapping: Partial<ImportMapping> = {}
+    if (fields.extra_categories !== undefined) {
+      if (!(EXTRA_CATEGORIES as readonly string[]).includes(fields.extra_categories)) throw bodyProblem('body.extra_categories', `must be ${EXTRA_CATEGORIES.join(' or ')}`)
+      if (fields.source !== 'wordpress') throw bodyProblem('body.extra_categories', 'applies to WordPress imports only')
+      mapping.extraCategories = fields.extra_categories as ImportMapping['extraCategories']
+    }
+    if (fields.primary_tag !== undefined) {
+      if (!(PRIMARY_TAG as readonly string[]).includes(fields.primary_tag)) throw bodyProblem('body.primary_tag', `must be ${PRIMARY_TAG.join(' or ')}`)
+      if (fields.source !== 'ghost') throw bodyProblem('body.primary_tag', 'applies to Ghost imports only')
+      mapping.primaryTag = fields.primary_tag as ImportMapping['primaryTag']
+    }
     if (!file) throw bodyProblem('body.file', 'is required')
     if (file.bytes === 0) throw bodyProblem('body.file', 'is empty')
     // A cheap look at the start: a file that is not XML (WordPress) or JSON (Ghost) at all is refused now, not by the job.
@@ -66,21 +79,21 @@ async function readImportUpload(request: FastifyRequest, spoolDir: string, maxBy
     if (fields.source === 'wordpress' && !start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not an XML document: a WordPress export (Tools → Export) starts with <?xml')
     // Ghost: the JSON export, its redirects (JSON or YAML) or its members CSV; never markup.
     if (fields.source === 'ghost' && start.startsWith('<')) throw new AppError('UNPROCESSABLE', 'The file is not a JSON document: a Ghost export (Settings → Advanced → Export) is JSON (or its redirects YAML, or the members CSV)')
-    return { source: fields.source, dryRun: fields.dry_run === 'true', ...file }
+    return { source: fields.source, dryRun: fields.dry_run === 'true', mapping, ...file }
   } catch (error) {
     await Promise.all(spooled.map((f) => rm(f, { force: true })))
     if (error instanceof AppError) throw error
     const code = (error as { code?: string }).code
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes (IMPORT_MAX_BYTES)`)
     if (code === 'FST_FILES_LIMIT') throw bodyProblem('body.file', 'must be sent once')
-    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw bodyProblem('body', 'has too many parts ("file", "source" and "dry_run" are expected)')
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw bodyProblem('body', 'has too many parts ("file", "source", "dry_run", "extra_categories" and "primary_tag" are expected)')
     throw bodyProblem('body', `is not well-formed multipart/form-data: ${String((error as Error)?.message ?? error).slice(0, 200)}`)
   }
 }
 
 export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { spoolDir, maxBytes } = app.config.imports
-  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 100, parts: 5, headerPairs: 100 } })
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 6, fieldSize: 100, parts: 7, headerPairs: 100 } })
 
   app.post(
     '/imports',
@@ -101,7 +114,7 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const upload = await readImportUpload(request, spoolDir, maxBytes)
-      const job = await app.services.imports.createJob(request.actor!, { source: upload.source, filename: upload.filename, filePath: upload.filePath, bytes: upload.bytes, dryRun: upload.dryRun }).catch(async (error: unknown) => {
+      const job = await app.services.imports.createJob(request.actor!, { source: upload.source, filename: upload.filename, filePath: upload.filePath, bytes: upload.bytes, dryRun: upload.dryRun, mapping: upload.mapping }).catch(async (error: unknown) => {
         await rm(upload.filePath, { force: true })
         throw error
       })

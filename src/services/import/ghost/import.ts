@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml'
 import { csvObjects } from '../../../lib/csv.js'
 import { XmlFileError } from '../../../lib/xml-records.js'
-import type { ArticleItem, AuthorItem, MediaRef, PageItem, RedirectItem, TermItem } from '../model.js'
+import { DEFAULT_MAPPING, type ArticleItem, type AuthorItem, type ImportMapping, type MediaRef, type PageItem, type RedirectItem, type TermItem } from '../model.js'
 import type { ImportWriter } from '../writer.js'
 import type { OpenFile } from '../wordpress/import.js'
 import { lexicalToHtml } from './lexical.js'
@@ -92,7 +92,7 @@ const fileName = (url: string) => {
  * stay tags; Ghost's internal `#tags` are left out), the primary author, the feature image with its
  * alt and caption. Old URLs are `{site}/{slug}/` and Ghost's `/tag/…` and `/author/…` pages.
  */
-export async function importGhost(open: OpenFile, writer: ImportWriter): Promise<void> {
+export async function importGhost(open: OpenFile, writer: ImportWriter, mapping: ImportMapping = DEFAULT_MAPPING): Promise<void> {
   const text = await readText(open)
   const start = text.trimStart()[0]
   if (start === '{' || start === '[') {
@@ -103,7 +103,7 @@ export async function importGhost(open: OpenFile, writer: ImportWriter): Promise
       throw new XmlFileError(`Not a Ghost file: not valid JSON (${error instanceof Error ? error.message : String(error)})`)
     }
     if (Array.isArray(json)) return importRedirects(redirectsFromJson(json), writer)
-    return importExport(exportData(json), writer)
+    return importExport(exportData(json), writer, mapping)
   }
   const firstLine = text.slice(0, text.search(/\r?\n|$/)).toLowerCase()
   if (/^\s*30[12]\s*:/m.test(text.slice(0, 4096))) return importRedirects(redirectsFromYaml(text), writer)
@@ -207,7 +207,7 @@ async function importRedirects(entries: { from: string; to: string; permanent: b
   }
 }
 
-async function importExport(data: GhostData, writer: ImportWriter): Promise<void> {
+async function importExport(data: GhostData, writer: ImportWriter, mapping: ImportMapping): Promise<void> {
   const site = (data.settings?.find((s) => s.key === 'url')?.value ?? '').replace(/\/+$/, '')
   const url = (path: string) => (site ? [`${site}${path}`] : [])
 
@@ -262,9 +262,10 @@ async function importExport(data: GhostData, writer: ImportWriter): Promise<void
       status = 'draft'
     }
     const postTags = (tagsOf.get(post.id) ?? []).filter((row) => !internal.has(row.tag_id)).map((row) => tags.get(row.tag_id)).filter((tag): tag is TermItem => tag !== undefined)
-    const [primaryTag, ...rest] = postTags
+    const [primaryTag, ...others] = postTags
+    const rest = mapping.primaryTag === 'tag' ? postTags : others
     // The primary tag as a section: keyed apart from the same Ghost tag as a tag (it may be both).
-    const primary = primaryTag ? { ...primaryTag, sourceId: primaryTag.sourceId.replace(/^tag:/, 'section:') } : undefined
+    const primary = primaryTag && mapping.primaryTag === 'section' ? { ...primaryTag, sourceId: primaryTag.sourceId.replace(/^tag:/, 'section:') } : undefined
     const byline = (authorsOf.get(post.id) ?? []).map((row) => authors.get(row.author_id)).filter((a): a is AuthorItem => a !== undefined)
     if (byline.length > 1) writer.warn(id, `has ${byline.length} authors: the first (${byline[0]!.name}) is the byline`)
     const imageMeta = meta.get(post.id)

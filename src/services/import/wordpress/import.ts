@@ -1,5 +1,5 @@
 import { childrenNamed, childText, readXmlRecords, XmlFileError, type XmlNode } from '../../../lib/xml-records.js'
-import type { ArticleItem, AuthorItem, CommentItem, MediaRef, PageItem, TermItem } from '../model.js'
+import { DEFAULT_MAPPING, type ImportMapping, type ArticleItem, type AuthorItem, type CommentItem, type MediaRef, type PageItem, type TermItem } from '../model.js'
 import type { ImportWriter } from '../writer.js'
 import { commentText, convertWordpressContent, imageSources } from './content.js'
 
@@ -58,7 +58,7 @@ const fileName = (url: string) => {
  * authors, categories, tags and attachments (small, and referenced by posts that may come before
  * them); the second imports posts and pages with their comments, one at a time.
  */
-export async function importWordpress(open: OpenFile, writer: ImportWriter): Promise<void> {
+export async function importWordpress(open: OpenFile, writer: ImportWriter, mapping: ImportMapping = DEFAULT_MAPPING): Promise<void> {
   const baseUrl = { site: '' }
   const authors = new Map<string, AuthorItem>()
   const categories = new Map<string, TermItem>()
@@ -173,7 +173,7 @@ export async function importWordpress(open: OpenFile, writer: ImportWriter): Pro
     const [first, ...rest] = postCategories
     const section = first ? (categories.get(first.attrs.nicename!) ?? term('category', first.attrs.nicename!, first.text, '', baseUrl.site)) : term('category', 'uncategorized', 'Uncategorized', '', baseUrl.site)
     const tagItems: TermItem[] = [
-      ...rest.map((c) => {
+      ...(mapping.extraCategories === 'ignore' ? [] : rest).map((c) => {
         const category = categories.get(c.attrs.nicename!)
         return { ...term('tag', c.attrs.nicename!, category?.name ?? c.text, category?.description ?? '', ''), sourceId: `category-tag:${c.attrs.nicename}` }
       }),

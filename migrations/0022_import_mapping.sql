@@ -1,0 +1,1 @@
+ALTER TABLE "import_jobs" ADD COLUMN "mapping" jsonb DEFAULT '{}'::jsonb NOT NULL;
