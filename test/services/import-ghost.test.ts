@@ -123,6 +123,11 @@ t.test('Ghost import', async (t) => {
   const again = await run()
   t.match(again.counts, { article: { created: 0, updated: 0, skipped: 2 }, page: { created: 0, skipped: 1 }, subscriber: { created: 0, skipped: 5 } })
 
+  // A published post without its date is a draft here, and the report says so.
+  const undated = await run(file(JSON.stringify({ db: [{ data: { posts: [{ id: 'p9', title: 'Undated', slug: 'undated', html: '<p>x</p>', status: 'published', published_at: null }] } }] })))
+  t.match(undated.counts, { article: { created: 1 } })
+  t.ok(undated.warnings.some((w) => w.item === 'post:p9' && w.message === 'is published at Ghost but has no published_at: imported as a draft'))
+
   // Files that are not Ghost exports are refused with the reason.
   await t.rejects(run(file('{"db":[{"data":{}}]}')), XmlFileError, 'no posts')
   await t.rejects(run(file('<rss/>')), { message: /Not a Ghost file: expected the JSON export, redirects/ })

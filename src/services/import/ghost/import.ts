@@ -269,6 +269,7 @@ async function importExport(data: GhostData, writer: ImportWriter, mapping: Impo
     const byline = (authorsOf.get(post.id) ?? []).map((row) => authors.get(row.author_id)).filter((a): a is AuthorItem => a !== undefined)
     if (byline.length > 1) writer.warn(id, `has ${byline.length} authors: the first (${byline[0]!.name}) is the byline`)
     const imageMeta = meta.get(post.id)
+    if ((post.status === 'published' || post.status === 'scheduled') && !published) writer.warn(id, `is ${post.status} at Ghost but has no published_at: imported as a draft`)
     const featuredImage: MediaRef | null = post.feature_image
       ? { sourceId: `media:${post.feature_image}`, url: post.feature_image, filename: fileName(post.feature_image), alt: imageMeta?.feature_image_alt ?? '', caption: imageMeta?.feature_image_caption ?? null }
       : null
