@@ -23,6 +23,7 @@ import { createNewsletterService } from './newsletter.js'
 import { createSignedIds } from '../lib/signed-ids.js'
 import { createExporter } from './export.js'
 import { createFeedService } from './feeds.js'
+import { createNewsSitemap } from './news-sitemap.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPermalinks } from './permalinks.js'
 import { createPublicSiteService } from './public-site.js'
@@ -83,7 +84,9 @@ export function createServices({ config, database, clock, log, tokens, previews 
   outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
   const webhooks = createWebhookService({ uow, clock, settings: config.webhooks })
   outboxHandlers['webhook.deliver'] = (job) => webhooks.deliver(job.payload as unknown as Parameters<typeof webhooks.deliver>[0])
-  const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
+  // Public reads change without a write when a scheduled article comes due and when breaking news expires.
+  const nextChangeAt = async (now: Date) => earliest(await Promise.all([repos.articleReads.nextScheduledAt(now), repos.articleReads.nextBreakingExpiry(now)]))
+  const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: nextChangeAt })
   const counts = createCountCache({ clock, ttlMs: 60_000, freshness })
   const rc = config.cache.responseCache
   const responseCache = rc.enabled ? createResponseCache({ clock, freshness, maxBytes: rc.maxBytes, ttlMs: rc.ttlSeconds * 1000 }) : undefined
@@ -141,6 +144,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     search,
     exporter: createExporter({ db: database.db, clock, schemaMigrations: () => appliedMigrationCount(database) }),
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
+    newsSitemap: createNewsSitemap({ articles: reads.articleReads, site: reads.site, permalinks, clock }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
     publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),
     publicSite: createPublicSiteService({ ...repos, ...reads, permalinks, resolver, clock }),
@@ -176,3 +180,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
 }
 
 export type Services = ReturnType<typeof createServices>
+
+function earliest(dates: (Date | null)[]): Date | null {
+  return dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null)
+}

@@ -63,6 +63,7 @@ t.test("every public route declares its list keys, and each response's keys are 
     // Purged by every write (its list keys cover all kinds): no fine keys to name.
     '/v1/resolve': { urls: ['/v1/resolve?path=/about-us', `/v1/resolve?path=/${SLUG}`, '/v1/resolve?path=/section/india/'] },
     '/sitemap.xml': { urls: ['/sitemap.xml'] },
+    '/sitemap-news.xml': { urls: ['/sitemap-news.xml'] },
     '/sitemaps/:file': { urls: ['/sitemaps/pages.xml'] },
   }
 
