@@ -22,6 +22,7 @@ import { createMailer, type EmailMessage } from './mailer.js'
 import { createNewsletterService } from './newsletter.js'
 import { createSignedIds } from '../lib/signed-ids.js'
 import { createExporter } from './export.js'
+import { createCollectionService } from './collections.js'
 import { createFeedService } from './feeds.js'
 import { createNewsSitemap } from './news-sitemap.js'
 import { createPublicArticleService } from './public-articles.js'
@@ -73,6 +74,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     pages: routeReads(repos.pages, readRepos.pages, useReplica),
     site: routeReads(repos.site, readRepos.site, useReplica),
     redirects: routeReads(repos.redirects, readRepos.redirects, useReplica),
+    collections: routeReads(repos.collections, readRepos.collections, useReplica),
     search: onBoth(createSearchRepository),
     related: onBoth(createRelatedRepository),
   }
@@ -84,8 +86,9 @@ export function createServices({ config, database, clock, log, tokens, previews 
   outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
   const webhooks = createWebhookService({ uow, clock, settings: config.webhooks })
   outboxHandlers['webhook.deliver'] = (job) => webhooks.deliver(job.payload as unknown as Parameters<typeof webhooks.deliver>[0])
-  // Public reads change without a write when a scheduled article comes due and when breaking news expires.
-  const nextChangeAt = async (now: Date) => earliest(await Promise.all([repos.articleReads.nextScheduledAt(now), repos.articleReads.nextBreakingExpiry(now)]))
+  // Public reads change without a write when a scheduled article comes due, breaking news expires or a collection's pin does.
+  const nextChangeAt = async (now: Date) =>
+    earliest(await Promise.all([repos.articleReads.nextScheduledAt(now), repos.articleReads.nextBreakingExpiry(now), repos.collections.nextPinExpiry(now)]))
   const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: nextChangeAt })
   const counts = createCountCache({ clock, ttlMs: 60_000, freshness })
   const rc = config.cache.responseCache
@@ -154,6 +157,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, permalinks, previews, kickOutbox: () => outbox.kick() }),
     articleNotes: createArticleNotes({ uow, clock, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
     taxonomy: createTaxonomyAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
+    collections: createCollectionService({ uow, reads, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),
     mailer,
