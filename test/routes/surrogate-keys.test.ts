@@ -64,6 +64,8 @@ t.test("every public route declares its list keys, and each response's keys are 
     '/v1/resolve': { urls: ['/v1/resolve?path=/about-us', `/v1/resolve?path=/${SLUG}`, '/v1/resolve?path=/section/india/'] },
     '/sitemap.xml': { urls: ['/sitemap.xml'] },
     '/sitemap-news.xml': { urls: ['/sitemap-news.xml'] },
+    '/v1/collections': { urls: ['/v1/collections'], extra: ['collection:top-stories'] },
+    '/v1/collections/:slug': { urls: ['/v1/collections/top-stories'], extra: ['collection:top-stories'] },
     '/sitemaps/:file': { urls: ['/sitemaps/pages.xml'] },
   }
 
