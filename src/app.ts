@@ -28,6 +28,7 @@ import { mediaRoutes } from './routes/media/index.js'
 import { newsletterRoutes } from './routes/newsletter/index.js'
 import { newsletterPages } from './routes/newsletter/pages.js'
 import { pageRoutes } from './routes/pages/index.js'
+import { collectionRoutes } from './routes/collections/index.js'
 import { resolveRoutes } from './routes/resolve/index.js'
 import { sectionRoutes } from './routes/sections/index.js'
 import { searchRoutes } from './routes/search/index.js'
@@ -156,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(authorRoutes)
       await v1.register(tagRoutes)
       await v1.register(pageRoutes)
+      await v1.register(collectionRoutes)
       await v1.register(resolveRoutes)
       await v1.register(searchRoutes)
       await v1.register(feedRoutes)

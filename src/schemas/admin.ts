@@ -60,6 +60,8 @@ export const AdminArticle = Type.Object(
     assignee: Nullable(ref(UserRef)),
     comments_open: Type.Boolean(),
     comment_count: Type.Integer(),
+    featured: Type.Boolean({ description: "An editor's pick: GET /v1/articles?featured=true and collections of rule featured" }),
+    breaking_until: Nullable(DateTime('Breaking news until then (GET /v1/articles?breaking=true, the banner); null: not breaking')),
     seo: ref(AdminSeo),
     is_public: Type.Boolean({ description: 'Readers can see it now' }),
     public_url: Nullable(Type.String({ description: 'Where readers find it on the website (site.url and its permalinks), when public; null otherwise' })),
@@ -143,6 +145,7 @@ export const AdminSettings = Type.Object(
     description: Type.String(),
     url: Nullable(Type.String()),
     logo: Nullable(Type.String()),
+    language: Type.String({ description: 'ISO 639 language code of the publication (en, de, zh-cn…): the news sitemap and feeds say it' }),
     social_links: Type.Array(Type.Object({ network: Type.String(), url: Type.String() }, { additionalProperties: false })),
     navigation_links: Type.Array(Type.Object({ label: Type.String(), url: Type.String() }, { additionalProperties: false }), {
       description: 'Shown after the sections in the navigation',

@@ -203,6 +203,7 @@ export const Site = Type.Object(
     description: Type.String(),
     url: Nullable(Type.String()),
     logo: Nullable(Type.String()),
+    language: Type.String({ description: 'ISO 639 language code of the publication (en, de, zh-cn…), for the html lang attribute' }),
     social_links: Type.Array(ref(SocialLink)),
     navigation: Type.Array(ref(NavigationItem), { description: 'Sections in editor order, then the extra links' }),
     footer_links: Type.Array(ref(Link)),

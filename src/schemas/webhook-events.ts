@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { AdminArticle, AdminPage, AdminSettings, STATUS_VALUES } from './admin.js'
+import { AdminCollection } from './collections.js'
 import { SubmittedComment } from './comments.js'
 import { DateTime, Nullable, ref, StringEnum } from './common.js'
 import { Author, Section, Tag } from './content.js'
@@ -78,6 +79,9 @@ export const WEBHOOK_PAYLOADS = {
   'page.updated': payload(ref(AdminPage), ref(AdminPage)),
   'page.deleted': payload(none, ref(AdminPage)),
   'settings.updated': payload(ref(AdminSettings), ref(AdminSettings)),
+  'collection.created': payload(ref(AdminCollection), none),
+  'collection.updated': payload(ref(AdminCollection), ref(AdminCollection)),
+  'collection.deleted': payload(none, ref(AdminCollection)),
   'comment.created': payload(ref(CommentEventState), none),
   'subscriber.confirmed': payload(ref(SubscriberEventState), none),
   'webhook.test': payload(Type.Object({ message: Type.String() }, { additionalProperties: false }), none),

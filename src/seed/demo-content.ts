@@ -754,3 +754,13 @@ Military communication is a particular concern for the United States. American o
 The coming months will test whether the two powers can turn the diplomatic momentum from Bali into concrete agreements. For China, steadier ties with the United States could also ease pressure on an economy weighed down by strict pandemic controls.`,
   },
 ]
+
+/** The front page's curated block: the lead story pinned first, the rest the newest articles. */
+export const demoTopStories = {
+  slug: 'top-stories',
+  name: 'Top Stories',
+  description: 'The lead story, then the latest from every section.',
+  size: 6,
+  rule: 'latest' as const,
+  pinned: [{ slot: 1, title: 'NATO Allies Launch Large-Scale Naval Exercise In The Baltic Sea' }],
+}

@@ -6,10 +6,10 @@ import { renderBody } from '../lib/markdown.js'
 import { slugify } from '../lib/slugify.js'
 import type { Database, Executor } from '../db/client.js'
 import { createLockRepository, LOCK_KEYS } from '../db/repositories/locks.js'
-import { articles, articleTags, authors, media as mediaTable, pages, sections, siteSettings, tags } from '../db/schema/index.js'
+import { articles, articleTags, authors, collectionItems, collections, media as mediaTable, pages, sections, siteSettings, tags } from '../db/schema/index.js'
 import type { RenditionOptions } from '../services/media/images.js'
 import type { MediaStorage } from '../services/storage.js'
-import { demoArticles, demoAuthor, demoPages, demoSections, demoSite, demoTags } from './demo-content.js'
+import { demoArticles, demoAuthor, demoPages, demoSections, demoSite, demoTags, demoTopStories } from './demo-content.js'
 import { demoCardSvg, storeDemoCard } from './images.js'
 
 export interface SeedReport {
@@ -192,6 +192,19 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
       return { articleId: inserted.id, tagId, position }
     })
     if (tagRows.length > 0) await db.insert(articleTags).values(tagRows).onConflictDoNothing()
+  }
+
+  const [top] = await db
+    .insert(collections)
+    .values({ slug: demoTopStories.slug, name: demoTopStories.name, description: demoTopStories.description, size: demoTopStories.size, rule: demoTopStories.rule })
+    .onConflictDoNothing()
+    .returning({ id: collections.id })
+  if (top) {
+    for (const pin of demoTopStories.pinned) {
+      const [article] = await db.select({ id: articles.id }).from(articles).where(eq(articles.slug, slugify(pin.title)))
+      if (!article) throw new Error(`the demo's Top Stories pins an unknown article: ${pin.title}`)
+      await db.insert(collectionItems).values({ collectionId: top.id, slot: pin.slot, articleId: article.id })
+    }
   }
   return report
 }

@@ -11,6 +11,7 @@ export const sectionKey = (slug: string) => `section:${slug}`
 export const authorKey = (slug: string) => `author:${slug}`
 export const tagKey = (slug: string) => `tag:${slug}`
 export const commentsKey = (articleId: string) => `comments:${articleId}`
+export const collectionKey = (slug: string) => `collection:${slug}`
 
 /**
  * Purged by every visible comment change: it stands for the `article:<id>` keys (comment counts)
@@ -108,6 +109,8 @@ export function purgeKeysFor(kind: string, slugs: readonly string[]): string[] {
       return ['authors', ...slugs.map(authorKey)]
     case 'page':
       return ['pages', 'site']
+    case 'collection':
+      return ['collections', ...slugs.map(collectionKey)]
     case 'settings':
       return [...LIST_KEYS]
     default:
@@ -116,4 +119,4 @@ export function purgeKeysFor(kind: string, slugs: readonly string[]): string[] {
 }
 
 /** The route-level keys of every public route (a purge of all of them empties a CDN of this API). */
-export const LIST_KEYS = ['site', 'articles', 'sections', 'tags', 'authors', 'pages', 'comments', 'resolve'] as const
+export const LIST_KEYS = ['site', 'articles', 'sections', 'tags', 'authors', 'pages', 'collections', 'comments', 'resolve'] as const

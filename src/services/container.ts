@@ -22,7 +22,9 @@ import { createMailer, type EmailMessage } from './mailer.js'
 import { createNewsletterService } from './newsletter.js'
 import { createSignedIds } from '../lib/signed-ids.js'
 import { createExporter } from './export.js'
+import { createCollectionService } from './collections.js'
 import { createFeedService } from './feeds.js'
+import { createNewsSitemap } from './news-sitemap.js'
 import { createPublicArticleService } from './public-articles.js'
 import { createPermalinks } from './permalinks.js'
 import { createPublicSiteService } from './public-site.js'
@@ -72,6 +74,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     pages: routeReads(repos.pages, readRepos.pages, useReplica),
     site: routeReads(repos.site, readRepos.site, useReplica),
     redirects: routeReads(repos.redirects, readRepos.redirects, useReplica),
+    collections: routeReads(repos.collections, readRepos.collections, useReplica),
     search: onBoth(createSearchRepository),
     related: onBoth(createRelatedRepository),
   }
@@ -83,7 +86,10 @@ export function createServices({ config, database, clock, log, tokens, previews 
   outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
   const webhooks = createWebhookService({ uow, clock, settings: config.webhooks })
   outboxHandlers['webhook.deliver'] = (job) => webhooks.deliver(job.payload as unknown as Parameters<typeof webhooks.deliver>[0])
-  const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: (now) => repos.articleReads.nextScheduledAt(now) })
+  // Public reads change without a write when a scheduled article comes due, breaking news expires or a collection's pin does.
+  const nextChangeAt = async (now: Date) =>
+    earliest(await Promise.all([repos.articleReads.nextScheduledAt(now), repos.articleReads.nextBreakingExpiry(now), repos.collections.nextPinExpiry(now)]))
+  const freshness = createFreshness({ clock, recheckMs: 10_000, nextScheduledAt: nextChangeAt })
   const counts = createCountCache({ clock, ttlMs: 60_000, freshness })
   const rc = config.cache.responseCache
   const responseCache = rc.enabled ? createResponseCache({ clock, freshness, maxBytes: rc.maxBytes, ttlMs: rc.ttlSeconds * 1000 }) : undefined
@@ -141,6 +147,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     search,
     exporter: createExporter({ db: database.db, clock, schemaMigrations: () => appliedMigrationCount(database) }),
     feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
+    newsSitemap: createNewsSitemap({ articles: reads.articleReads, site: reads.site, permalinks, clock }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
     publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),
     publicSite: createPublicSiteService({ ...repos, ...reads, permalinks, resolver, clock }),
@@ -150,6 +157,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, permalinks, previews, kickOutbox: () => outbox.kick() }),
     articleNotes: createArticleNotes({ uow, clock, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
     taxonomy: createTaxonomyAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
+    collections: createCollectionService({ uow, reads, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),
     mailer,
@@ -176,3 +184,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
 }
 
 export type Services = ReturnType<typeof createServices>
+
+function earliest(dates: (Date | null)[]): Date | null {
+  return dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null)
+}

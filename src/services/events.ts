@@ -3,7 +3,7 @@
  * (and, later, webhooks and cross-process notification) listen. Emitting never throws: a failing
  * listener is reported to `onError`, not to the writer whose change already happened.
  */
-export type ContentKind = 'article' | 'section' | 'tag' | 'author' | 'page' | 'settings' | 'comment' | 'subscriber'
+export type ContentKind = 'article' | 'section' | 'tag' | 'author' | 'page' | 'settings' | 'collection' | 'comment' | 'subscriber'
 
 export interface ContentChange {
   kind: ContentKind

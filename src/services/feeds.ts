@@ -176,8 +176,9 @@ export function createFeedService(deps: {
     },
 
     /**
-     * sitemap.xml: one urlset while the site is small; past SITEMAP_FILE_LIMIT articles, an index
-     * pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml files of that many URLs each.
+     * sitemap.xml: an index pointing at /sitemaps/pages.xml, /sitemaps/articles-<n>.xml files of
+     * SITEMAP_FILE_LIMIT URLs each, and the Google News sitemap /sitemap-news.xml (which crawlers
+     * find only through an index or a submission, so even a small site gets an index).
      */
     async sitemapXml(part: { kind: 'root' } | { kind: 'pages' } | { kind: 'articles'; n: number }): Promise<FeedDocument<string>> {
       const now = clock.now()
@@ -191,16 +192,13 @@ export function createFeedService(deps: {
         const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)
         return rows.map((a) => sitemapUrl(urls.article(a), a.updatedAt))
       }
-      if (part.kind === 'root' && files > 1) {
-        const entries = ['pages', ...Array.from({ length: files }, (_, i) => `articles-${i + 1}`)].map(
-          (name) => `<sitemap>${element('loc', `${publicUrl}/sitemaps/${name}.xml`)}</sitemap>`,
-        )
+      if (part.kind === 'root') {
+        const names = ['sitemaps/pages', ...Array.from({ length: files }, (_, i) => `sitemaps/articles-${i + 1}`), 'sitemap-news']
+        const entries = names.map((name) => `<sitemap>${element('loc', `${publicUrl}/${name}.xml`)}</sitemap>`)
         return { body: `${XML_HEADER}<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('\n')}\n</sitemapindex>\n`, keys: [] }
       }
       if (part.kind === 'articles' && (part.n < 1 || part.n > files)) throw new AppError('NOT_FOUND', 'No such sitemap file')
-      const parts =
-        part.kind === 'articles' ? [await articleUrls(part.n)] : part.kind === 'pages' || files === 0 ? [await fixedUrls()] : [await fixedUrls(), await articleUrls(1)]
-      const lines = parts.flat()
+      const lines = part.kind === 'articles' ? await articleUrls(part.n) : await fixedUrls()
       return { body: `${XML_HEADER}<urlset xmlns="${SITEMAP_NS}">\n${lines.join('\n')}\n</urlset>\n`, keys: [] }
     },
   }

@@ -2,7 +2,8 @@ import type { Clock } from '../lib/clock.js'
 
 /**
  * When cached public reads stop being true without any write: at the next scheduled article's
- * publication time (it becomes public then). Shared by every cache of public content; looked up
+ * publication time (it becomes public then), or the next expiry of breaking news or of a pinned
+ * collection item (what `nextScheduledAt` reports). Shared by every cache of public content; looked up
  * at most once per `recheckMs`, and again after every content change.
  */
 export function createFreshness(options: { clock: Clock; recheckMs: number; nextScheduledAt: (now: Date) => Promise<Date | null> }) {

@@ -17,6 +17,8 @@ export interface ArticleListQuery extends PagingQuery {
   published_after?: string | undefined
   published_before?: string | undefined
   exclude?: string[] | undefined
+  featured?: boolean | undefined
+  breaking?: boolean | undefined
   sort?: 'published_at' | '-published_at' | 'relevance' | undefined
   q?: string | undefined
 }
@@ -70,6 +72,8 @@ export function createPublicArticleService(deps: {
         publishedAfter: parseDate(query.published_after, 'published_after'),
         publishedBefore: parseDate(query.published_before, 'published_before'),
         excludeSlugs: query.exclude,
+      featured: query.featured,
+      breaking: query.breaking,
       }
       const order: ListOrder = query.sort === 'published_at' ? 'asc' : 'desc'
       if (paging.mode === 'cursor') {

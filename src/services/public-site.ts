@@ -77,6 +77,7 @@ export function createPublicSiteService(deps: SiteDeps) {
         description: settings.description,
         url: settings.url,
         logo: settings.logoUrl,
+        language: settings.language,
         social_links: settings.socialLinks.map((l) => ({ network: l.network, url: l.url })),
         navigation: [
           ...sectionRows.map((s) => ({ label: s.name, url: links.section(s.slug), type: 'section' as const, slug: s.slug, section: s.slug })),

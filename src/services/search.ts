@@ -20,6 +20,8 @@ export interface SearchQuery {
   published_after?: string | undefined
   published_before?: string | undefined
   exclude?: string[] | undefined
+  featured?: boolean | undefined
+  breaking?: boolean | undefined
   sort?: 'relevance' | '-published_at' | undefined
   limit?: number | undefined
   page?: number | undefined
@@ -99,6 +101,8 @@ export function createSearchService(deps: { search: SearchRepository; articles: 
       publishedAfter: dateParam(query.published_after, 'published_after'),
       publishedBefore: dateParam(query.published_before, 'published_before'),
       excludeSlugs: query.exclude,
+      featured: query.featured,
+      breaking: query.breaking,
     }
 
     // The first mode that finds anything wins, for every page of the same query. A query of stop

@@ -29,6 +29,7 @@ export interface SettingsInput {
   description?: string | undefined
   url?: string | null | undefined
   logo?: string | null | undefined
+  language?: string | undefined
   social_links?: { network: string; url: string }[] | undefined
   navigation_links?: { label: string; url: string }[] | undefined
   footer_links?: { label: string; url: string }[] | undefined
@@ -59,6 +60,7 @@ export function presentSettings(row: SiteSettingsRow): AdminSettingsBody {
     description: row.description,
     url: row.url,
     logo: row.logoUrl,
+    language: row.language,
     social_links: row.socialLinks,
     navigation_links: row.navigationLinks,
     footer_links: row.footerLinks,
@@ -187,6 +189,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
           description: input.description,
           url: input.url,
           logoUrl: input.logo,
+          language: input.language,
           socialLinks: input.social_links,
           navigationLinks: input.navigation_links,
           footerLinks: input.footer_links,

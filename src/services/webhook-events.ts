@@ -31,6 +31,9 @@ export const WEBHOOK_EVENTS = [
   'page.updated',
   'page.deleted',
   'settings.updated',
+  'collection.created',
+  'collection.updated',
+  'collection.deleted',
   'comment.created',
   'subscriber.confirmed',
 ] as const

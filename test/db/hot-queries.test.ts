@@ -3,7 +3,7 @@ import path from 'node:path'
 import t from 'tap'
 import { hotPoolOf } from '../../src/db/hot/pools.js'
 import { hotQueries } from '../../src/db/hot/queries.js'
-import { and, desc } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { filterConditions, type PublicArticleFilter } from '../../src/db/repositories/article-reads.js'
 import { articles } from '../../src/db/schema/index.js'
 import { build } from '../helpers/build.js'
@@ -46,6 +46,9 @@ t.test('hot statements run by node-postgres return what drizzle returns', { skip
     { now, author: first.authorSlug },
     { now, tags: first.tags.map((tag) => tag.slug) },
     { now, excludeSlugs: [first.slug], publishedAfter: new Date(0) },
+    { now, featured: true },
+    { now, featured: false, breaking: false },
+    { now, breaking: true },
     { now: new Date(0) },
   ]
   for (const filter of filters) {
@@ -92,6 +95,10 @@ t.test('each filter, said once, gives a cached statement that reads what a plain
     (await db.select({ id: articles.id }).from(articles).where(and(...filterConditions(filter))).orderBy(desc(articles.publishedAt), desc(articles.id))).map((r) => r.id)
   const all = await hot.latest({ now }, { order: 'desc', limit: 100 })
   const [first, second] = [all[0]!, all.at(-1)!]
+  // Two picks, one of them breaking until tomorrow, one whose breaking news has passed.
+  const tomorrow = new Date(now.getTime() + 86_400_000)
+  await db.update(articles).set({ featured: true, breakingUntil: tomorrow }).where(eq(articles.id, first.id))
+  await db.update(articles).set({ featured: true, breakingUntil: new Date(now.getTime() - 1000) }).where(eq(articles.id, second.id))
   // Pairs with the same number of values in different filters (section / author, one tag / one
   // excluded slug) must not share a statement: each execution follows one on the same shape.
   const filters: PublicArticleFilter[] = [
@@ -104,6 +111,12 @@ t.test('each filter, said once, gives a cached statement that reads what a plain
     { now, publishedAfter: second.publishedAt },
     { now, publishedBefore: first.publishedAt },
     { now, section: first.sectionSlug, author: first.authorSlug, tags: first.tags.map((tag) => tag.slug), publishedAfter: new Date(0), publishedBefore: now, excludeSlugs: [second.slug] },
+    // Flags with the same values bound (none, or `now` again) must not share a statement either.
+    { now, featured: true },
+    { now, featured: false },
+    { now, breaking: true },
+    { now, breaking: false },
+    { now, featured: true, breaking: false },
     { now: new Date(0) },
   ]
   const matched: number[] = []
@@ -114,5 +127,6 @@ t.test('each filter, said once, gives a cached statement that reads what a plain
     t.equal(await hot.count(filter), expected.length, `count ${label}`)
     matched.push(expected.length)
   }
+  t.same(matched.slice(-6, -1), [2, all.length - 2, 1, all.length - 1, 1], 'featured, not featured, breaking, not breaking, featured and not breaking')
   t.ok(matched.filter((n) => n > 0).length >= 8 && matched.at(-1) === 0, 'the filters match articles (none before the epoch): the comparisons are not of empty lists')
 })

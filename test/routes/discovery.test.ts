@@ -210,10 +210,16 @@ t.test('sitemaps: every public article exactly once, with sections and pages', a
   const app = await build(t, { seed: true })
   const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
   await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'Unpublished Draft', section: 'india' } })
-  const xml = await app.inject({ method: 'GET', url: '/sitemap.xml' })
-  t.equal(xml.statusCode, 200)
-  t.equal(XMLValidator.validate(xml.body), true)
-  const locs = [...xml.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!)
+  const index = await app.inject({ method: 'GET', url: '/sitemap.xml' })
+  t.equal(index.statusCode, 200)
+  t.equal(XMLValidator.validate(index.body), true)
+  t.same([...index.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!), ['http://api.test/sitemaps/pages.xml', 'http://api.test/sitemaps/articles-1.xml', 'http://api.test/sitemap-news.xml'])
+  const locs: string[] = []
+  for (const part of ['/sitemaps/pages.xml', '/sitemaps/articles-1.xml']) {
+    const xml = await app.inject({ method: 'GET', url: part })
+    t.equal(XMLValidator.validate(xml.body), true)
+    locs.push(...[...xml.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!))
+  }
   t.equal(locs.length, new Set(locs).size, 'no duplicates')
   t.equal(locs.length, 1 + 7 + 5 + 18, 'home, sections, pages, articles')
   t.notOk(locs.some((l) => l.includes('unpublished-draft')))

@@ -62,7 +62,10 @@ async function everyUrl(t: Test, app: TestApp, expected: { article: (a: Summary)
   for (const a of sitemap.articles as Ref[]) t.equal(a.url, expected.article(bySlug.get(a.slug)!), `sitemap ${a.slug}`)
   t.same(sitemap.sections.map((s: Ref) => s.url), sitemap.sections.map((s: Ref) => expected.section(s.slug)))
   t.same(sitemap.pages.map((s: Ref) => s.url), sitemap.pages.map((s: Ref) => expected.page(s.slug)))
-  const xml = new XMLParser().parse((await get('/sitemap.xml')).body).urlset.url.map((u: { loc: string }) => u.loc) as string[]
+  const index = new XMLParser().parse((await get('/sitemap.xml')).body).sitemapindex.sitemap.map((s: { loc: string }) => s.loc) as string[]
+  t.same(index, ['http://api.test/sitemaps/pages.xml', 'http://api.test/sitemaps/articles-1.xml', 'http://api.test/sitemap-news.xml'], 'sitemap.xml is an index of API addresses')
+  const xml: string[] = []
+  for (const part of ['/sitemaps/pages.xml', '/sitemaps/articles-1.xml']) xml.push(...new XMLParser().parse((await get(part)).body).urlset.url.map((u: { loc: string }) => u.loc))
   for (const a of list) t.ok(xml.includes(expected.article(a)), `sitemap.xml has ${a.slug}`)
   t.ok(xml.includes(expected.section('india')) && xml.includes(expected.page('about-us')), 'sitemap.xml has sections and pages')
   const rss = new XMLParser().parse((await get('/v1/feeds/rss.xml')).body).rss.channel.item as { link: string; title: string }[]

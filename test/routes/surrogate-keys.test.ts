@@ -63,6 +63,9 @@ t.test("every public route declares its list keys, and each response's keys are 
     // Purged by every write (its list keys cover all kinds): no fine keys to name.
     '/v1/resolve': { urls: ['/v1/resolve?path=/about-us', `/v1/resolve?path=/${SLUG}`, '/v1/resolve?path=/section/india/'] },
     '/sitemap.xml': { urls: ['/sitemap.xml'] },
+    '/sitemap-news.xml': { urls: ['/sitemap-news.xml'] },
+    '/v1/collections': { urls: ['/v1/collections'], extra: ['collection:top-stories'] },
+    '/v1/collections/:slug': { urls: ['/v1/collections/top-stories'], extra: ['collection:top-stories'] },
     '/sitemaps/:file': { urls: ['/sitemaps/pages.xml'] },
   }
 
@@ -150,5 +153,5 @@ t.test('declarations are enforced at startup', async (t) => {
       if (editorWrite) writes.push(`${method} ${path}`)
     }
   }
-  t.equal(writes.length, 40, 'every editor write declares config.idempotent: true')
+  t.equal(writes.length, 44, 'every editor write declares config.idempotent: true')
 })

@@ -97,6 +97,10 @@ t.test('typed webhook payloads', async (t) => {
     await app.inject({ method: 'DELETE', url: `/v1/admin/pages/${page.id}`, headers: { ...h, 'if-match': '"v2"' } })
     const settings = (await app.inject({ method: 'GET', url: '/v1/admin/settings', headers: admin.auth })).json().data
     await app.inject({ method: 'PATCH', url: '/v1/admin/settings', headers: { ...admin.auth, 'if-match': `"v${settings.version}"` }, payload: { permalinks: { tag: '/topics/{slug}' } } })
+    await app.inject({ method: 'POST', url: '/v1/admin/collections', headers: h, payload: { name: 'Hero', size: 1 } })
+    const lead = (await app.inject({ method: 'GET', url: '/v1/articles?limit=1' })).json().data[0]
+    await app.inject({ method: 'PUT', url: '/v1/admin/collections/hero/items', headers: { ...h, 'if-match': '"v1"' }, payload: { items: [{ slot: 1, article_id: lead.id }] } })
+    await app.inject({ method: 'DELETE', url: '/v1/admin/collections/hero', headers: { ...h, 'if-match': '"v2"' } })
     const commentable = await commentableArticle(app)
     await postComment(app, commentable.slug)
     const review = (await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: h, payload: { ...story, title: 'For Review' } })).json().data

@@ -115,7 +115,7 @@ t.test('XSS stored through every writable field comes back inert', async (t) => 
   t.equal(thread[0]?.body, payload, 'comment bodies are plain text, never interpreted')
 
   // Feeds and the sitemap are XML: the payload must be escaped there.
-  for (const url of ['/v1/feeds/rss.xml', '/v1/feeds/sections/india/rss.xml', '/sitemap.xml']) {
+  for (const url of ['/v1/feeds/rss.xml', '/v1/feeds/sections/india/rss.xml', '/sitemap.xml', '/sitemaps/articles-1.xml', '/sitemap-news.xml']) {
     const res = await app.inject({ url })
     t.equal(res.statusCode, 200, url)
     t.notMatch(res.body, /<(script|img|svg|iframe|style)\b/i, `${url} escapes markup`)

@@ -15,6 +15,7 @@ import { recordCommonAnswers } from './generic.js'
 import { createNormalizer } from './normalize.js'
 import { importScenarios, newsletterAdminScenarios, webhookScenarios } from './scenarios-admin.js'
 import { accountScenarios, articleScenarios, closedCommentsScenario, failedLoginScenario, mediaScenarios, siteScenarios, taxonomyScenarios } from './scenarios-editor.js'
+import { frontPageScenarios } from './scenarios-front-page.js'
 import { commentScenarios, newsletterScenarios, readerScenarios } from './scenarios-public.js'
 import { reviewScenarios } from './scenarios-review.js'
 import { createSession, operationsOf, type Exchange } from './session.js'
@@ -84,6 +85,7 @@ export async function recordApi(options: { openPglite?: () => Promise<Database> 
       await closedCommentsScenario(s, published.id)
       await taxonomyScenarios(s)
       await siteScenarios(s)
+      await frontPageScenarios(s)
       const used = articles.find((a) => a.featured_image?.media_id)?.featured_image?.media_id
       if (!used) throw new Error('no demo article shows a media library image')
       await mediaScenarios(s, used)

@@ -34,6 +34,7 @@ export async function readerScenarios(s: Session): Promise<{ articles: Summary[]
   expectStatus(await s.call('getSectionJsonFeed', { path: { slug: 'india' }, query: { limit: 2 } }), 200)
   expectStatus(await s.call('getSitemap', { query: { limit: 3 } }), 200)
   expectStatus(await s.call('getSitemapXml'), 200)
+  expectStatus(await s.call('getNewsSitemapXml'), 200)
   expectStatus(await s.call('getSitemapPart', { path: { file: 'pages.xml' } }), 200)
 
   const image = article.featured_image?.url ?? all.find((a) => a.featured_image)?.featured_image?.url

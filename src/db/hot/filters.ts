@@ -1,4 +1,4 @@
-import { eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm'
 import { articles, articleTags, authors, sections, tags } from '../schema/index.js'
 import { isPublic, type PublicArticleFilter } from '../repositories/article-rows.js'
 
@@ -27,6 +27,18 @@ interface FilterDescriptor<T> {
   sql(bound: T[]): SQL
 }
 
+/**
+ * A filter that binds no value: present or absent, with fixed SQL. Its part of the statement's key
+ * is whether it is present. Written as literal SQL so that a partial index over the same
+ * condition (articles_featured_feed_idx) serves it under the hot pool's generic plans, which a
+ * bound `featured = $1` would not.
+ */
+interface FlagDescriptor {
+  name: string
+  on(filter: PublicArticleFilter): boolean
+  sql: SQL
+}
+
 const describe = <T>(descriptor: FilterDescriptor<T>): FilterDescriptor<unknown> => descriptor as FilterDescriptor<unknown>
 const one = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value])
 const list = (bound: unknown[]) => sql.join(bound.map((value) => sql`${value}`), sql`, `)
@@ -46,6 +58,14 @@ const FILTERS: FilterDescriptor<unknown>[] = [
   describe({ name: 'after', many: false, values: (f) => (f.publishedAfter ? [f.publishedAfter] : []), sql: ([at]) => gte(articles.publishedAt, at!) }),
   describe({ name: 'before', many: false, values: (f) => (f.publishedBefore ? [f.publishedBefore] : []), sql: ([at]) => lt(articles.publishedAt, at!) }),
   describe({ name: 'exclude', many: true, values: (f) => f.excludeSlugs ?? [], sql: (slugs) => sql`${articles.slug} not in (${list(slugs)})` }),
+  // Breaking news while its expiry is ahead of the request's clock (the value is `now` again).
+  describe({ name: 'breakingAt', many: false, values: (f) => (f.breaking === true ? [f.now] : []), sql: ([at]) => gt(articles.breakingUntil, at!) }),
+  describe({ name: 'calmAt', many: false, values: (f) => (f.breaking === false ? [f.now] : []), sql: ([at]) => or(isNull(articles.breakingUntil), lte(articles.breakingUntil, at!))! }),
+]
+
+const FLAGS: FlagDescriptor[] = [
+  { name: 'featured', on: (f) => f.featured === true, sql: sql`${articles.featured}` },
+  { name: 'notFeatured', on: (f) => f.featured === false, sql: not(articles.featured) },
 ]
 
 const placeholderName = (descriptor: FilterDescriptor<unknown>, index: number) => (descriptor.many ? `${descriptor.name}${index}` : descriptor.name)
@@ -57,6 +77,7 @@ export function filterSql(filter: PublicArticleFilter, bind: Bind = asParameter)
     const values = descriptor.values(filter)
     if (values.length > 0) conditions.push(descriptor.sql(values.map((value, i) => bind(placeholderName(descriptor, i), value))))
   }
+  for (const flag of FLAGS) if (flag.on(filter)) conditions.push(flag.sql)
   return conditions
 }
 
@@ -65,7 +86,7 @@ export function bindFilterValues(filter: PublicArticleFilter, bind: Bind): void 
   for (const descriptor of FILTERS) descriptor.values(filter).forEach((value, i) => bind(placeholderName(descriptor, i), value))
 }
 
-/** What decides the filter's SQL text: how many values each filter binds. */
+/** What decides the filter's SQL text: how many values each filter binds, and which flags are on. */
 export function filterShape(filter: PublicArticleFilter): string {
-  return FILTERS.map((descriptor) => descriptor.values(filter).length).join('.')
+  return [...FILTERS.map((descriptor) => descriptor.values(filter).length), ...FLAGS.map((flag) => (flag.on(filter) ? 1 : 0))].join('.')
 }

@@ -98,6 +98,17 @@ export function createArticleReadRepository(db: Executor) {
         .offset(offset)
     },
 
+    /** Public articles published after `since` (the news sitemap's window), newest first, with their titles. */
+    async publishedSince(now: Date, since: Date, limit: number) {
+      return db
+        .select({ ...sitemapColumns, title: articles.title })
+        .from(articles)
+        .innerJoin(sections, eq(sections.id, articles.sectionId))
+        .where(and(isPublic(now), gt(articles.publishedAt, since)))
+        .orderBy(desc(articles.publishedAt), desc(articles.id))
+        .limit(limit)
+    },
+
     /** When the next scheduled (or future-dated) article becomes public, if any. */
     async nextScheduledAt(now: Date): Promise<Date | null> {
       const [row] = await db
@@ -106,6 +117,15 @@ export function createArticleReadRepository(db: Executor) {
         .where(and(visibleStatus, gt(articles.publishedAt, now)))
         .orderBy(asc(articles.publishedAt))
         .limit(1)
+      return row?.at ?? null
+    },
+
+    /** When the next public article stops being breaking news, if any (lists change then without a write). */
+    async nextBreakingExpiry(now: Date): Promise<Date | null> {
+      const [row] = await db
+        .select({ at: sql<Date | null>`min(${articles.breakingUntil})`.mapWith(articles.breakingUntil) })
+        .from(articles)
+        .where(and(isPublic(now), gt(articles.breakingUntil, now)))
       return row?.at ?? null
     },
 

@@ -15,6 +15,10 @@ export interface PublicArticleFilter {
   publishedAfter?: Date | undefined
   publishedBefore?: Date | undefined
   excludeSlugs?: string[] | undefined
+  /** true: editors' picks only; false: all but them. */
+  featured?: boolean | undefined
+  /** true: breaking news (breaking_until after `now`); false: all but it. */
+  breaking?: boolean | undefined
 }
 
 export type ListOrder = 'desc' | 'asc'

@@ -2,6 +2,8 @@ import { asc, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm'
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core'
 import type { Executor } from '../client.js'
 import {
+  collectionItems,
+  collections,
   articleBodyMedia,
   articleNotes,
   articleRelatedPins,
@@ -49,6 +51,8 @@ export const EXPORT_TABLES: readonly { table: PgTable; omit?: readonly string[];
   { table: articleNotes, omit: ['id'], description: 'Internal editorial notes' },
   { table: articleSlugRedirects, description: 'Old article slugs' },
   { table: pages, description: 'Static pages' },
+  { table: collections, description: 'Front-page collections: size, fill rule, order' },
+  { table: collectionItems, description: 'Articles pinned into collection slots, with their expiries' },
   { table: sectionSlugRedirects, description: 'Old section slugs' },
   { table: tagSlugRedirects, description: 'Old tag slugs' },
   { table: authorSlugRedirects, description: 'Old author slugs' },

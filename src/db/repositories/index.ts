@@ -4,6 +4,7 @@ import { createArticleReadRepository } from './article-reads.js'
 import { createArticleRepository } from './articles.js'
 import { createAuditRepository } from './audit.js'
 import { createAuthorRepository } from './authors.js'
+import { createCollectionRepository } from './collections.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
 import { createIdempotencyRepository } from './idempotency.js'
@@ -29,6 +30,7 @@ export function createRepositories(db: Executor) {
     articles: createArticleRepository(db),
     audit: createAuditRepository(db),
     authors: createAuthorRepository(db),
+    collections: createCollectionRepository(db),
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
     idempotency: createIdempotencyRepository(db),

@@ -125,7 +125,7 @@ export function createSearchRepository(db: Executor, options: { facetCap?: numbe
       const query = sql`
         select s.slug, s.name, count(*)::int as count from (
           select ${articles.sectionId} as section_id from (
-            select id, slug, section_id, author_id, status, published_at from ${articles} where ${matchCondition(mode, q)} offset 0
+            select id, slug, section_id, author_id, status, published_at, featured, breaking_until from ${articles} where ${matchCondition(mode, q)} offset 0
           ) as ${articles} where ${sql.join(conditions, sql` and `)} limit ${facetCap + 1}
         ) m join ${sections} s on s.id = m.section_id
         group by s.slug, s.name, s.position order by count(*) desc, s.position`

@@ -67,6 +67,10 @@ export const articles = pgTable(
     seoCanonicalUrl: text('seo_canonical_url'),
     seoOgImage: text('seo_og_image'),
     commentsOpen: boolean('comments_open').notNull().default(true),
+    /** An editor's pick: GET /v1/articles?featured=true, and what a collection of rule `featured` fills with. */
+    featured: boolean('featured').notNull().default(false),
+    /** Breaking news until this moment (the banner: GET /v1/articles?breaking=true); null = not breaking. */
+    breakingUntil: timestamp('breaking_until', { withTimezone: true }),
     /** Approved comments; maintained in the same transaction as every moderation change. */
     commentCount: integer('comment_count').notNull().default(0),
     /**
@@ -102,6 +106,13 @@ export const articles = pgTable(
     index('articles_author_feed_idx')
       .on(t.authorId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`status in ('published', 'scheduled')`),
+    // Featured and breaking lists: few rows each, newest first.
+    index('articles_featured_feed_idx')
+      .on(t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status in ('published', 'scheduled') and featured`),
+    index('articles_breaking_feed_idx')
+      .on(t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status in ('published', 'scheduled') and breaking_until is not null`),
     index('articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
     index('articles_created_by_idx').on(t.createdBy),
     // The review queue (status in_review, oldest submission first). Not a partial index: the

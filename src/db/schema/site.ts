@@ -12,6 +12,8 @@ export const siteSettings = pgTable(
     description: text('description').notNull().default(''),
     url: text('url'),
     logoUrl: text('logo_url'),
+    /** The publication's language (ISO 639 code, e.g. en, or zh-cn / zh-tw): the news sitemap and feeds say it. */
+    language: text('language').notNull().default('en'),
     socialLinks: jsonb('social_links').$type<SocialLink[]>().notNull().default(sql`'[]'::jsonb`),
     /** Links shown in the navigation after the sections (which come first, in editor order). */
     navigationLinks: jsonb('navigation_links').$type<LinkItem[]>().notNull().default(sql`'[]'::jsonb`),
@@ -23,5 +25,8 @@ export const siteSettings = pgTable(
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('site_settings_single_row', sql`${t.id} = 1`)],
+  (t) => [
+    check('site_settings_single_row', sql`${t.id} = 1`),
+    check('site_settings_language_code', sql`${t.language} ~ '^([a-z]{2,3}|zh-cn|zh-tw)$'`),
+  ],
 )

@@ -5,6 +5,7 @@ import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminAuditRoutes } from './audit/index.js'
+import { adminCollectionRoutes } from './collections/index.js'
 import { adminExportRoutes } from './export/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
 import { adminCommentRoutes } from './comments/index.js'
@@ -65,6 +66,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminArticleRoutes)
   await app.register(adminTaxonomyRoutes)
   await app.register(adminPageRoutes)
+  await app.register(adminCollectionRoutes)
   await app.register(adminSettingsRoutes)
   await app.register(adminUserRoutes)
   await app.register(adminAuditRoutes)

@@ -19,6 +19,8 @@ export const ArticleListQuery = Type.Object(
     exclude: Type.Optional(
       Type.Array(SlugFilter('Article slug'), { maxItems: 20, description: 'Leave out these articles (e.g. the one being read)' }),
     ),
+    featured: Type.Optional(Type.Boolean({ description: "true: editors' picks only (featured); false: all but them" })),
+    breaking: Type.Optional(Type.Boolean({ description: 'true: breaking news only (while its breaking_until is ahead), for the banner; false: all but it' })),
     q: Type.Optional(Q),
     sort: Type.Optional(
       StringEnum(['-published_at', 'published_at', 'relevance'], {

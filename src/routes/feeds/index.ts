@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { addCacheKeys } from '../../plugins/caching.js'
+import { addCacheKeys, cacheUntil } from '../../plugins/caching.js'
 import { sectionKey } from '../../services/cache-keys.js'
 import { NoQuery, problemResponses, SlugParams } from '../../schemas/common.js'
 import { SectionMoved, type FeedDocument } from '../../services/feeds.js'
@@ -76,8 +76,29 @@ export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
   const config = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
-  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml', description: 'For crawlers, at the root where they look. A small site gets one sitemap of its home, sections, pages and articles; a large one a sitemap index pointing at /sitemaps/pages.xml and /sitemaps/articles-<n>.xml.', querystring: NoQuery, response } }, async (request, reply) =>
+  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml (a sitemap index)', description: 'For crawlers, at the root where they look: a sitemap index pointing at /sitemaps/pages.xml (home, sections, static pages), /sitemaps/articles-<n>.xml (45,000 articles each, none while there are no articles) and the Google News sitemap /sitemap-news.xml.', querystring: NoQuery, response } }, async (request, reply) =>
     sendFeed(request, reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
+  )
+  app.get(
+    '/sitemap-news.xml',
+    {
+      config: { cache: 'public' as const, cacheTags: ['articles', 'site'] },
+      schema: {
+        tags: ['Feeds'],
+        operationId: 'getNewsSitemapXml',
+        summary: 'Google News sitemap',
+        description:
+          'The public articles published in the last 48 hours (at most 1,000, newest first), each with the news: namespace — publication name (the site title) and language (site settings), publication date and title. Listed in /sitemap.xml. Valid against sitemaps.org 0.9 and Google\'s sitemap-news 0.9 schemas; with no article in the window the urlset is empty.',
+        querystring: NoQuery,
+        response: { 200: xmlResponse('Sitemap (sitemaps.org) with the Google News extension', 'application/xml'), ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const document = await app.services.newsSitemap.xml()
+      // The oldest article leaves the window without any write: cached copies end then.
+      cacheUntil(request, document.changesAt?.getTime())
+      return sendFeed(request, reply, document, 'application/xml')
+    },
   )
   app.get(
     '/sitemaps/:file',

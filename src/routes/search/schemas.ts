@@ -12,6 +12,8 @@ export const SearchFilters = {
   published_after: Type.Optional(DateFilter('Published at or after')),
   published_before: Type.Optional(DateFilter('Published before')),
   exclude: Type.Optional(Type.Array(SlugFilter('Article slug'), { maxItems: 20, description: 'Leave out these articles' })),
+  featured: Type.Optional(Type.Boolean({ description: "true: editors' picks only; false: all but them" })),
+  breaking: Type.Optional(Type.Boolean({ description: 'true: breaking news only (while its breaking_until is ahead); false: all but it' })),
 }
 
 export const Q = Type.String({

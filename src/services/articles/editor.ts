@@ -204,6 +204,9 @@ export function createArticleEditor(deps: {
           // The workflow state is not rolled back: restoring the text of v3 does not unpublish the article.
           delete input.status
           delete input.published_at
+          // Nor is its placement: an old pick or a breaking flag long expired stays as it is now.
+          delete input.featured
+          delete input.breaking_until
           if (!isStaff(actor)) delete input.author
           return update(repos, actor, id, precondition, input, 'article.restore')
         })

@@ -26,6 +26,10 @@ export interface ArticleInput {
   note?: string | undefined
   seo?: Partial<Record<'meta_title' | 'meta_description' | 'canonical_url' | 'og_image', string | null>> | undefined
   comments_open?: boolean | undefined
+  /** Editors: an editor's pick (featured lists, collections of rule `featured`). */
+  featured?: boolean | undefined
+  /** Editors: breaking news until then (in the future); null ends it. */
+  breaking_until?: string | null | undefined
 }
 
 export interface AdminArticleQuery extends PagingQuery {

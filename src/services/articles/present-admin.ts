@@ -51,6 +51,8 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
     assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : null,
     comments_open: row.commentsOpen,
     comment_count: row.commentCount,
+    featured: row.featured,
+    breaking_until: row.breakingUntil ? row.breakingUntil.toISOString() : null,
     seo: {
       meta_title: row.seoMetaTitle,
       meta_description: row.seoMetaDescription,
@@ -90,5 +92,7 @@ export function articleSnapshot(row: ArticleRecord): Record<string, unknown> {
       og_image: row.seoOgImage,
     },
     comments_open: row.commentsOpen,
+    featured: row.featured,
+    breaking_until: row.breakingUntil ? row.breakingUntil.toISOString() : null,
   }
 }

@@ -52,6 +52,7 @@ export function authorize(actor: Actor, current: ArticleRecord | null, input: Ar
   if (current) forbidWhileInReview(actor, current)
   if (input.status === 'changes_requested') forbid('Only editors can request changes')
   if (input.assignee !== undefined) forbid('Only editors can assign articles')
+  if (input.featured !== undefined || input.breaking_until !== undefined) forbid('Only editors can feature an article or mark it breaking')
   if (authorId !== undefined && authorId !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
   if (actor.role === 'contributor') {
     if (current && !CONTRIBUTOR_EDITABLE.has(current.status)) forbid('Contributors can only edit drafts and articles returned to them; this article is ' + current.status)

@@ -80,6 +80,12 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
     if (seo.og_image !== undefined) values.seoOgImage = seo.og_image
   }
   if (input.comments_open !== undefined) values.commentsOpen = input.comments_open
+  if (input.featured !== undefined) values.featured = input.featured
+  if (input.breaking_until !== undefined) {
+    const until = input.breaking_until === null ? null : (parseStrictDate(input.breaking_until) ?? unprocessable('breaking_until', 'is not a valid date-time'))
+    if (until && until <= now) unprocessable('breaking_until', 'must be in the future (null ends breaking news)')
+    values.breakingUntil = until
+  }
 
   let publishedAt: Date | null | undefined
   if (input.published_at !== undefined) {

@@ -11,6 +11,9 @@ const tags = ['Editor: settings']
 /** Answers carry the version as their ETag (send it back as If-Match). */
 const Single = withHeaders(DataOf(ref(AdminSettings)), 'ETag')
 
+/** The codes the database accepts (site_settings_language_code) and Google News expects. */
+const LANGUAGE_PATTERN = '^([a-z]{2,3}|zh-cn|zh-tw)$'
+
 const LinkInput = Type.Object(
   {
     label: Type.String({ minLength: 1, maxLength: 80 }),
@@ -25,6 +28,7 @@ const SettingsBody = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     url: Type.Optional(Nullable(HttpUrl('The public website'))),
     logo: Type.Optional(Nullable(HttpUrl())),
+    language: Type.Optional(Type.String({ pattern: LANGUAGE_PATTERN, description: 'ISO 639 code (two or three lower-case letters), or zh-cn / zh-tw as Google News wants Chinese' })),
     social_links: Type.Optional(
       Type.Array(Type.Object({ network: Type.String({ minLength: 1, maxLength: 40 }), url: HttpUrl() }, { additionalProperties: false }), { maxItems: 20 }),
     ),

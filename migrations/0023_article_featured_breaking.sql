@@ -1,0 +1,4 @@
+ALTER TABLE "articles" ADD COLUMN "featured" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "articles" ADD COLUMN "breaking_until" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "articles_featured_feed_idx" ON "articles" USING btree ("published_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE status in ('published', 'scheduled') and featured;--> statement-breakpoint
+CREATE INDEX "articles_breaking_feed_idx" ON "articles" USING btree ("published_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE status in ('published', 'scheduled') and breaking_until is not null;
