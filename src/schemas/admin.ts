@@ -49,6 +49,7 @@ export const AdminArticle = Type.Object(
     featured_image: Nullable(ref(AdminFeaturedImage)),
     section: ref(SectionRef),
     author: ref(AuthorRef),
+    authors: Type.Array(ref(AuthorRef), { description: 'The byline, in order; the first is `author`' }),
     tags: Type.Array(ref(TagRef)),
     related_article_ids: Type.Array(Type.String({ format: 'uuid' }), { description: 'Editor-pinned Related Posts, in order' }),
     published_at: Nullable(DateTime()),

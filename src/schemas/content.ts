@@ -65,6 +65,7 @@ const summaryProperties = {
   featured_image: Nullable(ref(FeaturedImage)),
   section: ref(SectionRef),
   author: ref(AuthorRef),
+  authors: Type.Array(ref(AuthorRef), { description: 'The byline, in order (co-authors after the first); the first is `author`' }),
   tags: Type.Array(ref(TagRef)),
   published_at: DateTime(),
   updated_at: DateTime(),
@@ -106,6 +107,7 @@ export const Article = Type.Object(
   {
     ...summaryProperties,
     author: ref(ArticleAuthor),
+    authors: Type.Array(ref(ArticleAuthor), { description: 'The byline, in order, each with its author box; the first is `author`' }),
     body_html: Type.String({ description: 'Sanitised HTML' }),
     word_count: Type.Integer(),
     comments_open: Type.Boolean(),
