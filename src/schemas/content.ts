@@ -103,6 +103,34 @@ export const ArticleAuthor = Type.Object(
   { $id: 'ArticleAuthor', description: 'The author box shown under an article', additionalProperties: false },
 )
 
+export const CORRECTION_KINDS = ['correction', 'update', 'clarification'] as const
+
+export const Correction = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: StringEnum(CORRECTION_KINDS, { description: 'correction (something was wrong), update (news since publication) or clarification (something was unclear)' }),
+    text: Type.String({ description: 'Plain text shown to readers' }),
+    at: DateTime('When it took effect'),
+  },
+  { $id: 'Correction', description: 'A public note appended to a published article', additionalProperties: false },
+)
+export type CorrectionBody = Static<typeof Correction>
+
+/** A correction on the site-wide transparency list, with the article it belongs to. */
+export const CorrectionEntry = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: StringEnum(CORRECTION_KINDS),
+    text: Type.String(),
+    at: DateTime(),
+    article: Type.Object(
+      { id: Type.String({ format: 'uuid' }), slug: Type.String(), title: Type.String(), url: WebsiteUrl(), published_at: DateTime() },
+      { additionalProperties: false },
+    ),
+  },
+  { $id: 'CorrectionEntry', additionalProperties: false },
+)
+
 export const Article = Type.Object(
   {
     ...summaryProperties,
@@ -112,6 +140,7 @@ export const Article = Type.Object(
     word_count: Type.Integer(),
     comments_open: Type.Boolean(),
     seo: ref(Seo),
+    corrections: Type.Array(ref(Correction), { description: 'Corrections, updates and clarifications appended since publication, oldest first (the corrections box)' }),
   },
   { $id: 'Article', description: 'A full article', additionalProperties: false },
 )
@@ -236,6 +265,8 @@ export const contentSchemas = [
   ArticleSummary,
   Seo,
   ArticleAuthor,
+  Correction,
+  CorrectionEntry,
   Article,
   Section,
   Author,

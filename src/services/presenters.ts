@@ -115,6 +115,7 @@ export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOp
       canonical_url: row.seoCanonicalUrl ?? url,
       og_image: row.seoOgImage ?? row.featuredImageUrl,
     },
+    corrections: row.corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, at: new Date(c.at).toISOString() })),
   }
 }
 

@@ -1,5 +1,5 @@
 import { and, lte, sql, type SQL } from 'drizzle-orm'
-import { articleAuthors, articles, authors, media, sections, type MediaRendition } from '../schema/index.js'
+import { articleAuthors, articleCorrections, articles, authors, media, sections, type MediaRendition } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 
 /**
@@ -28,6 +28,14 @@ export interface Keyset {
 export interface TagRefRow {
   slug: string
   name: string
+}
+
+/** A public note on the article (corrections box), oldest first. */
+export interface CorrectionRefRow {
+  id: string
+  kind: 'correction' | 'update' | 'clarification'
+  text: string
+  at: string
 }
 
 /** One author of a byline as lists show it (kept on the article row, in byline order). */
@@ -94,6 +102,7 @@ export interface ArticleFullRow extends ArticleSummaryRow {
   authorAvatarUrl: string | null
   authorSocialLinks: SocialLink[]
   byline: BylineAuthorRow[]
+  corrections: CorrectionRefRow[]
   status: (typeof articles.$inferSelect)['status']
 }
 
@@ -149,6 +158,9 @@ export const summaryColumns = {
 /** Every author of the byline with the author box's fields: one small index range (an article has few authors). */
 const bylineOf = sql<BylineAuthorRow[]>`coalesce((select json_agg(json_build_object('id', au.id, 'slug', au.slug, 'name', au.name, 'bio', au.bio, 'website', au.website, 'avatar_url', au.avatar_url, 'social_links', au.social_links) order by aa.position, au.name) from ${articleAuthors} aa join ${authors} au on au.id = aa.author_id where aa.article_id = "articles"."id"), '[]'::json)`
 
+/** The article's public notes in order (usually none: one index probe). */
+export const correctionsOf = sql<CorrectionRefRow[]>`coalesce((select json_agg(json_build_object('id', c.id, 'kind', c.kind, 'text', c.text, 'at', c.at) order by c.at, c.id) from ${articleCorrections} c where c.article_id = "articles"."id"), '[]'::json)`
+
 export const fullColumns = {
   ...summaryColumns,
   bodyHtml: articles.bodyHtml,
@@ -163,5 +175,6 @@ export const fullColumns = {
   authorAvatarUrl: authors.avatarUrl,
   authorSocialLinks: authors.socialLinks,
   byline: bylineOf,
+  corrections: correctionsOf,
   status: articles.status,
 }

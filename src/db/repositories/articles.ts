@@ -13,7 +13,7 @@ import {
   tags,
   users,
 } from '../schema/index.js'
-import type { AuthorRefRow, TagRefRow } from './article-reads.js'
+import { correctionsOf, type AuthorRefRow, type CorrectionRefRow, type TagRefRow } from './article-rows.js'
 
 /** The editor's view of an article: every column plus its references by slug. */
 export type ArticleRow = Omit<typeof articles.$inferSelect, 'search' | 'searchHead' | 'authorRefs'>
@@ -26,6 +26,8 @@ export interface ArticleRecord extends ArticleRow {
   authorName: string
   /** The byline in order (the first is authorSlug/authorName). */
   authors: AuthorRefRow[]
+  /** Public notes appended after publication, oldest first. */
+  corrections: CorrectionRefRow[]
   tags: TagRefRow[]
   relatedIds: string[]
   submittedByName: string | null
@@ -57,6 +59,7 @@ const recordColumns = {
   authorSlug: authors.slug,
   authorName: authors.name,
   authors: articles.authorRefs,
+  corrections: correctionsOf,
   tags: sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`,
   featuredMediaText: sql<ArticleRecord['featuredMediaText']>`(select json_build_object('alt', m.alt, 'caption', m.caption, 'credit', m.credit) from ${media} m where m.id = "articles"."featured_media_id")`,
   relatedIds: sql<string[]>`coalesce((select json_agg(p.related_article_id order by p.position) from ${articleRelatedPins} p where p.article_id = "articles"."id"), '[]'::json)`,

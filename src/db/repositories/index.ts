@@ -6,6 +6,7 @@ import { createAuditRepository } from './audit.js'
 import { createAuthorRepository } from './authors.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
+import { createCorrectionRepository } from './corrections.js'
 import { createIdempotencyRepository } from './idempotency.js'
 import { createImportRepository } from './imports.js'
 import { createLockRepository } from './locks.js'
@@ -31,6 +32,7 @@ export function createRepositories(db: Executor) {
     authors: createAuthorRepository(db),
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
+    corrections: createCorrectionRepository(db),
     idempotency: createIdempotencyRepository(db),
     imports: createImportRepository(db),
     locks: createLockRepository(db),

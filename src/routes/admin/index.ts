@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js'
 import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
+import { adminCorrectionRoutes } from './articles/corrections.js'
 import { adminAuditRoutes } from './audit/index.js'
 import { adminExportRoutes } from './export/index.js'
 import { adminNewsletterRoutes } from './newsletter/index.js'
@@ -63,6 +64,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   await app.register(adminArticleRoutes)
+  await app.register(adminCorrectionRoutes)
   await app.register(adminTaxonomyRoutes)
   await app.register(adminPageRoutes)
   await app.register(adminSettingsRoutes)

@@ -206,6 +206,8 @@ export function createArticleEditor(deps: {
           delete input.published_at
           // Snapshots name the whole byline (`authors`); older ones only `author`.
           if (input.authors !== undefined) delete input.author
+          // Corrections are never rolled back: they stay as they are.
+          delete (input as { corrections?: unknown }).corrections
           if (!isStaff(actor)) {
             delete input.author
             delete input.authors
