@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { DateTime, Nullable, ref, StringEnum } from './common.js'
+import { NewsArticleJsonLd, SiteJsonLd, structuredDataSchemas } from './structured-data.js'
 
 export const SocialLink = Type.Object(
   {
@@ -141,6 +142,7 @@ export const Article = Type.Object(
     comments_open: Type.Boolean(),
     seo: ref(Seo),
     corrections: Type.Array(ref(Correction), { description: 'Corrections, updates and clarifications appended since publication, oldest first (the corrections box)' }),
+    structured_data: ref(NewsArticleJsonLd),
   },
   { $id: 'Article', description: 'A full article', additionalProperties: false },
 )
@@ -237,6 +239,7 @@ export const Site = Type.Object(
     social_links: Type.Array(ref(SocialLink)),
     navigation: Type.Array(ref(NavigationItem), { description: 'Sections in editor order, then the extra links' }),
     footer_links: Type.Array(ref(Link)),
+    structured_data: ref(SiteJsonLd),
   },
   { $id: 'Site', additionalProperties: false },
 )
@@ -255,6 +258,7 @@ export const Resolution = Type.Object(
 
 /** Every shared schema, registered once with app.addSchema (order: dependencies first). */
 export const contentSchemas = [
+  ...structuredDataSchemas,
   SocialLink,
   MediaRendition,
   FocalPoint,

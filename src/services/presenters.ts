@@ -7,6 +7,7 @@ import type { UserWithAuthor } from '../db/repositories/users.js'
 import type { AdminUserBody } from '../schemas/admin.js'
 import type { ArticleBody, ArticleSummaryBody, AuthorBody, FeaturedImageBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
 import type { SiteLinks } from './permalinks.js'
+import { newsArticleJsonLd } from './structured-data.js'
 
 /**
  * Output mappers: the only place a database row becomes a public representation. They allow-list
@@ -75,6 +76,8 @@ export function presentArticleSummary(row: ArticleSummaryRow, links: SiteLinks):
  */
 export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOpen: boolean = row.commentsOpen): ArticleBody {
   const url = links.article(row)
+  const publishedAt = row.publishedAt.toISOString()
+  const updatedAt = row.updatedAt.toISOString()
   return {
     id: row.id,
     slug: row.slug,
@@ -116,6 +119,22 @@ export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOp
       og_image: row.seoOgImage ?? row.featuredImageUrl,
     },
     corrections: row.corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, at: new Date(c.at).toISOString() })),
+    structured_data: newsArticleJsonLd(
+      {
+        url,
+        title: row.title,
+        excerpt: row.excerpt,
+        publishedAt,
+        updatedAt,
+        sectionName: row.sectionName,
+        tagNames: row.tags.map((t) => t.name),
+        authors: row.byline.map((a) => ({ name: a.name, url: links.author(a.slug) })),
+        image: row.featuredImageUrl ? { url: row.featuredImageUrl, renditions: row.featuredMediaId ? (row.featuredMedia?.renditions ?? []) : [] } : null,
+        wordCount: row.wordCount,
+        commentCount: row.commentCount,
+      },
+      links,
+    ),
   }
 }
 
