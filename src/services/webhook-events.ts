@@ -90,6 +90,7 @@ export function articlePrevious(row: ArticleRecord, links: SiteLinks): ArticleEv
     status: row.status,
     published_at: row.publishedAt?.toISOString() ?? null,
     section: row.sectionSlug,
+    authors: row.authors.map((a) => a.slug),
     url: links.articleIfDated(row),
   }
 }
