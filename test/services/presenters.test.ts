@@ -70,7 +70,7 @@ t.test('the full article repeats the summary field for field, in its order, then
     const summary = presentArticleSummary(row, links) as unknown as Record<string, unknown>
     const article = presentArticle(row, links) as unknown as Record<string, unknown>
     t.same(Object.keys(article).slice(0, Object.keys(summary).length), Object.keys(summary), `${name}: summary keys first, same order`)
-    t.same(Object.keys(article).slice(Object.keys(summary).length), ['body_html', 'word_count', 'comments_open', 'seo', 'corrections'], `${name}: then the article's own`)
+    t.same(Object.keys(article).slice(Object.keys(summary).length), ['body_html', 'word_count', 'comments_open', 'seo', 'corrections', 'structured_data'], `${name}: then the article's own`)
     for (const key of Object.keys(summary)) {
       if (key === 'author') t.same({ slug: (article.author as { slug: string }).slug, name: (article.author as { name: string }).name, url: (article.author as { url: string }).url }, summary.author, `${name}: author extends the summary's`)
       else if (key === 'authors') t.same((article.authors as { slug: string; name: string; url: string }[]).map(({ slug, name, url }) => ({ slug, name, url })), summary.authors, `${name}: authors extend the summary's`)
