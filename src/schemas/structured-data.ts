@@ -40,7 +40,7 @@ export const NewsArticleJsonLd = Type.Object(
     mainEntityOfPage: Type.Object({ '@type': Type.Literal('WebPage'), '@id': Url() }, { additionalProperties: false }),
     headline: Type.String({ description: 'The title, cut at 110 characters' }),
     description: Type.String(),
-    image: Type.Optional(Type.Array(Url(), { description: 'The featured image and its renditions (URLs), largest first' })),
+    image: Type.Array(Url(), { description: 'The featured image and its renditions (URLs), largest first; empty without one' }),
     datePublished: Type.String(),
     dateModified: Type.String(),
     author: Type.Array(ref(JsonLdPerson), { description: 'The byline, in order' }),

@@ -45,9 +45,10 @@ function publisher(links: SiteLinks, extra: { id?: string; sameAs?: string[] } =
 
 export function newsArticleJsonLd(facts: NewsArticleFacts, links: SiteLinks): NewsArticleJsonLdBody {
   // The image and its renditions as URLs (schema.org's ImageObject width is a Distance, not pixels).
+  // Always present (empty without an image): one shape for every article.
   const images = facts.image
     ? [...new Set([facts.image.url, ...[...facts.image.renditions].sort((a, b) => b.width - a.width).map((r) => r.url)].map((url) => absolute(links, url)))]
-    : undefined
+    : []
   const doc = {
     '@context': 'https://schema.org' as const,
     '@type': 'NewsArticle' as const,
@@ -56,7 +57,7 @@ export function newsArticleJsonLd(facts: NewsArticleFacts, links: SiteLinks): Ne
     mainEntityOfPage: { '@type': 'WebPage' as const, '@id': facts.url },
     headline: headline(facts.title),
     description: facts.excerpt,
-    ...(images ? { image: images } : {}),
+    image: images,
     datePublished: facts.publishedAt,
     dateModified: facts.updatedAt,
     author: facts.authors.map((a) => ({ '@type': 'Person' as const, name: a.name, url: a.url })),
