@@ -21,6 +21,7 @@ import { adminRoutes } from './routes/admin/index.js'
 import { articleRoutes } from './routes/articles/index.js'
 import { authRoutes } from './routes/auth/index.js'
 import { authorRoutes } from './routes/authors/index.js'
+import { correctionRoutes } from './routes/corrections/index.js'
 import { commentRoutes } from './routes/comments/index.js'
 import { feedRoutes, sitemapXmlRoutes } from './routes/feeds/index.js'
 import { healthRoutes } from './routes/health/index.js'
@@ -155,6 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(articleRoutes)
       await v1.register(commentRoutes)
       await v1.register(authorRoutes)
+      await v1.register(correctionRoutes)
       await v1.register(tagRoutes)
       await v1.register(pageRoutes)
       await v1.register(collectionRoutes)

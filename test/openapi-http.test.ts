@@ -38,11 +38,11 @@ t.test('304 is declared exactly where a GET is cacheable, with the conditional r
   }
 })
 
-t.test('If-Match is a parameter of every write that compares it; the eighteen that answer 428 among them', async (t) => {
+t.test('If-Match is a parameter of every write that compares it; the twenty that answer 428 among them', async (t) => {
   const answering428 = operations.filter(({ op }) => '428' in op.responses).map(({ op }) => op.operationId)
   t.same(answering428.sort(), [
-    'adminDeleteArticle', 'adminDeleteAuthor', 'adminDeleteCollection', 'adminDeleteComment', 'adminDeletePage', 'adminDeleteSection', 'adminDeleteTag', 'adminPutCollectionItems', 'adminRestoreRevision', 'adminUpdateArticle',
-    'adminUpdateAuthor', 'adminUpdateCollection', 'adminUpdateComment', 'adminUpdateMedia', 'adminUpdatePage', 'adminUpdateSection', 'adminUpdateSettings', 'adminUpdateTag',
+    'adminCreateCorrection', 'adminDeleteArticle', 'adminDeleteAuthor', 'adminDeleteCollection', 'adminDeleteComment', 'adminDeletePage', 'adminDeleteSection', 'adminDeleteTag', 'adminPutCollectionItems', 'adminRestoreRevision', 'adminUpdateArticle',
+    'adminUpdateAuthor', 'adminUpdateCollection', 'adminUpdateComment', 'adminUpdateCorrection', 'adminUpdateMedia', 'adminUpdatePage', 'adminUpdateSection', 'adminUpdateSettings', 'adminUpdateTag',
   ])
   const withIfMatch = operations.filter(({ op }) => refs(op).has('IfMatch')).map(({ op }) => op.operationId)
   t.same(withIfMatch.sort(), [...answering428, 'adminDeleteMedia', 'adminUpdateUser'].sort(), 'the 428 ones and those that honour it when sent (412)')

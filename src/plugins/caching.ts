@@ -80,7 +80,7 @@ export function describeArticles(request: FastifyRequest, articles: readonly Art
   for (const article of articles) {
     keys.add(articleKey(article.id))
     keys.add(sectionKey(article.section.slug))
-    keys.add(authorKey(article.author.slug))
+    for (const author of article.authors) keys.add(authorKey(author.slug))
     for (const tag of article.tags) keys.add(tagKey(tag.slug))
   }
 }

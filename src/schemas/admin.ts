@@ -1,7 +1,7 @@
 import { Type, type Static, type TArray, type TString } from 'typebox'
 import { PERMALINK_KINDS } from '../lib/permalinks.js'
 import { DateTime, Nullable, ref, StringEnum } from './common.js'
-import { AuthorRef, SectionRef, TagRef, WebsiteUrl } from './content.js'
+import { AuthorRef, Correction, SectionRef, TagRef, WebsiteUrl } from './content.js'
 
 export const ROLE_VALUES = ['admin', 'editor', 'author', 'contributor'] as const
 export const STATUS_VALUES = ['draft', 'in_review', 'changes_requested', 'scheduled', 'published', 'archived'] as const
@@ -49,6 +49,8 @@ export const AdminArticle = Type.Object(
     featured_image: Nullable(ref(AdminFeaturedImage)),
     section: ref(SectionRef),
     author: ref(AuthorRef),
+    authors: Type.Array(ref(AuthorRef), { description: 'The byline, in order; the first is `author`' }),
+    corrections: Type.Array(ref(Correction), { description: 'Public notes appended since publication, oldest first: POST /v1/admin/articles/{id}/corrections' }),
     tags: Type.Array(ref(TagRef)),
     related_article_ids: Type.Array(Type.String({ format: 'uuid' }), { description: 'Editor-pinned Related Posts, in order' }),
     published_at: Nullable(DateTime()),

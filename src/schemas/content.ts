@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { DateTime, Nullable, ref, StringEnum } from './common.js'
+import { NewsArticleJsonLd, SiteJsonLd, structuredDataSchemas } from './structured-data.js'
 
 export const SocialLink = Type.Object(
   {
@@ -65,6 +66,7 @@ const summaryProperties = {
   featured_image: Nullable(ref(FeaturedImage)),
   section: ref(SectionRef),
   author: ref(AuthorRef),
+  authors: Type.Array(ref(AuthorRef), { description: 'The byline, in order (co-authors after the first); the first is `author`' }),
   tags: Type.Array(ref(TagRef)),
   published_at: DateTime(),
   updated_at: DateTime(),
@@ -102,14 +104,45 @@ export const ArticleAuthor = Type.Object(
   { $id: 'ArticleAuthor', description: 'The author box shown under an article', additionalProperties: false },
 )
 
+export const CORRECTION_KINDS = ['correction', 'update', 'clarification'] as const
+
+export const Correction = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: StringEnum(CORRECTION_KINDS, { description: 'correction (something was wrong), update (news since publication) or clarification (something was unclear)' }),
+    text: Type.String({ description: 'Plain text shown to readers' }),
+    at: DateTime('When it took effect'),
+  },
+  { $id: 'Correction', description: 'A public note appended to a published article', additionalProperties: false },
+)
+export type CorrectionBody = Static<typeof Correction>
+
+/** A correction on the site-wide transparency list, with the article it belongs to. */
+export const CorrectionEntry = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: StringEnum(CORRECTION_KINDS),
+    text: Type.String(),
+    at: DateTime(),
+    article: Type.Object(
+      { id: Type.String({ format: 'uuid' }), slug: Type.String(), title: Type.String(), url: WebsiteUrl(), published_at: DateTime() },
+      { additionalProperties: false },
+    ),
+  },
+  { $id: 'CorrectionEntry', additionalProperties: false },
+)
+
 export const Article = Type.Object(
   {
     ...summaryProperties,
     author: ref(ArticleAuthor),
+    authors: Type.Array(ref(ArticleAuthor), { description: 'The byline, in order, each with its author box; the first is `author`' }),
     body_html: Type.String({ description: 'Sanitised HTML' }),
     word_count: Type.Integer(),
     comments_open: Type.Boolean(),
     seo: ref(Seo),
+    corrections: Type.Array(ref(Correction), { description: 'Corrections, updates and clarifications appended since publication, oldest first (the corrections box)' }),
+    structured_data: ref(NewsArticleJsonLd),
   },
   { $id: 'Article', description: 'A full article', additionalProperties: false },
 )
@@ -207,6 +240,7 @@ export const Site = Type.Object(
     social_links: Type.Array(ref(SocialLink)),
     navigation: Type.Array(ref(NavigationItem), { description: 'Sections in editor order, then the extra links' }),
     footer_links: Type.Array(ref(Link)),
+    structured_data: ref(SiteJsonLd),
   },
   { $id: 'Site', additionalProperties: false },
 )
@@ -225,6 +259,7 @@ export const Resolution = Type.Object(
 
 /** Every shared schema, registered once with app.addSchema (order: dependencies first). */
 export const contentSchemas = [
+  ...structuredDataSchemas,
   SocialLink,
   MediaRendition,
   FocalPoint,
@@ -235,6 +270,8 @@ export const contentSchemas = [
   ArticleSummary,
   Seo,
   ArticleAuthor,
+  Correction,
+  CorrectionEntry,
   Article,
   Section,
   Author,

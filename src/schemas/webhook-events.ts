@@ -20,6 +20,7 @@ export const ArticleEventPrevious = Type.Object(
     status: StringEnum(STATUS_VALUES),
     published_at: Nullable(DateTime()),
     section: Type.String({ description: 'Section slug' }),
+    authors: Type.Array(Type.String(), { description: 'Author slugs of its byline before the change, in order (their pages may need revalidating)' }),
     url: Nullable(Type.String({ description: 'Its URL on the website before the change (null when the permalink needed a date it had not)' })),
   },
   { $id: 'ArticleEventPrevious', additionalProperties: false },

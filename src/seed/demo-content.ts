@@ -48,6 +48,10 @@ export interface DemoArticle {
   featuredImage: { alt: string; caption: string; credit: string }
   /** Markdown, original text. */
   body: string
+  /** Shares its byline with the demo co-author (second in the byline). */
+  coAuthored?: boolean
+  /** A public note appended after publication (the corrections box). */
+  correction?: { kind: 'correction' | 'update' | 'clarification'; text: string; at: string }
 }
 
 export interface DemoSite {
@@ -134,6 +138,15 @@ export const demoAuthor: DemoAuthor = {
     { network: 'x', url: 'https://x.com/thedefencetimes' },
     { network: 'linkedin', url: 'https://linkedin.com/thedefencetimes' },
   ],
+}
+
+/** A second byline: the demo's co-authored article shows two authors. */
+export const demoCoAuthor: DemoAuthor = {
+  slug: 'meera-kapoor',
+  name: 'Meera Kapoor',
+  bio: 'Meera Kapoor reports on Chinese foreign policy and the Indo-Pacific. A demo byline: she shares the by-line of one sample article.',
+  website: 'https://thedefencetimes.example/meera-kapoor',
+  socialLinks: [{ network: 'x', url: 'https://x.com/meerakapoor_demo' }],
 }
 
 export const demoTags: DemoTag[] = [
@@ -729,6 +742,12 @@ The upgraded Liaoning is expected to return to sea for trials before resuming ex
     title: 'China working on resumption of dialogue with US: Report',
     section: 'asia-pacific',
     publishedAt: '2022-12-16T09:30:00.000Z',
+    coAuthored: true,
+    correction: {
+      kind: 'correction',
+      text: 'An earlier version of this article said the two leaders met in Jakarta. They met in Bali.',
+      at: '2022-12-16T14:05:00.000Z',
+    },
     excerpt:
       'China is working towards resuming dialogue with the United States in several areas suspended earlier this year, according to a report, after the first in-person meeting between the two leaders in Bali.',
     tags: ['china', 'united-states', 'diplomacy', 'taiwan'],

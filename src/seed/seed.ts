@@ -6,10 +6,10 @@ import { renderBody } from '../lib/markdown.js'
 import { slugify } from '../lib/slugify.js'
 import type { Database, Executor } from '../db/client.js'
 import { createLockRepository, LOCK_KEYS } from '../db/repositories/locks.js'
-import { articles, articleTags, authors, collectionItems, collections, media as mediaTable, pages, sections, siteSettings, tags } from '../db/schema/index.js'
+import { articleAuthors, articleCorrections, articles, articleTags, authors, collectionItems, collections, media as mediaTable, pages, sections, siteSettings, tags } from '../db/schema/index.js'
 import type { RenditionOptions } from '../services/media/images.js'
 import type { MediaStorage } from '../services/storage.js'
-import { demoArticles, demoAuthor, demoPages, demoSections, demoSite, demoTags, demoTopStories } from './demo-content.js'
+import { demoArticles, demoAuthor, demoCoAuthor, demoPages, demoSections, demoSite, demoTags, demoTopStories } from './demo-content.js'
 import { demoCardSvg, storeDemoCard } from './images.js'
 
 export interface SeedReport {
@@ -104,13 +104,7 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
 
   await db
     .insert(authors)
-    .values({
-      slug: demoAuthor.slug,
-      name: demoAuthor.name,
-      bio: demoAuthor.bio,
-      website: demoAuthor.website,
-      socialLinks: demoAuthor.socialLinks,
-    })
+    .values([demoAuthor, demoCoAuthor].map((a) => ({ slug: a.slug, name: a.name, bio: a.bio, website: a.website, socialLinks: a.socialLinks })))
     .onConflictDoNothing()
 
   const insertedTags = await db
@@ -154,6 +148,8 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
   )
   const [author] = await db.select({ id: authors.id }).from(authors).where(eq(authors.slug, demoAuthor.slug))
   if (!author) throw new Error('demo author missing after insert')
+  const [coAuthor] = await db.select({ id: authors.id }).from(authors).where(eq(authors.slug, demoCoAuthor.slug))
+  if (!coAuthor) throw new Error('demo co-author missing after insert')
 
   for (const demo of demoArticles) {
     const sectionId = sectionIds.get(demo.section)
@@ -192,6 +188,13 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
       return { articleId: inserted.id, tagId, position }
     })
     if (tagRows.length > 0) await db.insert(articleTags).values(tagRows).onConflictDoNothing()
+    // The byline's first row comes from author_id (a trigger); the co-author follows it.
+    if (demo.coAuthored) await db.insert(articleAuthors).values({ articleId: inserted.id, authorId: coAuthor.id, position: 1 }).onConflictDoNothing()
+    if (demo.correction) {
+      const at = new Date(demo.correction.at)
+      await db.insert(articleCorrections).values({ articleId: inserted.id, kind: demo.correction.kind, text: demo.correction.text, at, createdAt: at, updatedAt: at })
+      await db.update(articles).set({ updatedAt: at }).where(eq(articles.id, inserted.id))
+    }
   }
 
   const [top] = await db

@@ -18,8 +18,9 @@ export function isStaff(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'editor'
 }
 
-export function owns(actor: Actor, resource: { createdBy: string | null; authorId: string }): boolean {
-  return resource.createdBy === actor.id || (actor.authorId !== null && resource.authorId === actor.authorId)
+/** Their own: they created it, or their author profile is in its byline (first author or co-author). */
+export function owns(actor: Actor, resource: { createdBy: string | null; authorIds: readonly string[] }): boolean {
+  return resource.createdBy === actor.id || (actor.authorId !== null && resource.authorIds.includes(actor.authorId))
 }
 
 export function forbid(detail: string): never {

@@ -77,13 +77,14 @@ export function boundKeys(keys: ReadonlySet<string>, maxBytes: number): string[]
 }
 
 /** Purge keys of an article change: itself, every list, and what it references (before and after). */
-export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string; authorSlug?: string; tagSlugs?: string[] } | null | undefined)[]): string[] {
+export function articlePurgeKeys(...states: ({ id: string; sectionSlug?: string; authorSlug?: string; authorSlugs?: string[]; tagSlugs?: string[] } | null | undefined)[]): string[] {
   const keys = new Set<string>(['articles'])
   for (const state of states) {
     if (!state) continue
     keys.add(articleKey(state.id))
     if (state.sectionSlug) keys.add(sectionKey(state.sectionSlug))
     if (state.authorSlug) keys.add(authorKey(state.authorSlug))
+    for (const author of state.authorSlugs ?? []) keys.add(authorKey(author))
     for (const tag of state.tagSlugs ?? []) keys.add(tagKey(tag))
   }
   return [...keys]

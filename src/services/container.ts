@@ -9,6 +9,7 @@ import type { Clock } from '../lib/clock.js'
 import { createArticleEditor } from './articles/editor.js'
 import type { PreviewSigner } from './articles/input.js'
 import { createArticleNotes } from './articles/notes.js'
+import { createCorrections } from './articles/corrections.js'
 import { createNotificationSettings } from './notification-settings.js'
 import { createAuditLog } from './audit-log.js'
 import { createAuthService, type TokenSigner } from './auth.js'
@@ -156,6 +157,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     notificationSettings: createNotificationSettings({ uow }),
     articles: createArticleEditor({ uow, clock, events, publicUrl: config.publicUrl, permalinks, previews, kickOutbox: () => outbox.kick() }),
     articleNotes: createArticleNotes({ uow, clock, publicUrl: config.publicUrl, kickOutbox: () => outbox.kick() }),
+    corrections: createCorrections({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick() }),
     taxonomy: createTaxonomyAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     collections: createCollectionService({ uow, reads, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),

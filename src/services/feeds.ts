@@ -26,7 +26,7 @@ function keysOf(rows: readonly ArticleFullRow[], section: string | undefined): s
   for (const row of rows) {
     keys.add(articleKey(row.id))
     keys.add(sectionKey(row.sectionSlug))
-    keys.add(authorKey(row.authorSlug))
+    for (const author of row.authors) keys.add(authorKey(author.slug))
     for (const tag of row.tags) keys.add(tagKey(tag.slug))
   }
   return [...keys]
@@ -92,7 +92,8 @@ export function createFeedService(deps: {
             element('link', f.urls.article(row)),
             element('guid', row.id, { isPermaLink: 'false' }),
             element('pubDate', rfc822(row.publishedAt)),
-            element('dc:creator', row.authorName),
+            // One dc:creator per author of the byline, in order (RSS 2.0 with Dublin Core).
+            ...row.byline.map((author) => element('dc:creator', author.name)),
             element('category', row.sectionName),
             ...row.tags.map((t) => element('category', t.name)),
             element('description', row.excerpt),
@@ -141,7 +142,7 @@ export function createFeedService(deps: {
             ...(imageOf(row) ? { image: imageOf(row)! } : {}),
             date_published: row.publishedAt.toISOString(),
             date_modified: row.updatedAt.toISOString(),
-            authors: [{ name: row.authorName, ...(row.authorWebsite ? { url: row.authorWebsite } : {}) }],
+            authors: row.byline.map((author) => ({ name: author.name, ...(author.website ? { url: author.website } : {}) })),
             tags: [row.sectionName, ...row.tags.map((t) => t.name)],
           })),
         },

@@ -12,7 +12,7 @@ import {
 } from '../lib/permalinks.js'
 
 /** What URLs are built from: the site settings' url, permalinks and their history. */
-export type LinkSettings = Pick<SiteSettingsRow, 'url' | 'permalinks' | 'permalinkHistory'>
+export type LinkSettings = Pick<SiteSettingsRow, 'url' | 'permalinks' | 'permalinkHistory'> & Partial<Pick<SiteSettingsRow, 'title' | 'logoUrl'>>
 
 /**
  * Absolute URLs on the public website. The base is the site's own address (`site.url`, the
@@ -25,6 +25,8 @@ export interface SiteLinks {
   /** The path of the base ('' or e.g. /news): website paths may carry it or not. */
   basePath: string
   home: string
+  /** The publication as structured data names it (publisher of every article). */
+  publisher: { name: string; logo: string | null }
   patterns: PermalinkPatterns
   compiled: Record<PermalinkKind, CompiledPattern>
   /** Earlier patterns per kind, newest first. */
@@ -67,6 +69,7 @@ export function siteLinks(settings: LinkSettings | undefined, publicUrl: string)
     origin: parsed.origin,
     basePath: parsed.pathname.replace(/\/+$/, ''),
     home: `${base}/`,
+    publisher: { name: settings?.title ?? '', logo: settings?.logoUrl ?? null },
     patterns,
     compiled,
     history,

@@ -7,6 +7,7 @@ import type { UserWithAuthor } from '../db/repositories/users.js'
 import type { AdminUserBody } from '../schemas/admin.js'
 import type { ArticleBody, ArticleSummaryBody, AuthorBody, FeaturedImageBody, PageBody, SectionBody, TagBody } from '../schemas/content.js'
 import type { SiteLinks } from './permalinks.js'
+import { newsArticleJsonLd } from './structured-data.js'
 
 /**
  * Output mappers: the only place a database row becomes a public representation. They allow-list
@@ -58,6 +59,7 @@ export function presentArticleSummary(row: ArticleSummaryRow, links: SiteLinks):
     featured_image: presentFeaturedImage(row),
     section: { slug: row.sectionSlug, name: row.sectionName, url: links.section(row.sectionSlug) },
     author: { slug: row.authorSlug, name: row.authorName, url: links.author(row.authorSlug) },
+    authors: row.authors.map((a) => ({ slug: a.slug, name: a.name, url: links.author(a.slug) })),
     tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     published_at: row.publishedAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -74,6 +76,8 @@ export function presentArticleSummary(row: ArticleSummaryRow, links: SiteLinks):
  */
 export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOpen: boolean = row.commentsOpen): ArticleBody {
   const url = links.article(row)
+  const publishedAt = row.publishedAt.toISOString()
+  const updatedAt = row.updatedAt.toISOString()
   return {
     id: row.id,
     slug: row.slug,
@@ -91,6 +95,15 @@ export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOp
       avatar_url: row.authorAvatarUrl,
       social_links: row.authorSocialLinks.map((l) => ({ network: l.network, url: l.url })),
     },
+    authors: row.byline.map((a) => ({
+      slug: a.slug,
+      name: a.name,
+      url: links.author(a.slug),
+      bio: a.bio,
+      website: a.website,
+      avatar_url: a.avatar_url,
+      social_links: a.social_links.map((l) => ({ network: l.network, url: l.url })),
+    })),
     tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     published_at: row.publishedAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -105,6 +118,23 @@ export function presentArticle(row: ArticleFullRow, links: SiteLinks, commentsOp
       canonical_url: row.seoCanonicalUrl ?? url,
       og_image: row.seoOgImage ?? row.featuredImageUrl,
     },
+    corrections: row.corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, at: new Date(c.at).toISOString() })),
+    structured_data: newsArticleJsonLd(
+      {
+        url,
+        title: row.title,
+        excerpt: row.excerpt,
+        publishedAt,
+        updatedAt,
+        sectionName: row.sectionName,
+        tagNames: row.tags.map((t) => t.name),
+        authors: row.byline.map((a) => ({ name: a.name, url: links.author(a.slug) })),
+        image: row.featuredImageUrl ? { url: row.featuredImageUrl, renditions: row.featuredMediaId ? (row.featuredMedia?.renditions ?? []) : [] } : null,
+        wordCount: row.wordCount,
+        commentCount: row.commentCount,
+      },
+      links,
+    ),
   }
 }
 

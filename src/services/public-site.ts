@@ -6,6 +6,7 @@ import type { SectionRepository } from '../db/repositories/sections.js'
 import type { SiteRepository } from '../db/repositories/site.js'
 import type { TagOrder, TagRepository } from '../db/repositories/tags.js'
 import type { LinkItem } from '../db/schema/types.js'
+import { siteJsonLd } from './structured-data.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { pageModeResult, resolvePaging, type PageResult, type PagingQuery } from '../lib/pagination.js'
@@ -84,6 +85,7 @@ export function createPublicSiteService(deps: SiteDeps) {
           ...navigationLinks.map((l) => ({ ...l, section: l.type === 'section' ? l.slug : null })),
         ],
         footer_links: classified.slice(settings.navigationLinks.length),
+        structured_data: siteJsonLd({ title: settings.title, description: settings.description || settings.tagline, socialUrls: settings.socialLinks.map((l) => l.url) }, links),
       }
     },
 

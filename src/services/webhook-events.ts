@@ -82,7 +82,7 @@ export { articlePurgeKeys, purgeKeysFor } from './cache-keys.js'
 
 /** What an article's purge keys are made of. */
 const purgeState = (row: ArticleRecord | null) =>
-  row ? { id: row.id, sectionSlug: row.sectionSlug, authorSlug: row.authorSlug, tagSlugs: row.tags.map((t) => t.slug) } : null
+  row ? { id: row.id, sectionSlug: row.sectionSlug, authorSlug: row.authorSlug, authorSlugs: row.authors.map((a) => a.slug), tagSlugs: row.tags.map((t) => t.slug) } : null
 
 /** An article's state before a change, as every article event's `previous` carries it. */
 export function articlePrevious(row: ArticleRecord, links: SiteLinks): ArticleEventPreviousBody {
@@ -93,6 +93,7 @@ export function articlePrevious(row: ArticleRecord, links: SiteLinks): ArticleEv
     status: row.status,
     published_at: row.publishedAt?.toISOString() ?? null,
     section: row.sectionSlug,
+    authors: row.authors.map((a) => a.slug),
     url: links.articleIfDated(row),
   }
 }

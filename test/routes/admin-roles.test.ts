@@ -23,6 +23,8 @@ const TABLE: { method: string; url: string; path: string; roles: Role[]; payload
   { method: 'POST', url: `/v1/admin/articles/${UUID}/preview`, path: '/v1/admin/articles/{id}/preview', roles: ALL },
   { method: 'GET', url: `/v1/admin/articles/${UUID}/notes`, path: '/v1/admin/articles/{id}/notes', roles: ALL },
   { method: 'POST', url: `/v1/admin/articles/${UUID}/notes`, path: '/v1/admin/articles/{id}/notes', roles: ALL, payload: { body: 'x' } },
+  { method: 'POST', url: `/v1/admin/articles/${UUID}/corrections`, path: '/v1/admin/articles/{id}/corrections', roles: STAFF, payload: { kind: 'correction', text: 'x' } },
+  { method: 'PATCH', url: `/v1/admin/articles/${UUID}/corrections/${UUID}`, path: '/v1/admin/articles/{id}/corrections/{correction_id}', roles: STAFF, payload: { text: 'x' } },
   { method: 'GET', url: '/v1/admin/sections', path: '/v1/admin/sections', roles: ALL },
   { method: 'POST', url: '/v1/admin/sections', path: '/v1/admin/sections', roles: STAFF, payload: {} },
   { method: 'PUT', url: '/v1/admin/sections/order', path: '/v1/admin/sections/order', roles: STAFF, payload: {} },

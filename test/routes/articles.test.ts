@@ -21,7 +21,7 @@ t.test('the seeded list: newest first, summaries only, page mode by default', as
   const first = body.data.find((a) => a.title === 'China working on resumption of dialogue with US: Report')
   t.ok(first)
   t.same(Object.keys(first!).sort(), [
-    'author', 'comment_count', 'excerpt', 'featured_image', 'id', 'published_at', 'reading_time_minutes', 'section', 'slug', 'tags', 'title', 'updated_at', 'url',
+    'author', 'authors', 'comment_count', 'excerpt', 'featured_image', 'id', 'published_at', 'reading_time_minutes', 'section', 'slug', 'tags', 'title', 'updated_at', 'url',
   ])
   t.match(first, {
     slug: 'china-working-on-resumption-of-dialogue-with-us-report',

@@ -1,68 +1,11 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { articles } from '../../src/db/schema/index.js'
-import { ROLES, type Role } from '../../src/services/actor.js'
-import { ARTICLE_STATUSES, type ArticleStatus } from '../../src/services/articles/workflow.js'
+import { ROLES } from '../../src/services/actor.js'
+import { ARTICLE_STATUSES } from '../../src/services/articles/workflow.js'
 import { createUsers } from '../helpers/auth.js'
 import { build } from '../helpers/build.js'
-
-const NOW = Date.now()
-const FUTURE = new Date(NOW + 86_400_000).toISOString()
-const PAST = new Date(NOW - 86_400_000)
-
-/** The actions tried on an article in each state: an edit, each status change, and a note. */
-const ACTIONS = ['edit', ...ARTICLE_STATUSES, 'note'] as const
-type Action = (typeof ACTIONS)[number]
-
-const payloadOf = (action: Action): Record<string, unknown> => {
-  switch (action) {
-    case 'edit':
-      return { title: 'Edited' }
-    case 'scheduled':
-      return { status: 'scheduled', published_at: FUTURE }
-    case 'published':
-      return { status: 'published', published_at: new Date(NOW - 1000).toISOString() }
-    case 'changes_requested':
-      return { status: 'changes_requested', note: 'Please tighten the lede.' }
-    case 'note':
-      return { body: 'A note' }
-    default:
-      return { status: action }
-  }
-}
-
-// Columns: edit, → draft, → in_review, → changes_requested, → scheduled, → published, → archived, note.
-// Staff act on a contributor's article; authors and contributors on their own.
-const STAFF_ROWS: Record<ArticleStatus, number[]> = {
-  draft: [200, 200, 200, 422, 200, 200, 200, 201],
-  in_review: [200, 200, 200, 200, 200, 200, 200, 201],
-  changes_requested: [200, 200, 200, 200, 200, 200, 200, 201],
-  scheduled: [200, 200, 422, 422, 200, 200, 200, 201],
-  published: [200, 200, 422, 422, 200, 200, 200, 201],
-  archived: [200, 200, 422, 422, 200, 200, 200, 201],
-}
-
-/** The role truth table of the review workflow: role × status × action → HTTP status. */
-const TABLE: Record<Role, Record<ArticleStatus, number[]>> = {
-  admin: STAFF_ROWS,
-  editor: STAFF_ROWS,
-  author: {
-    draft: [200, 200, 200, 403, 200, 200, 200, 201],
-    in_review: [403, 403, 403, 403, 403, 403, 403, 201],
-    changes_requested: [200, 200, 200, 403, 200, 200, 200, 201],
-    scheduled: [200, 200, 422, 403, 200, 200, 200, 201],
-    published: [200, 200, 422, 403, 200, 200, 200, 201],
-    archived: [200, 200, 422, 403, 200, 200, 200, 201],
-  },
-  contributor: {
-    draft: [200, 200, 200, 403, 403, 403, 403, 201],
-    in_review: [403, 403, 403, 403, 403, 403, 403, 201],
-    changes_requested: [200, 200, 200, 403, 403, 403, 403, 201],
-    scheduled: [403, 403, 403, 403, 403, 403, 403, 201],
-    published: [403, 403, 403, 403, 403, 403, 403, 201],
-    archived: [403, 403, 403, 403, 403, 403, 403, 201],
-  },
-}
+import { ACTIONS, FUTURE, PAST, payloadOf, TABLE } from '../helpers/review-table.js'
 
 t.test('the table covers every role, every status and every action', async (t) => {
   t.same(Object.keys(TABLE).sort(), [...ROLES].sort())
@@ -97,3 +40,4 @@ t.test('every role × status × action answers as the table says', async (t) => 
     }
   }
 })
+

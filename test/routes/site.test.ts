@@ -51,7 +51,7 @@ t.test('authors', async (t) => {
   t.match(res.json().data, { slug: 'the-defence-times', name: 'The Defence Times', website: 'https://thedefencetimes.example', article_count: 18 })
   t.same(Object.keys(res.json().data).sort(), ['article_count', 'avatar_url', 'bio', 'name', 'slug', 'social_links', 'url', 'website'])
   const list = await app.inject({ method: 'GET', url: '/v1/authors' })
-  t.same(list.json().data.map((a: { slug: string }) => a.slug), ['the-defence-times'])
+  t.same(list.json().data.map((a: { slug: string }) => a.slug), ['meera-kapoor', 'the-defence-times'], 'by name: the demo co-author too')
   t.equal((await app.inject({ method: 'GET', url: '/v1/authors/nobody' })).statusCode, 404)
 })
 

@@ -11,7 +11,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * The keys a body shows, found by walking it: `article:<id>` for every article (an object with an
  * id, slug, title and published_at), the section, author and tags each references, and the
  * sections of search facets (by name). `kind`
- * names what the top-level items of `data` are on the section, author and tag routes.
+ * names what the top-level items of `data` are on the section, author and tag routes. A byline's
+ * authors (`authors`) are authors like `author`.
  */
 function shownKeys(value: unknown, keys: Set<string>, kind?: 'section' | 'author' | 'tag', parentKey?: string, depth = 0): Set<string> {
   if (value === null || typeof value !== 'object' || depth > 8) return keys
@@ -23,7 +24,7 @@ function shownKeys(value: unknown, keys: Set<string>, kind?: 'section' | 'author
   if (typeof obj.slug === 'string') {
     if (typeof obj.id === 'string' && UUID.test(obj.id) && typeof obj.title === 'string' && 'published_at' in obj) keys.add(`article:${obj.id}`)
     else if (parentKey === 'section' || (parentKey === 'sections' && 'name' in obj)) keys.add(`section:${obj.slug}`)
-    else if (parentKey === 'author') keys.add(`author:${obj.slug}`)
+    else if (parentKey === 'author' || parentKey === 'authors') keys.add(`author:${obj.slug}`)
     else if (parentKey === 'tags') keys.add(`tag:${obj.slug}`)
     else if (parentKey === 'data' && depth <= 2 && kind) keys.add(`${kind}:${obj.slug}`)
   }
@@ -49,6 +50,7 @@ t.test("every public route declares its list keys, and each response's keys are 
     '/v1/articles/:slug/related': { urls: [`/v1/articles/${SLUG}/related`, `/v1/articles/${SLUG}/related?limit=3&explain=true`] },
     '/v1/articles/:slug/comments': { urls: [`/v1/articles/${SLUG}/comments`], extra: [`article:${article.id}`, `comments:${article.id}`] },
     '/v1/authors': { urls: ['/v1/authors'], kind: 'author' },
+    '/v1/corrections': { urls: ['/v1/corrections', '/v1/corrections?limit=1&page=1'] },
     '/v1/authors/:slug': { urls: ['/v1/authors/the-defence-times'], kind: 'author' },
     '/v1/tags': { urls: ['/v1/tags', '/v1/tags?limit=5&page=2'], kind: 'tag' },
     '/v1/tags/:slug': { urls: [`/v1/tags/${tag}`], kind: 'tag' },
@@ -153,5 +155,5 @@ t.test('declarations are enforced at startup', async (t) => {
       if (editorWrite) writes.push(`${method} ${path}`)
     }
   }
-  t.equal(writes.length, 44, 'every editor write declares config.idempotent: true')
+  t.equal(writes.length, 46, 'every editor write declares config.idempotent: true')
 })

@@ -106,6 +106,27 @@ export async function articleScenarios(s: Session): Promise<{ published: Version
     await s.call('adminUpdateArticle', { path: { id: article.id }, headers: ifMatch(article), body: { slug: 'baltic-coast-guards-share-radar-tracks' }, as: 'editor', example: false }),
   )
   expectStatus(await s.call('getArticle', { path: { slug: oldSlug } }), 301)
+  // A correction on the published article (its If-Match is the article's version), then reworded.
+  expectStatus(await s.call('adminCreateCorrection', { path: { id: article.id }, body: { kind: 'correction', text: 'No If-Match' }, as: 'editor' }), 428)
+  const correction = await s.call('adminCreateCorrection', {
+    path: { id: article.id },
+    headers: ifMatch(article),
+    body: { kind: 'correction', text: 'An earlier version of this article said four coast guards share the tracks. Three do.' },
+    as: 'editor',
+  })
+  const correctionId = dataOf<{ id: string }>(correction, 201).id
+  article = { ...article, version: article.version + 1 }
+  expectStatus(
+    await s.call('adminUpdateCorrection', {
+      path: { id: article.id, correction_id: correctionId },
+      headers: ifMatch(article),
+      body: { text: 'An earlier version of this article said four coast guards share the radar tracks. Three do.' },
+      as: 'editor',
+    }),
+    200,
+  )
+  article = { ...article, version: article.version + 1 }
+  expectStatus(await s.call('listCorrections', { query: { limit: 5 } }), 200)
   expectStatus(await s.call('listRelatedArticles', { path: { slug: oldSlug } }), 301)
   expectStatus(await s.call('listArticleComments', { path: { slug: oldSlug } }), 301)
 

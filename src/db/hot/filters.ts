@@ -1,5 +1,5 @@
 import { eq, gt, gte, inArray, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm'
-import { articles, articleTags, authors, sections, tags } from '../schema/index.js'
+import { articleAuthors, articles, articleTags, authors, sections, tags } from '../schema/index.js'
 import { isPublic, type PublicArticleFilter } from '../repositories/article-rows.js'
 
 /**
@@ -47,7 +47,13 @@ const FILTERS: FilterDescriptor<unknown>[] = [
   // The public rule itself: always present, so every statement has its `now`.
   describe({ name: 'now', many: false, values: (f) => [f.now], sql: ([now]) => isPublic(now!) }),
   describe({ name: 'section', many: false, values: (f) => one(f.section), sql: ([slug]) => eq(articles.sectionId, sql`(select id from ${sections} where slug = ${slug})`) }),
-  describe({ name: 'author', many: false, values: (f) => one(f.author), sql: ([slug]) => eq(articles.authorId, sql`(select id from ${authors} where slug = ${slug})`) }),
+  // Any author of the byline, first or not.
+  describe({
+    name: 'author',
+    many: false,
+    values: (f) => one(f.author),
+    sql: ([slug]) => inArray(articles.id, sql`(select aa.article_id from ${articleAuthors} aa where aa.author_id = (select id from ${authors} where slug = ${slug}))`),
+  }),
   // Any of the given tags (OR), like WordPress's `tags=` and Ghost's `tag:[a,b]`.
   describe({
     name: 'tag',

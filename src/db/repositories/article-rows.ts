@@ -1,5 +1,5 @@
 import { and, lte, sql, type SQL } from 'drizzle-orm'
-import { articles, authors, media, sections, type MediaRendition } from '../schema/index.js'
+import { articleAuthors, articleCorrections, articles, authors, media, sections, type MediaRendition } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 
 /**
@@ -34,6 +34,29 @@ export interface TagRefRow {
   name: string
 }
 
+/** A public note on the article (corrections box), oldest first. */
+export interface CorrectionRefRow {
+  id: string
+  kind: 'correction' | 'update' | 'clarification'
+  text: string
+  at: string
+}
+
+/** One author of a byline as lists show it (kept on the article row, in byline order). */
+export interface AuthorRefRow {
+  id: string
+  slug: string
+  name: string
+}
+
+/** One author of a byline as the article page shows it (the author box). */
+export interface BylineAuthorRow extends AuthorRefRow {
+  bio: string
+  website: string | null
+  avatar_url: string | null
+  social_links: SocialLink[]
+}
+
 /** What a featured media library image brings to a public read (JSON from one primary-key lookup). */
 export interface FeaturedMediaRow {
   alt: string
@@ -61,6 +84,8 @@ export interface ArticleSummaryRow {
   sectionName: string
   authorSlug: string
   authorName: string
+  /** The whole byline, first author first (the first is also authorSlug/authorName). */
+  authors: AuthorRefRow[]
   tags: TagRefRow[]
   publishedAt: Date
   updatedAt: Date
@@ -80,6 +105,8 @@ export interface ArticleFullRow extends ArticleSummaryRow {
   authorWebsite: string | null
   authorAvatarUrl: string | null
   authorSocialLinks: SocialLink[]
+  byline: BylineAuthorRow[]
+  corrections: CorrectionRefRow[]
   status: (typeof articles.$inferSelect)['status']
 }
 
@@ -122,6 +149,8 @@ export const summaryColumns = {
   sectionName: sections.name,
   authorSlug: authors.slug,
   authorName: authors.name,
+  // Kept on the row by triggers (migrations/0022_bylines_corrections.sql), in byline order.
+  authors: articles.authorRefs,
   // Kept on the row by triggers (migrations/0012_tag_refs.sql), in the article's order.
   tags: articles.tagRefs,
   publishedAt: sql<Date>`${articles.publishedAt}`.mapWith(articles.publishedAt),
@@ -129,6 +158,12 @@ export const summaryColumns = {
   readingTimeMinutes: articles.readingTimeMinutes,
   commentCount: articles.commentCount,
 }
+
+/** Every author of the byline with the author box's fields: one small index range (an article has few authors). */
+const bylineOf = sql<BylineAuthorRow[]>`coalesce((select json_agg(json_build_object('id', au.id, 'slug', au.slug, 'name', au.name, 'bio', au.bio, 'website', au.website, 'avatar_url', au.avatar_url, 'social_links', au.social_links) order by aa.position, au.name) from ${articleAuthors} aa join ${authors} au on au.id = aa.author_id where aa.article_id = "articles"."id"), '[]'::json)`
+
+/** The article's public notes in order (usually none: one index probe). */
+export const correctionsOf = sql<CorrectionRefRow[]>`coalesce((select json_agg(json_build_object('id', c.id, 'kind', c.kind, 'text', c.text, 'at', c.at) order by c.at, c.id) from ${articleCorrections} c where c.article_id = "articles"."id"), '[]'::json)`
 
 export const fullColumns = {
   ...summaryColumns,
@@ -143,5 +178,7 @@ export const fullColumns = {
   authorWebsite: authors.website,
   authorAvatarUrl: authors.avatarUrl,
   authorSocialLinks: authors.socialLinks,
+  byline: bylineOf,
+  corrections: correctionsOf,
   status: articles.status,
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import {
+  articleAuthors,
   articleRelatedPins,
   articleRevisions,
   articles,
@@ -12,10 +13,10 @@ import {
   tags,
   users,
 } from '../schema/index.js'
-import type { TagRefRow } from './article-reads.js'
+import { correctionsOf, type AuthorRefRow, type CorrectionRefRow, type TagRefRow } from './article-rows.js'
 
 /** The editor's view of an article: every column plus its references by slug. */
-export type ArticleRow = Omit<typeof articles.$inferSelect, 'search' | 'searchHead'>
+export type ArticleRow = Omit<typeof articles.$inferSelect, 'search' | 'searchHead' | 'authorRefs'>
 export interface ArticleRecord extends ArticleRow {
   sectionSlug: string
   sectionName: string
@@ -23,6 +24,10 @@ export interface ArticleRecord extends ArticleRow {
   featuredMediaText: { alt: string; caption: string | null; credit: string | null } | null
   authorSlug: string
   authorName: string
+  /** The byline in order (the first is authorSlug/authorName). */
+  authors: AuthorRefRow[]
+  /** Public notes appended after publication, oldest first. */
+  corrections: CorrectionRefRow[]
   tags: TagRefRow[]
   relatedIds: string[]
   submittedByName: string | null
@@ -44,8 +49,8 @@ export interface AdminArticleFilter {
 /** Most recently updated first; the review queue oldest submission first. */
 export type AdminArticleOrder = 'updated' | 'submitted'
 
-// Every column but the generated search columns (large, and never shown to editors).
-const { search: _search, searchHead: _searchHead, ...articleColumns } = getTableColumns(articles)
+// Every column but the generated search columns (large, and never shown to editors) and the byline copy (read as `authors`).
+const { search: _search, searchHead: _searchHead, authorRefs: _authorRefs, ...articleColumns } = getTableColumns(articles)
 
 const recordColumns = {
   ...articleColumns,
@@ -53,6 +58,8 @@ const recordColumns = {
   sectionName: sections.name,
   authorSlug: authors.slug,
   authorName: authors.name,
+  authors: articles.authorRefs,
+  corrections: correctionsOf,
   tags: sql<TagRefRow[]>`coalesce((select json_agg(json_build_object('slug', t.slug, 'name', t.name) order by at.position, t.name) from ${articleTags} at join ${tags} t on t.id = at.tag_id where at.article_id = "articles"."id"), '[]'::json)`,
   featuredMediaText: sql<ArticleRecord['featuredMediaText']>`(select json_build_object('alt', m.alt, 'caption', m.caption, 'credit', m.credit) from ${media} m where m.id = "articles"."featured_media_id")`,
   relatedIds: sql<string[]>`coalesce((select json_agg(p.related_article_id order by p.position) from ${articleRelatedPins} p where p.article_id = "articles"."id"), '[]'::json)`,
@@ -62,7 +69,8 @@ const recordColumns = {
 
 function ownership(owner: { userId: string; authorId: string | null }): SQL {
   const own = [eq(articles.createdBy, owner.userId)]
-  if (owner.authorId) own.push(eq(articles.authorId, owner.authorId))
+  // A co-author's article is theirs too.
+  if (owner.authorId) own.push(sql`exists (select 1 from ${articleAuthors} aa where aa.article_id = ${articles.id} and aa.author_id = ${owner.authorId})`)
   return or(...own) as SQL
 }
 
@@ -151,6 +159,16 @@ export function createArticleRepository(db: Executor) {
       if (tagIds.length > 0) await db.insert(articleTags).values(tagIds.map((tagId, position) => ({ articleId, tagId, position })))
     },
 
+    /**
+     * The byline, in order (at least one author). Triggers copy it into author_refs and make the
+     * first author the article's author_id.
+     */
+    async setAuthors(articleId: string, authorIds: string[]): Promise<void> {
+      if (authorIds.length === 0) throw new Error('a byline has at least one author')
+      await db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId))
+      await db.insert(articleAuthors).values(authorIds.map((authorId, position) => ({ articleId, authorId, position })))
+    },
+
     async setRelatedPins(articleId: string, relatedIds: string[]): Promise<void> {
       await db.delete(articleRelatedPins).where(eq(articleRelatedPins.articleId, articleId))
       if (relatedIds.length > 0) {
@@ -170,8 +188,9 @@ export function createArticleRepository(db: Executor) {
       return row?.n ?? 0
     },
 
+    /** Articles whose byline names the author (first or co-author). */
     async countByAuthor(authorId: string): Promise<number> {
-      const [row] = await db.select({ n: count() }).from(articles).where(eq(articles.authorId, authorId))
+      const [row] = await db.select({ n: count() }).from(articleAuthors).where(eq(articleAuthors.authorId, authorId))
       return row?.n ?? 0
     },
 
@@ -180,9 +199,15 @@ export function createArticleRepository(db: Executor) {
       return rows.length
     },
 
+    /**
+     * Every byline naming `fromId` names `toId` in its place (once: where both were co-authors the
+     * byline just loses `fromId`). Triggers keep author_refs and the first author's author_id.
+     */
     async reassignAuthor(fromId: string, toId: string): Promise<number> {
-      const rows = await db.update(articles).set({ authorId: toId }).where(eq(articles.authorId, fromId)).returning({ id: articles.id })
-      return rows.length
+      const affected = await db.select({ id: articleAuthors.articleId }).from(articleAuthors).where(eq(articleAuthors.authorId, fromId))
+      await db.execute(sql`delete from ${articleAuthors} aa where aa.author_id = ${fromId} and exists (select 1 from ${articleAuthors} o where o.article_id = aa.article_id and o.author_id = ${toId})`)
+      await db.update(articleAuthors).set({ authorId: toId }).where(eq(articleAuthors.authorId, fromId))
+      return affected.length
     },
 
     /**
@@ -240,7 +265,7 @@ function conditions(filter: AdminArticleFilter): SQL[] {
   const out: SQL[] = []
   if (filter.status && filter.status.length > 0) out.push(inArray(articles.status, filter.status))
   if (filter.section) out.push(eq(articles.sectionId, sql`(select id from ${sections} where slug = ${filter.section})`))
-  if (filter.author) out.push(eq(articles.authorId, sql`(select id from ${authors} where slug = ${filter.author})`))
+  if (filter.author) out.push(inArray(articles.id, sql`(select aa.article_id from ${articleAuthors} aa where aa.author_id = (select id from ${authors} where slug = ${filter.author}))`))
   if (filter.ownedBy) out.push(ownership(filter.ownedBy))
   if (filter.assigneeId) out.push(eq(articles.assigneeId, filter.assigneeId))
   if (filter.q) out.push(sql`${articles.title} ilike ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articles, authors } from '../schema/index.js'
+import { articleAuthors, articles, authors } from '../schema/index.js'
 import type { SocialLink } from '../schema/types.js'
 import { isPublicAs } from './article-reads.js'
 import { versionedWrites } from './versioned.js'
@@ -27,7 +27,8 @@ export function createAuthorRepository(db: Executor) {
     website: authors.website,
     avatarUrl: authors.avatarUrl,
     socialLinks: authors.socialLinks,
-    articleCount: sql<number>`(select count(*) from ${articles} a where a.author_id = "authors"."id" and ${isPublicAs('a', now)})`.mapWith(
+    // Every public article whose byline names the author, first or co-author.
+    articleCount: sql<number>`(select count(*) from ${articleAuthors} aa join ${articles} a on a.id = aa.article_id where aa.author_id = "authors"."id" and ${isPublicAs('a', now)})`.mapWith(
       Number,
     ),
   })

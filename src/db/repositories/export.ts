@@ -2,9 +2,11 @@ import { asc, getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm'
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core'
 import type { Executor } from '../client.js'
 import {
+  articleAuthors,
   collectionItems,
   collections,
   articleBodyMedia,
+  articleCorrections,
   articleNotes,
   articleRelatedPins,
   articleRevisions,
@@ -43,7 +45,9 @@ export const EXPORT_TABLES: readonly { table: PgTable; omit?: readonly string[];
   { table: tags, omit: ['usage_count'], description: 'Tags (usage counts are derived again)' },
   { table: users, omit: ['password_hash', 'session_epoch', 'last_login_at'], description: 'Staff accounts, without passwords or sessions: restored accounts sign in after a password reset by an admin' },
   { table: media, description: 'Media library metadata (the files stay in their storage)' },
-  { table: articles, omit: ['comment_count', 'tag_refs', 'search', 'search_head'], description: 'Articles (counts, tag copies and search vectors are derived again)' },
+  { table: articles, omit: ['comment_count', 'tag_refs', 'author_refs', 'search', 'search_head'], description: 'Articles (counts, tag and byline copies and search vectors are derived again)' },
+  { table: articleAuthors, description: 'Article ↔ author: each article’s byline, in order (author_id of articles is its first author)' },
+  { table: articleCorrections, description: 'Public corrections, updates and clarifications appended to articles' },
   { table: articleTags, omit: ['published_at'], description: 'Article ↔ tag, in the article’s order' },
   { table: articleRelatedPins, description: 'Editor-pinned related articles' },
   { table: articleRevisions, description: 'Every saved state of every article' },
@@ -157,6 +161,21 @@ export function createExportRepository(db: Executor) {
         const row = values[0] as typeof siteSettings.$inferInsert
         await db.insert(siteSettings).values(row).onConflictDoUpdate({ target: siteSettings.id, set: row })
         return 1
+      }
+      if (table === articleAuthors) {
+        // A restored article already has its first author's row (a trigger makes it on insert): the
+        // exported byline takes its place, position included. Rows already as exported count as
+        // nothing written, so a second restore still changes nothing.
+        const inserted = await db
+          .insert(articleAuthors)
+          .values(values as (typeof articleAuthors.$inferInsert)[])
+          .onConflictDoUpdate({
+            target: [articleAuthors.articleId, articleAuthors.authorId],
+            set: { position: sql`excluded.position` },
+            setWhere: sql`${articleAuthors.position} is distinct from excluded.position`,
+          })
+          .returning({ one: sql<number>`1` })
+        return inserted.length
       }
       const inserted = await db.insert(table).values(values as never).onConflictDoNothing().returning({ one: sql<number>`1` })
       return inserted.length

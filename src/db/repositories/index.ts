@@ -7,6 +7,7 @@ import { createAuthorRepository } from './authors.js'
 import { createCollectionRepository } from './collections.js'
 import { createCommentBlockRepository } from './comment-blocks.js'
 import { createCommentRepository } from './comments.js'
+import { createCorrectionRepository } from './corrections.js'
 import { createIdempotencyRepository } from './idempotency.js'
 import { createImportRepository } from './imports.js'
 import { createLockRepository } from './locks.js'
@@ -33,6 +34,7 @@ export function createRepositories(db: Executor) {
     collections: createCollectionRepository(db),
     comments: createCommentRepository(db),
     commentBlocks: createCommentBlockRepository(db),
+    corrections: createCorrectionRepository(db),
     idempotency: createIdempotencyRepository(db),
     imports: createImportRepository(db),
     locks: createLockRepository(db),

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articleBodyMedia, articles, media, sections } from '../schema/index.js'
+import { articleAuthors, articleBodyMedia, articles, media, sections } from '../schema/index.js'
 
 export type MediaRow = typeof media.$inferSelect
 export type MediaInsert = typeof media.$inferInsert
@@ -24,7 +24,7 @@ export interface MediaUsageRow {
   body: boolean
   /** Who may read it in the editor (the ownership rule of the article itself). */
   createdBy: string | null
-  authorId: string
+  authorIds: string[]
 }
 
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -105,7 +105,7 @@ export function createMediaRepository(db: Executor) {
           status: articles.status,
           sectionSlug: sections.slug,
           createdBy: articles.createdBy,
-          authorId: articles.authorId,
+          authorIds: sql<string[]>`coalesce((select json_agg(aa.author_id) from ${articleAuthors} aa where aa.article_id = ${articles.id}), '[]'::json)`,
           featured: sql<boolean>`coalesce(${featured}, false)`,
           body,
         })

@@ -51,8 +51,9 @@ export function createReviewRepository(db: Executor) {
     },
 
     /** The accounts behind an article: its creator and everyone writing under its byline. */
-    async writerIds(article: { createdBy: string | null; authorId: string }): Promise<string[]> {
-      const who: SQL[] = [eq(users.authorId, article.authorId)]
+    async writerIds(article: { createdBy: string | null; authorId: string; authors?: { id: string }[] }): Promise<string[]> {
+      const authorIds = article.authors && article.authors.length > 0 ? article.authors.map((a) => a.id) : [article.authorId]
+      const who: SQL[] = [inArray(users.authorId, authorIds)]
       if (article.createdBy) who.push(eq(users.id, article.createdBy))
       return (await db.select({ id: users.id }).from(users).where(or(...who))).map((r) => r.id)
     },

@@ -79,6 +79,11 @@ export const articles = pgTable(
      * looking up every article's tags, which was 40 % of the database's work for "latest 20".
      */
     tagRefs: jsonb('tag_refs').$type<{ slug: string; name: string }[]>().notNull().default([]),
+    /**
+     * The byline as public reads show it ({id, slug, name} in order), kept by triggers on
+     * article_authors and authors (migrations/0022), like tag_refs: lists read it off the row.
+     */
+    authorRefs: jsonb('author_refs').$type<{ id: string; slug: string; name: string }[]>().notNull().default([]),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js'
 import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
 import { adminArticleRoutes } from './articles/index.js'
+import { adminCorrectionRoutes } from './articles/corrections.js'
 import { adminAuditRoutes } from './audit/index.js'
 import { adminCollectionRoutes } from './collections/index.js'
 import { adminExportRoutes } from './export/index.js'
@@ -64,6 +65,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   await app.register(adminArticleRoutes)
+  await app.register(adminCorrectionRoutes)
   await app.register(adminTaxonomyRoutes)
   await app.register(adminPageRoutes)
   await app.register(adminCollectionRoutes)

@@ -52,7 +52,7 @@ export function createArticleEditor(deps: {
     if (!(await repos.articles.lockById(id))) throw new AppError('NOT_FOUND', 'No article has this id')
     const current = await load(repos, actor, id)
     checkPrecondition(current, precondition)
-    const { values, bodyMediaIds } = await articleValues(repos, actor, current, input, clock.now())
+    const { values, bodyMediaIds, authorIds } = await articleValues(repos, actor, current, input, clock.now())
     if (input.slug !== undefined && input.slug !== current.slug) {
       if (await repos.articles.slugTaken(input.slug, id)) throw new AppError('SLUG_TAKEN', `Another article uses the slug "${input.slug}"`)
       values.slug = input.slug
@@ -62,7 +62,7 @@ export function createArticleEditor(deps: {
     values.updatedAt = clock.now()
     const version = await repos.articles.update(id, current.version, values)
     if (version === undefined) throw new AppError('PRECONDITION_FAILED', 'The article changed while saving; reload it')
-    await applyRelations(repos, id, input, bodyMediaIds)
+    await applyRelations(repos, id, input, bodyMediaIds, authorIds)
     const saved = await saveRevision(repos, actor, id)
     await queueArticleWebhooks(repos, current, saved, effects())
     const noteId = await reviewStep(repos, actor, current, saved, input.note, effects())
@@ -114,7 +114,7 @@ export function createArticleEditor(deps: {
 
     async create(actor: Actor, input: ArticleInput & { title: string; section: string }): Promise<AdminArticleBody> {
       const saved = await uow.transaction(async (repos) => {
-        const { values, bodyMediaIds } = await articleValues(repos, actor, null, input, clock.now())
+        const { values, bodyMediaIds, authorIds } = await articleValues(repos, actor, null, input, clock.now())
         const authorId = values.authorId ?? actor.authorId ?? unprocessable('author', 'Your account has no author profile: name an author')
         let slug = input.slug
         if (slug !== undefined) {
@@ -134,7 +134,7 @@ export function createArticleEditor(deps: {
           createdAt: now,
           updatedAt: now,
         })
-        await applyRelations(repos, id, input, bodyMediaIds)
+        await applyRelations(repos, id, input, bodyMediaIds, authorIds)
         const row = await saveRevision(repos, actor, id)
         await queueArticleWebhooks(repos, null, row, effects())
         const noteId = await reviewStep(repos, actor, null, row, input.note, effects())
@@ -207,7 +207,14 @@ export function createArticleEditor(deps: {
           // Nor is its placement: an old pick or a breaking flag long expired stays as it is now.
           delete input.featured
           delete input.breaking_until
-          if (!isStaff(actor)) delete input.author
+          // Snapshots name the whole byline (`authors`); older ones only `author`.
+          if (input.authors !== undefined) delete input.author
+          // Corrections are never rolled back: they stay as they are.
+          delete (input as { corrections?: unknown }).corrections
+          if (!isStaff(actor)) {
+            delete input.author
+            delete input.authors
+          }
           return update(repos, actor, id, precondition, input, 'article.restore')
         })
       changed('updated', id)

@@ -16,6 +16,8 @@ export interface ArticleInput {
     | undefined
   section?: string | undefined
   author?: string | undefined
+  /** The whole byline, by author slug, in order. */
+  authors?: string[] | undefined
   tags?: string[] | undefined
   related_article_ids?: string[] | undefined
   status?: ArticleStatus | undefined

@@ -40,6 +40,8 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
     featured_image: adminFeaturedImage(row),
     section: { slug: row.sectionSlug, name: row.sectionName, url: links.section(row.sectionSlug) },
     author: { slug: row.authorSlug, name: row.authorName, url: links.author(row.authorSlug) },
+    authors: row.authors.map((a) => ({ slug: a.slug, name: a.name, url: links.author(a.slug) })),
+    corrections: row.corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, at: new Date(c.at).toISOString() })),
     tags: row.tags.map((t) => ({ slug: t.slug, name: t.name, url: links.tag(t.slug) })),
     related_article_ids: row.relatedIds,
     published_at: row.publishedAt ? row.publishedAt.toISOString() : null,
@@ -81,6 +83,9 @@ export function articleSnapshot(row: ArticleRecord): Record<string, unknown> {
         : null,
     section: row.sectionSlug,
     author: row.authorSlug,
+    authors: row.authors.map((a) => a.slug),
+    // Not restored with the rest (a correction is never taken back): kept so history shows every wording.
+    corrections: row.corrections.map((c) => ({ id: c.id, kind: c.kind, text: c.text, at: new Date(c.at).toISOString() })),
     tags: row.tags.map((t) => t.slug),
     related_article_ids: row.relatedIds,
     status: row.status,

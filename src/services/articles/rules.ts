@@ -24,11 +24,16 @@ export function checkPrecondition(current: { version: number }, precondition: Pr
   throw new AppError(precondition.via === 'if-match' ? 'PRECONDITION_FAILED' : 'VERSION_CONFLICT', detail)
 }
 
+/** Who an article belongs to: its creator and every author of its byline. */
+export function ownership(row: ArticleRecord): { createdBy: string | null; authorIds: string[] } {
+  return { createdBy: row.createdBy, authorIds: row.authors.length > 0 ? row.authors.map((a) => a.id) : [row.authorId] }
+}
+
 /** An article the actor may read (staff: any; others: their own), as the editor sees it. */
 export async function loadArticle(repos: Repositories, actor: Actor, id: string): Promise<ArticleRecord> {
   const row = await repos.articles.findById(id)
   if (!row) throw new AppError('NOT_FOUND', 'No article has this id')
-  if (!isStaff(actor) && !owns(actor, row)) forbid('You can only see your own articles')
+  if (!isStaff(actor) && !owns(actor, ownership(row))) forbid('You can only see your own articles')
   return row
 }
 
@@ -46,14 +51,16 @@ export function forbidWhileInReview(actor: Actor, current: ArticleRecord): void 
 }
 
 /** Who may write what: the role rules of the editorial workflow, in one place. */
-export function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleInput, authorId: string | undefined): void {
+export function authorize(actor: Actor, current: ArticleRecord | null, input: ArticleInput, authorIds: string[] | undefined): void {
   if (isStaff(actor)) return
-  if (current && !owns(actor, current)) forbid('You can only edit your own articles')
+  if (current && !owns(actor, ownership(current))) forbid('You can only edit your own articles')
   if (current) forbidWhileInReview(actor, current)
   if (input.status === 'changes_requested') forbid('Only editors can request changes')
   if (input.assignee !== undefined) forbid('Only editors can assign articles')
   if (input.featured !== undefined || input.breaking_until !== undefined) forbid('Only editors can feature an article or mark it breaking')
-  if (authorId !== undefined && authorId !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
+  if (input.author !== undefined && authorIds?.[0] !== actor.authorId) forbid('You write under your own byline; only editors can set another author')
+  // An author may share the byline (add co-authors) but not leave it: the article would stop being theirs.
+  if (input.authors !== undefined && (actor.authorId === null || !authorIds?.includes(actor.authorId))) forbid('Your own byline must stay in `authors`; only editors can set a byline without you')
   if (actor.role === 'contributor') {
     if (current && !CONTRIBUTOR_EDITABLE.has(current.status)) forbid('Contributors can only edit drafts and articles returned to them; this article is ' + current.status)
     if (input.status !== undefined && input.status !== 'draft' && input.status !== 'in_review') {
@@ -61,5 +68,6 @@ export function authorize(actor: Actor, current: ArticleRecord | null, input: Ar
     }
     if (input.published_at !== undefined) forbid('Contributors cannot set published_at')
     if (input.author !== undefined) forbid('Contributors cannot set the author')
+    if (input.authors !== undefined) forbid('Contributors cannot set the byline')
   }
 }

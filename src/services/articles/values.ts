@@ -27,6 +27,28 @@ async function bodyImages(repos: Repositories, source: string): Promise<Map<stri
   return new Map(rows.map((r) => [r.id, bodyImageOf(r)]))
 }
 
+/**
+ * The byline the write asks for, as author ids in order; undefined when it names none. `authors`
+ * replaces the whole byline; `author` alone (the single-author field) replaces the first author and
+ * keeps the co-authors, so a client that only knows `author` never drops them.
+ */
+async function byline(repos: Repositories, current: ArticleRecord | null, input: ArticleInput): Promise<string[] | undefined> {
+  if (input.authors !== undefined && input.author !== undefined) unprocessable('authors', 'Send either `author` (the first author) or `authors` (the whole byline), not both')
+  if (input.authors !== undefined) {
+    const slugs = input.authors
+    const repeated = slugs.findIndex((slug, i) => slugs.indexOf(slug) !== i)
+    if (repeated >= 0) unprocessable(`authors.${repeated}`, `"${slugs[repeated]}" is named twice in the byline`)
+    const ids: string[] = []
+    for (const [i, slug] of slugs.entries()) ids.push((await repos.authors.findIdBySlug(slug)) ?? unprocessable(`authors.${i}`, `No author has the slug "${slug}"`))
+    return ids
+  }
+  if (input.author !== undefined) {
+    const first = (await repos.authors.findIdBySlug(input.author)) ?? unprocessable('author', `No author has the slug "${input.author}"`)
+    return [first, ...(current?.authors ?? []).map((a) => a.id).filter((id) => id !== first)]
+  }
+  return undefined
+}
+
 /** Turns the input into column values, resolving slugs to ids and applying the workflow. */
 export async function articleValues(repos: Repositories, actor: Actor, current: ArticleRecord | null, input: ArticleInput, now: Date) {
   const values: ArticleValues = {}
@@ -67,11 +89,8 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
   if (input.section !== undefined) {
     values.sectionId = (await repos.sections.findIdBySlug(input.section)) ?? unprocessable('section', `No section has the slug "${input.section}"`)
   }
-  let authorId: string | undefined
-  if (input.author !== undefined) {
-    authorId = (await repos.authors.findIdBySlug(input.author)) ?? unprocessable('author', `No author has the slug "${input.author}"`)
-    values.authorId = authorId
-  }
+  const authorIds = await byline(repos, current, input)
+  if (authorIds) values.authorId = authorIds[0]
   if (input.seo) {
     const seo = input.seo
     if (seo.meta_title !== undefined) values.seoMetaTitle = seo.meta_title
@@ -91,7 +110,7 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
   if (input.published_at !== undefined) {
     publishedAt = input.published_at === null ? null : (parseStrictDate(input.published_at) ?? unprocessable('published_at', 'is not a valid date-time'))
   }
-  authorize(actor, current, input, authorId)
+  authorize(actor, current, input, authorIds)
   if (input.assignee !== undefined) values.assigneeId = await assigneeId(repos, input.assignee)
   checkReviewTransition(current?.status ?? null, input.status)
   if (input.status === 'changes_requested' && current?.status !== 'changes_requested' && !input.note?.trim()) {
@@ -105,7 +124,7 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
     values.submittedAt = now
     values.submittedBy = actor.id
   }
-  return { values, bodyMediaIds }
+  return { values, bodyMediaIds, authorIds }
 }
 
 /**
@@ -126,8 +145,9 @@ async function tagSlugs(repos: Repositories, names: string[]): Promise<{ slug: s
   })
 }
 
-/** The article's rows beside its own: body media, tags and pinned related articles. */
-export async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput, bodyMediaIds: string[] | undefined): Promise<void> {
+/** The article's rows beside its own: byline, body media, tags and pinned related articles. */
+export async function applyRelations(repos: Repositories, articleId: string, input: ArticleInput, bodyMediaIds: string[] | undefined, authorIds?: string[]): Promise<void> {
+  if (authorIds !== undefined) await repos.articles.setAuthors(articleId, authorIds)
   if (bodyMediaIds !== undefined) await repos.media.setBodyMedia(articleId, bodyMediaIds)
   if (input.tags !== undefined) {
     const wanted = new Map<string, string>()

@@ -311,6 +311,8 @@ export function createImportWriter(options: ImportWriterOptions) {
       if (existingId && (await repos.articles.lockById(existingId))) {
         const current = (await repos.articles.findById(existingId))!
         await repos.articles.update(existingId, current.version, values)
+        // The byline follows the imported author as its first; co-authors added here stay.
+        await repos.articles.setAuthors(existingId, [authorId, ...current.authors.map((a) => a.id).filter((id) => id !== authorId)])
         articleId = existingId
       } else {
         const base = slugify(item.slug) || slugify(item.title)

@@ -45,7 +45,14 @@ const fields = {
       description: 'An image URL, or a media library item (`media_id`); null removes it',
     }),
   ),
-  author: Type.Optional(Slug('Author slug (editors; others write under their own byline)')),
+  author: Type.Optional(Slug('The first author’s slug (editors; others write under their own byline). Replaces the first author and keeps any co-authors')),
+  authors: Type.Optional(
+    Type.Array(Slug('Author slug'), {
+      minItems: 1,
+      maxItems: 10,
+      description: 'The whole byline by author slug, first author first (instead of `author`). Authors may add co-authors but must stay in it; contributors cannot set it. A repeated or unknown slug is a 422',
+    }),
+  ),
   tags: Type.Optional(
     Type.Array(DisplayName(60), {
       maxItems: 20,
