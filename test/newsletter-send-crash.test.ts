@@ -61,7 +61,7 @@ t.test('killed mid-send: after the restart every recipient gets the article exac
     ADMIN_EMAIL: 'chief@example.com',
     ADMIN_PASSWORD: 'send-crash-password',
     OUTBOX_POLL_MS: '100',
-    OUTBOX_LEASE_MS: '1500',
+    OUTBOX_LEASE_MS: '3000',
     NEWSLETTER_RESPONSE_FLOOR_MS: '0',
     NEWSLETTER_RATE_IP: '1000',
     ...(testDb ? { DATABASE_URL: testDb.url! } : {}),

@@ -9,7 +9,7 @@ import { audit } from './audit.js'
 import type { Mailer } from './mailer.js'
 import { articleEmail, personalise } from './newsletter-emails.js'
 import { normaliseEmail } from './newsletter.js'
-import { createOutboxWorker, PermanentFailure, type OutboxWorkerOptions } from './outbox.js'
+import { createOutboxWorker, LeaseLost, PermanentFailure, type OutboxWorkerOptions } from './outbox.js'
 import type { createPermalinks } from './permalinks.js'
 import { createPoller } from './poller.js'
 import { presentArticleSummary } from './presenters.js'
@@ -151,6 +151,12 @@ export function createNewsletterSends(deps: {
       preferencesUrl: settings.preferencesUrl(deps.preferenceTokens.sign(subscriber.id)),
     })
     await slot()
+    // Fencing: send only while the job is still ours. A lease that ran out (a slow batch) may have
+    // been claimed by another worker meanwhile; that worker sends it, not this one.
+    const held = job.lockedUntil
+    if (!held || !(await uow.repos.outbox.renewLease(job.id, held, new Date(clock.now().getTime() + settings.leaseMs)))) {
+      throw new LeaseLost()
+    }
     try {
       return await mailer.send(message)
     } catch (error) {
@@ -167,7 +173,8 @@ export function createNewsletterSends(deps: {
     handlers: { [DELIVER_TOPIC]: deliver },
     clock,
     log,
-    batchSize: 100,
+    // Every claimed job is in flight at once: none waits out its lease behind the others.
+    batchSize: 10,
     concurrency: 10,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
