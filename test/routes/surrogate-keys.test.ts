@@ -150,5 +150,5 @@ t.test('declarations are enforced at startup', async (t) => {
       if (editorWrite) writes.push(`${method} ${path}`)
     }
   }
-  t.equal(writes.length, 40, 'every editor write declares config.idempotent: true')
+  t.equal(writes.length, 44, 'every editor write declares config.idempotent: true')
 })
