@@ -66,6 +66,7 @@ export const EnvSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3600000, default: 72000, description: 'How long an idle keep-alive connection is kept open (longer than the load balancer idle timeout)' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://', description: 'SMTP server for outgoing mail; unset = log and keep in the outbox' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'newsroom@localhost', description: 'From address of outgoing mail' }),
+  MAIL_RATE_PER_SECOND: Type.Integer({ minimum: 0, maximum: 100000, default: 0, description: 'Newsletter messages each process sends per second at most (0 = no limit)' }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'Outbox worker poll interval' }),
   OUTBOX_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 60000, description: 'How long a claimed outbox job is held before another worker may retry it' }),
   NEWSLETTER_TOKEN_TTL: Type.Integer({ minimum: 300, maximum: 2592000, default: 86400, description: 'Confirmation link lifetime (s)' }),
@@ -143,7 +144,7 @@ export interface Config {
   rateLimit: { redisUrl: string | undefined; redisKeyPrefix: string }
   /** Slow-client protection, all in milliseconds. */
   timeouts: { request: number; headers: number; connection: number; keepAlive: number }
-  mail: { smtpUrl: string | undefined; from: string }
+  mail: { smtpUrl: string | undefined; from: string; ratePerSecond: number }
   outbox: { pollMs: number; leaseMs: number }
   newsletter: {
     tokenTtl: number
@@ -342,7 +343,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimit: { redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
     timeouts: { request: e.REQUEST_TIMEOUT_MS, headers: e.HEADERS_TIMEOUT_MS, connection: e.CONNECTION_TIMEOUT_MS, keepAlive: e.KEEP_ALIVE_TIMEOUT_MS },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, ratePerSecond: e.MAIL_RATE_PER_SECOND },
     outbox: { pollMs: e.OUTBOX_POLL_MS, leaseMs: e.OUTBOX_LEASE_MS },
     newsletter: {
       tokenTtl: e.NEWSLETTER_TOKEN_TTL,

@@ -43,6 +43,7 @@ export const servicesPlugin = fp(
     if (options.workers) {
       app.addHook('onReady', async () => {
         services.outbox.start()
+        services.newsletterSends.start()
         services.scheduler.start()
         services.relatedLists.start()
       })
@@ -50,9 +51,13 @@ export const servicesPlugin = fp(
         await services.relatedLists.stop()
         await services.scheduler.stop()
         await services.outbox.stop()
+        await services.newsletterSends.stop()
       })
     }
-    app.addHook('onClose', async () => services.mailer.close())
+    app.addHook('onClose', async () => {
+      services.mailer.close()
+      services.newsletterMailer.close()
+    })
 
     // Other API processes on the same PostgreSQL learn of changes through LISTEN/NOTIFY.
     const channel = createChangeChannel(options.database, app.log)

@@ -21,6 +21,7 @@ import { changesPublicContent, createContentEvents } from './events.js'
 import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import { createMailer, type EmailMessage } from './mailer.js'
 import { createNewsletterService } from './newsletter.js'
+import { createNewsletterSends } from './newsletter-sends.js'
 import { createSignedIds } from '../lib/signed-ids.js'
 import { createExporter } from './export.js'
 import { createCollectionService } from './collections.js'
@@ -132,6 +133,25 @@ export function createServices({ config, database, clock, log, tokens, previews 
     kickOutbox: () => outbox.kick(),
   })
   outboxHandlers[IMPORT_TOPIC] = imports.runJob
+  const unsubscribeTokens = createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe')
+  const preferenceTokens = createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-preferences')
+  const newsletterLinks = {
+    unsubscribeUrl: (token: string) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
+    preferencesUrl: (token: string) => `${config.newsletter.linkBase}/newsletter/preferences?token=${token}`,
+  }
+  // Bulk mail over its own pooled connections, so a big send never waits behind (or holds up) the outbox's.
+  const newsletterMailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log, pool: true })
+  const newsletterSends = createNewsletterSends({
+    uow,
+    clock,
+    mailer: newsletterMailer,
+    permalinks,
+    unsubscribeTokens,
+    preferenceTokens,
+    log,
+    kickOutbox: () => outbox.kick(),
+    settings: { fanoutChunk: 1000, ratePerSecond: config.mail.ratePerSecond, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs, ...newsletterLinks },
+  })
   const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock, permalinks })
   return {
     events,
@@ -163,6 +183,8 @@ export function createServices({ config, database, clock, log, tokens, previews 
     siteAdmin: createSiteAdmin({ uow, clock, events, permalinks, kickOutbox: () => outbox.kick() }),
     auditLog: createAuditLog({ uow }),
     mailer,
+    newsletterMailer,
+    newsletterSends,
     webhooks,
     scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
     /** Read side of the outbox for the admin view (the worker is `outbox`). */
@@ -171,14 +193,13 @@ export function createServices({ config, database, clock, log, tokens, previews 
       uow,
       clock,
       events,
-      unsubscribeTokens: createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe'),
-      preferenceTokens: createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-preferences'),
+      unsubscribeTokens,
+      preferenceTokens,
       kickOutbox: () => outbox.kick(),
       settings: {
         ...config.newsletter,
         confirmUrl: (token) => `${config.newsletter.linkBase}/newsletter/confirm?token=${token}`,
-        unsubscribeUrl: (token) => `${config.newsletter.linkBase}/newsletter/unsubscribe?token=${token}`,
-        preferencesUrl: (token) => `${config.newsletter.linkBase}/newsletter/preferences?token=${token}`,
+        ...newsletterLinks,
       },
     }),
     ...createCommentServices({ uow, clock, events, config: config.comments, permalinks, outbox, outboxHandlers, log }),

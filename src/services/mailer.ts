@@ -24,6 +24,8 @@ export interface Mailer {
 export function createMailer(options: {
   smtpUrl: string | undefined
   from: string
+  /** Keep a few SMTP connections open and reuse them (bulk newsletter sends). */
+  pool?: boolean
   log: { info(obj: object, msg: string): void; debug(obj: object, msg: string): void }
 }): Mailer {
   if (!options.smtpUrl) {
@@ -49,6 +51,7 @@ export function createMailer(options: {
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
     ignoreTLS: url.searchParams.get('ignoreTLS') === 'true',
     requireTLS: url.searchParams.get('requireTLS') === 'true',
+    ...(options.pool ? { pool: true, maxConnections: 5, maxMessages: 1000 } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

@@ -39,3 +39,59 @@ export function confirmationEmail(input: {
 </body></html>`
   return { to: input.to, subject: `Confirm your subscription to ${input.siteTitle}`, text, html, headers: unsubscribeHeaders(input.unsubscribeUrl) }
 }
+
+/** Per-recipient links in a rendered article email: replaced at delivery time. */
+export const UNSUBSCRIBE_PLACEHOLDER = '{{unsubscribe_url}}'
+export const PREFERENCES_PLACEHOLDER = '{{preferences_url}}'
+
+export interface ArticleEmailInput {
+  siteTitle: string
+  /** The site's address (site.url, or PUBLIC_URL). */
+  siteUrl: string
+  title: string
+  url: string
+  excerpt: string
+  byline: string
+  section: string
+  /** A rendition of the featured image (about email width), or null. */
+  image: { url: string; alt: string; width: number | null; height: number | null } | null
+}
+
+/**
+ * An article's email, HTML and plain text, with placeholders for the recipient's own unsubscribe
+ * and preferences links. Plain links only: no tracking pixel, no rewritten (click-tracked) URL.
+ */
+export function articleEmail(input: ArticleEmailInput): { subject: string; html: string; text: string } {
+  const text = [
+    input.title,
+    `${input.section} · by ${input.byline}`,
+    '',
+    input.excerpt,
+    '',
+    `Read it: ${input.url}`,
+    '',
+    '—',
+    `${input.siteTitle} · ${input.siteUrl}`,
+    `Choose sections and how often: ${PREFERENCES_PLACEHOLDER}`,
+    `Unsubscribe: ${UNSUBSCRIBE_PLACEHOLDER}`,
+  ].join('\n')
+  const image = input.image
+    ? `<p><a href="${escapeHtml(input.url)}"><img src="${escapeHtml(input.image.url)}" alt="${escapeHtml(input.image.alt)}"${input.image.width ? ` width="${Math.min(input.image.width, 600)}"` : ''} style="max-width:100%;height:auto;border:0"></a></p>\n`
+    : ''
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:600px;margin:auto">
+<p style="color:#555;font-size:small">${escapeHtml(input.siteTitle)} · ${escapeHtml(input.section)}</p>
+<h1 style="font-size:1.6em;margin:0.3em 0"><a href="${escapeHtml(input.url)}" style="color:#111;text-decoration:none">${escapeHtml(input.title)}</a></h1>
+<p style="color:#555">By ${escapeHtml(input.byline)}</p>
+${image}<p>${escapeHtml(input.excerpt)}</p>
+<p><a href="${escapeHtml(input.url)}">Read the article</a></p>
+<hr style="border:0;border-top:1px solid #ddd">
+<p style="color:#555;font-size:small"><a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteTitle)}</a> · <a href="${PREFERENCES_PLACEHOLDER}">Choose sections and how often</a> · <a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a></p>
+</body></html>`
+  return { subject: input.title, html, text }
+}
+
+/** The recipient's message from a rendered article email (links are URL-safe: no HTML escaping needed). */
+export function personalise(email: { subject: string; html: string; text: string }, to: string, links: { unsubscribeUrl: string; preferencesUrl: string }): EmailMessage {
+  const fill = (s: string) => s.replaceAll(UNSUBSCRIBE_PLACEHOLDER, links.unsubscribeUrl).replaceAll(PREFERENCES_PLACEHOLDER, links.preferencesUrl)
+  return { to, subject: email.subject, html: fill(email.html), text: fill(email.text), headers: unsubscribeHeaders(links.unsubscribeUrl) }
+}

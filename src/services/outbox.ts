@@ -20,6 +20,14 @@ export class PermanentFailure extends Error {
   }
 }
 
+/** The job's lease ran out and another worker claimed it: this one leaves the job (and its record) alone. */
+export class LeaseLost extends Error {
+  constructor() {
+    super('the lease ran out and another worker holds the job')
+    this.name = 'LeaseLost'
+  }
+}
+
 export class DeliveryFailure extends Error {
   constructor(
     message: string,
@@ -76,6 +84,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       responseStatus = report?.responseStatus
       await repository.complete(job.id, clock.now())
     } catch (error) {
+      if (error instanceof LeaseLost) {
+        log.warn({ outboxId: job.id, topic: job.topic }, 'outbox job taken over by another worker; left to it')
+        return
+      }
       failure = error
       responseStatus = (error as { responseStatus?: number }).responseStatus
       const permanent = error instanceof PermanentFailure

@@ -155,5 +155,5 @@ t.test('declarations are enforced at startup', async (t) => {
       if (editorWrite) writes.push(`${method} ${path}`)
     }
   }
-  t.equal(writes.length, 46, 'every editor write declares config.idempotent: true')
+  t.equal(writes.length, 50, 'every editor write declares config.idempotent: true')
 })

@@ -8,6 +8,17 @@ export async function newsletterAdminScenarios(s: Session, pendingSubscriber: st
   expectStatus(await s.call('adminExportSubscribers', { query: { status: ['confirmed', 'unsubscribed'] }, as: 'editor' }), 200)
   expectStatus(await s.call('adminResendConfirmation', { path: { id: pendingSubscriber }, as: 'editor' }), 200)
   expectStatus(await s.call('adminEraseSubscriber', { path: { id: pendingSubscriber }, query: { reason: 'Asked by email to be forgotten' }, as: 'editor' }), 204)
+  // Article emails: preview, a test to the desk, the send, its progress; a second send cancelled.
+  const [article] = dataOf<{ id: string }[]>(await s.call('listArticles', { query: { limit: 1 }, example: false }))
+  expectStatus(await s.call('adminPreviewArticleNewsletter', { path: { id: article!.id }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminTestArticleNewsletter', { path: { id: article!.id }, body: { email: 'desk@thedefencetimes.example' }, as: 'editor' }), 202)
+  const send = dataOf<{ id: string }>(await s.call('adminSendArticleNewsletter', { path: { id: article!.id }, body: {}, as: 'editor' }), 202)
+  expectStatus(await s.call('adminSendArticleNewsletter', { path: { id: article!.id }, body: {}, as: 'editor' }), 409)
+  expectStatus(await s.call('adminGetNewsletterSend', { path: { id: send.id }, as: 'editor' }), 200)
+  const again = dataOf<{ id: string }>(await s.call('adminSendArticleNewsletter', { path: { id: article!.id }, body: { resend: true }, as: 'editor', example: false }), 202)
+  expectStatus(await s.call('adminCancelNewsletterSend', { path: { id: again.id }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminListNewsletterSends', { query: { limit: 5 }, as: 'editor' }), 200)
+  expectStatus(await s.call('adminSuppressNewsletterAddresses', { body: { emails: ['bounced-reader@example.com'], reason: 'bounced' }, as: 'editor' }), 200)
   expectStatus(await s.call('adminListOutbox', { query: { topic: 'email.send', limit: 2 } }), 200)
   expectStatus(await s.call('adminListAudit', { query: { limit: 3 } }), 200)
   // The whole publication: the recorded example keeps the head and a row of two tables.

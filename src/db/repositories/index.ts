@@ -12,6 +12,7 @@ import { createIdempotencyRepository } from './idempotency.js'
 import { createImportRepository } from './imports.js'
 import { createLockRepository } from './locks.js'
 import { createMediaRepository } from './media.js'
+import { createNewsletterSendRepository } from './newsletter-sends.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
 import { createRedirectRepository } from './redirects.js'
@@ -39,6 +40,7 @@ export function createRepositories(db: Executor) {
     imports: createImportRepository(db),
     locks: createLockRepository(db),
     media: createMediaRepository(db),
+    newsletterSends: createNewsletterSendRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),
     redirects: createRedirectRepository(db),

@@ -66,6 +66,19 @@ export function createOutboxRepository(db: Executor) {
       }))
     },
 
+    /**
+     * Extends a claimed job's lease, only while it is still the lease this worker was given: false
+     * when it expired and another worker claimed the job since (the caller must not act on it).
+     */
+    async renewLease(id: number, held: Date, until: Date): Promise<boolean> {
+      const result = (await db.execute(sql`
+        update ${outbox} set locked_until = ${until.toISOString()}::timestamptz
+        where id = ${id} and status = 'processing' and locked_until = ${held.toISOString()}::timestamptz
+        returning id
+      `)) as unknown as { rows: unknown[] }
+      return result.rows.length > 0
+    },
+
     async complete(id: number, at: Date): Promise<void> {
       await db.update(outbox).set({ status: 'done', completedAt: at, lockedUntil: null, lastError: null }).where(eq(outbox.id, id))
     },

@@ -65,7 +65,7 @@ export function createSubscriberRepository(db: Executor) {
 
     async countsByStatus(): Promise<Record<SubscriberStatus, number>> {
       const rows = await db.select({ status: subscribers.status, n: count() }).from(subscribers).groupBy(subscribers.status)
-      const counts: Record<SubscriberStatus, number> = { pending: 0, confirmed: 0, unsubscribed: 0 }
+      const counts: Record<SubscriberStatus, number> = { pending: 0, confirmed: 0, unsubscribed: 0, bounced: 0, complained: 0 }
       for (const row of rows) counts[row.status] = row.n
       return counts
     },

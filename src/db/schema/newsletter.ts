@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm'
-import { index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { articles } from './articles.js'
 import { users } from './users.js'
 import { citext } from './types.js'
 
-export const subscriberStatus = pgEnum('subscriber_status', ['pending', 'confirmed', 'unsubscribed'])
+/** bounced: a permanent (5xx) SMTP failure or a reported bounce; complained: a reported spam complaint. Neither receives anything. */
+export const subscriberStatus = pgEnum('subscriber_status', ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'])
 /** How often a subscriber hears from us: each article as it is sent (instant), or a daily or weekly digest. */
 export const newsletterCadence = pgEnum('newsletter_cadence', ['instant', 'daily', 'weekly'])
 
@@ -46,3 +48,33 @@ export const subscriberErasures = pgTable('subscriber_erasures', {
   erasedBy: uuid('erased_by').references(() => users.id, { onDelete: 'set null' }),
   reason: text('reason').notNull().default(''),
 })
+
+export const newsletterSendStatus = pgEnum('newsletter_send_status', ['queued', 'sending', 'sent', 'cancelled'])
+
+/**
+ * One article sent to its followers. The email is rendered once, when the send is queued, with
+ * per-recipient placeholders for the unsubscribe and preferences links; `fanoutAfter` is the
+ * subscriber id up to which one outbox job per recipient has been written (the fan-out goes in
+ * bounded chunks and resumes there after a crash). Each recipient's job has the dedupe key
+ * `newsletter:<send>:<subscriber>`: a (send, subscriber) pair is queued at most once.
+ */
+export const newsletterSends = pgTable(
+  'newsletter_sends',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    articleId: uuid('article_id').references(() => articles.id, { onDelete: 'set null' }),
+    sectionSlug: text('section_slug').notNull(),
+    status: newsletterSendStatus('status').notNull().default('queued'),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    recipients: integer('recipients').notNull().default(0),
+    fanoutAfter: uuid('fanout_after'),
+    fanoutDone: timestamp('fanout_done', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('newsletter_sends_article_idx').on(t.articleId, t.createdAt), index('newsletter_sends_created_idx').on(t.createdAt.desc().nullsFirst())],
+)

@@ -50,7 +50,8 @@ export const TokenQuery = Type.Object({ token: Type.Optional(Token) }, { additio
 export const StatusOf = (status: string) =>
   Type.Object({ data: Type.Object({ status: Type.Literal(status) }, { additionalProperties: false }) }, { additionalProperties: false })
 
-export const SubscriberStatus = StringEnum(['pending', 'confirmed', 'unsubscribed'])
+/** bounced (a permanent SMTP failure or a reported bounce) and complained (a reported complaint) receive nothing. */
+export const SubscriberStatus = StringEnum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'])
 
 export const PreferencesQuery = Type.Object({ token: Token }, { additionalProperties: false })
 

@@ -6,6 +6,7 @@ import { Cadence, SubscriberStatus } from '../../newsletter/schemas.js'
 import { pageLinks } from '../../../lib/pagination.js'
 import { sendList } from '../../shared.js'
 import { withHeaders } from '../../../schemas/headers.js'
+import { adminNewsletterSendRoutes } from './sends.js'
 
 const staff = { roles: ['admin', 'editor'] as const }
 const tags = ['Editor: newsletter']
@@ -30,7 +31,7 @@ const Subscriber = Type.Object(
 )
 
 const Filter = {
-  status: Type.Optional(Type.Array(SubscriberStatus, { maxItems: 3, description: 'Repeat for several' })),
+  status: Type.Optional(Type.Array(SubscriberStatus, { maxItems: 5, description: 'Repeat for several' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Email or name contains' })),
 }
 
@@ -53,6 +54,7 @@ const OutboxItem = Type.Object(
 
 export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const newsletter = app.services.newsletter
+  await app.register(adminNewsletterSendRoutes)
 
   app.get(
     '/subscribers',
@@ -73,7 +75,7 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
                   page: Type.Integer(),
                   pages: Type.Integer(),
                   total: Type.Integer(),
-                  counts: Type.Object({ pending: Type.Integer(), confirmed: Type.Integer(), unsubscribed: Type.Integer() }, { additionalProperties: false }),
+                  counts: Type.Object({ pending: Type.Integer(), confirmed: Type.Integer(), unsubscribed: Type.Integer(), bounced: Type.Integer(), complained: Type.Integer() }, { additionalProperties: false }),
                 },
                 { additionalProperties: false },
               ),
