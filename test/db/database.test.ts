@@ -46,7 +46,7 @@ t.test('the seed is idempotent and seeds once on first start', async (t) => {
   const log = { info() {} }
   t.equal(await seedOnFirstStart({ database: testDb.database, config, storage: media.storage, log }), true)
   const first = await totals()
-  t.same(first.slice(0, 5), [7, 1, 20, 5, 18])
+  t.same(first.slice(0, 5), [7, 2, 20, 5, 18])
   t.equal(first[7], 18, 'one media item per demo article')
   const [featured] = await db.select({ n: count() }).from(articles).where(isNotNull(articles.featuredMediaId))
   t.equal(featured!.n, 18, 'every demo article features its media item')
