@@ -48,8 +48,10 @@ async function articleIn(app: TestApp, section: string, status: 'published' = 'p
 
 t.test('a published article goes to the confirmed instant followers of its section, once, with working links', async (t) => {
   const smtp = await startSmtpServer()
-  const app = await build(t, { seed: true, env: { ...FAST, SMTP_URL: smtp.url } })
+  // Teardowns run last-registered first: the app (and its pooled SMTP connections) closes before
+  // the server, which would otherwise wait for those connections for its 30 s close timeout.
   t.teardown(() => smtp.close())
+  const app = await build(t, { seed: true, env: { ...FAST, SMTP_URL: smtp.url } })
   const editor = await createUser(app, 'editor')
   await subscriber(app, 'india@example.com', { sections: ['india'] })
   await subscriber(app, 'everything@example.com')
@@ -152,8 +154,8 @@ t.test('a 5xx bounce marks the address and stops; a 4xx is retried with backoff;
       return null
     },
   })
-  const app = await build(t, { seed: true, clock, env: { ...FAST, SMTP_URL: smtp.url } })
   t.teardown(() => smtp.close())
+  const app = await build(t, { seed: true, clock, env: { ...FAST, SMTP_URL: smtp.url } })
   const editor = await createUser(app, 'editor')
   const bounceId = await subscriber(app, 'bounce@example.com')
   await subscriber(app, 'flaky@example.com')
@@ -189,8 +191,10 @@ t.test('a 5xx bounce marks the address and stops; a 4xx is retried with backoff;
 
 t.test('cancelling drops the recipients not yet sent to; erasing a subscriber removes them from queued sends', async (t) => {
   const smtp = await startSmtpServer()
-  const app = await build(t, { seed: true, env: { ...FAST, SMTP_URL: smtp.url } })
+  // Teardowns run last-registered first: the app (and its pooled SMTP connections) closes before
+  // the server, which would otherwise wait for those connections for its 30 s close timeout.
   t.teardown(() => smtp.close())
+  const app = await build(t, { seed: true, env: { ...FAST, SMTP_URL: smtp.url } })
   const editor = await createUser(app, 'editor')
   const erased = await subscriber(app, 'erase-me@example.com')
   await subscriber(app, 'stays@example.com')
