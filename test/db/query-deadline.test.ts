@@ -45,10 +45,25 @@ async function relay(target: URL) {
 t.test('a query unanswered past DATABASE_TIMEOUT_MS fails as unavailable, and the pool recovers', { skip }, async (t) => {
   const proxy = await relay(new URL(process.env.TEST_DATABASE_URL!))
   t.teardown(proxy.close)
-  const timeoutMs = 400
+  const timeoutMs = 1000
   const database = await createDatabase({ kind: 'postgres', url: proxy.url, poolSize: 2, timeoutMs })
   t.teardown(() => database.close())
-  t.same((await database.pool!.query('select 1 as ok')).rows, [{ ok: 1 }])
+  /**
+   * A query on a new connection. Connecting shares the deadline (connectionTimeoutMillis), and on a
+   * starved CPU (the suite's other files, stress-ng) a connection through the relay can take longer
+   * than that: such an attempt is retried — what is under test is the query, not the connect.
+   */
+  const onFreshConnection = async (text: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await database.pool!.query(text)).rows
+      } catch (error) {
+        if (attempt >= 10 || !/connection timeout/.test(String((error as Error).message))) throw error
+        t.comment(`connecting took longer than ${timeoutMs} ms (attempt ${attempt}): again`)
+      }
+    }
+  }
+  t.same(await onFreshConnection('select 1 as ok'), [{ ok: 1 }])
 
   proxy.freeze(true)
   let started = Date.now()
@@ -63,7 +78,7 @@ t.test('a query unanswered past DATABASE_TIMEOUT_MS fails as unavailable, and th
   t.comment(`the hung query failed after ${hungMs} ms (deadline ${timeoutMs} ms; later only when the machine is busy)`)
 
   proxy.freeze(false)
-  t.same((await database.pool!.query('select 2 as ok')).rows, [{ ok: 2 }], 'the next query runs on a fresh connection')
+  t.same(await onFreshConnection('select 2 as ok'), [{ ok: 2 }], 'the next query runs on a fresh connection')
 
   started = Date.now()
   const slow = await database.pool!.query('select pg_sleep(5)').then(
@@ -74,5 +89,5 @@ t.test('a query unanswered past DATABASE_TIMEOUT_MS fails as unavailable, and th
   t.ok(isDatabaseUnavailable(slow), 'a runaway statement is cut off too')
   t.ok(slowMs >= timeoutMs, `not before the deadline (${slowMs} ms)`)
   t.ok(slowMs < 5000, `before the statement would have ended by itself (${slowMs} ms of pg_sleep(5))`)
-  t.same((await database.pool!.query('select 3 as ok')).rows, [{ ok: 3 }])
+  t.same(await onFreshConnection('select 3 as ok'), [{ ok: 3 }])
 })
