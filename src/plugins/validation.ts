@@ -22,7 +22,7 @@ export function createAjv(coerce: boolean): Ajv {
   const ajv = new Ajv(options)
   addFormats.default(ajv)
   // RFC 3986 accepts URLs the WHATWG parser (new URL, fetch, http.request, browsers) refuses —
-  // `http://a%25b.example/`, `http://:80/`, `http://xn--/` — so a stored one would fail whoever
+  // `http://a%25b.example/`, `http://:80/`, `http://999.1.1.1/` — so a stored one would fail whoever
   // uses it later. A `uri` must satisfy both.
   const rfc3986 = ajv.formats.uri as (value: string) => boolean
   ajv.addFormat('uri', { type: 'string', validate: (value: string) => rfc3986(value) && URL.canParse(value) })

@@ -12,6 +12,7 @@ import { autoExcerpt } from '../articles/rules.js'
 import { articleSnapshot } from '../articles/present-admin.js'
 import { bodyImageOf, type MediaLibrary } from '../media/library.js'
 import { normaliseEmail } from '../newsletter.js'
+import { compileForText } from '../../plugins/validation.js'
 import type { ArticleItem, AuthorItem, BodyImageRef, CommentItem, ImportKind, ImportSource, ItemWarning, MediaRef, PageItem, RedirectItem, SubscriberItem, TermItem } from './model.js'
 
 /** Brings one image's bytes (from the network through the SSRF guard, or an uploads folder). */
@@ -29,6 +30,9 @@ export interface ImportWriterOptions {
   /** Called after every item (progress display, job heartbeat). */
   onItem?: () => void | Promise<void>
 }
+
+/** The rule the API applies to every email address it accepts (format email, at most 254 characters). */
+const isEmailAddress = compileForText({ type: 'string', format: 'email', maxLength: 254 })
 
 /** Replaced by the local id once written; in a dry run, a placeholder that is never written. */
 const PLANNED = 'planned'
@@ -386,7 +390,7 @@ export function createImportWriter(options: ImportWriterOptions) {
    */
   async function subscriber(item: SubscriberItem): Promise<string | null> {
     const email = normaliseEmail(item.email)
-    if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    if (!isEmailAddress(email)) {
       count('subscriber', 'failed')
       warn(item.sourceId, 'not imported: its email address is not valid')
       return null
