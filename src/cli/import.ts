@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs'
+import { EXTRA_CATEGORIES, PRIMARY_TAG, type ImportMapping } from '../services/import/model.js'
 import { parseCommandWithArguments } from './args.js'
 
 const USAGE = `Usage: npm run import -- wordpress|ghost FILE [--uploads DIR] [--dry-run] [--as EMAIL] [--extra-categories tags|ignore] [--primary-tag section|tag]
@@ -33,8 +34,8 @@ const { values, positionals } = parseCommandWithArguments(USAGE, {
 const extraCategories = values['extra-categories']
 const primaryTag = values['primary-tag']
 for (const [flag, value, allowed, only] of [
-  ['--extra-categories', extraCategories, ['tags', 'ignore'], 'wordpress'],
-  ['--primary-tag', primaryTag, ['section', 'tag'], 'ghost'],
+  ['--extra-categories', extraCategories, EXTRA_CATEGORIES, 'wordpress'],
+  ['--primary-tag', primaryTag, PRIMARY_TAG, 'ghost'],
 ] as const) {
   if (value === undefined) continue
   if (!(allowed as readonly string[]).includes(value)) {
@@ -140,8 +141,8 @@ try {
       dryRun: values['dry-run'] ?? false,
       uploadsDir: values.uploads,
       mapping: {
-        ...(extraCategories ? { extraCategories: extraCategories as 'tags' | 'ignore' } : {}),
-        ...(primaryTag ? { primaryTag: primaryTag as 'section' | 'tag' } : {}),
+        ...(extraCategories ? { extraCategories: extraCategories as ImportMapping['extraCategories'] } : {}),
+        ...(primaryTag ? { primaryTag: primaryTag as ImportMapping['primaryTag'] } : {}),
       },
       onProgress: (done) => {
         const now = Date.now()
