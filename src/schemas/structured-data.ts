@@ -51,14 +51,14 @@ export const NewsArticleJsonLd = Type.Object(
     commentCount: Type.Integer(),
     isAccessibleForFree: Type.Boolean(),
   },
-  { $id: 'NewsArticleJsonLd', description: 'schema.org NewsArticle as JSON-LD: put it in a <script type="application/ld+json"> on the article page', additionalProperties: false },
+  { $id: 'NewsArticleJsonLd', description: 'schema.org NewsArticle as JSON-LD: embed it in the article page as a script element of type `application/ld+json`', additionalProperties: false },
 )
 export type NewsArticleJsonLdBody = Static<typeof NewsArticleJsonLd>
 
 export const SiteJsonLd = Type.Object(
   {
     '@context': Context,
-    '@graph': Type.Tuple([
+    '@graph': Type.Array(Type.Union([
       ref(JsonLdOrganization),
       Type.Object(
         {
@@ -79,9 +79,9 @@ export const SiteJsonLd = Type.Object(
         },
         { additionalProperties: false },
       ),
-    ]),
+    ]), { minItems: 2, maxItems: 2, description: 'The Organization, then the WebSite' }),
   },
-  { $id: 'SiteJsonLd', description: 'schema.org Organization and WebSite (with its SearchAction) as one JSON-LD graph: put it in a <script type="application/ld+json"> on the home page', additionalProperties: false },
+  { $id: 'SiteJsonLd', description: 'schema.org Organization and WebSite (with its SearchAction) as one JSON-LD graph: embed it in the home page as a script element of type `application/ld+json`', additionalProperties: false },
 )
 export type SiteJsonLdBody = Static<typeof SiteJsonLd>
 
