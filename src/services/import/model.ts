@@ -81,7 +81,10 @@ export interface ArticleItem {
   publishedAt: Date | null
   createdAt: Date | null
   section: TermItem
+  /** The byline's first author. */
   author: AuthorItem
+  /** The byline's other authors, in order (Ghost's co-authors). */
+  coAuthors: AuthorItem[]
   tags: TermItem[]
   featuredImage: MediaRef | null
   bodyImages: BodyImageRef[]

@@ -270,6 +270,12 @@ export function createImportWriter(options: ImportWriterOptions) {
   async function article(item: ArticleItem): Promise<string | null> {
     const sectionId = await term('section', item.section)
     const authorId = await author(item.author)
+    const coAuthorIds: string[] = []
+    for (const coAuthor of item.coAuthors) {
+      const id = await author(coAuthor)
+      if (id && id !== authorId) coAuthorIds.push(id)
+      else if (!id) warn(item.sourceId, `its co-author ${coAuthor.name} could not be imported: left out of the byline`)
+    }
     const tagIds: string[] = []
     for (const tag of item.tags) {
       const id = await term('tag', tag)
@@ -315,8 +321,9 @@ export function createImportWriter(options: ImportWriterOptions) {
       if (existingId && (await repos.articles.lockById(existingId))) {
         const current = (await repos.articles.findById(existingId))!
         await repos.articles.update(existingId, current.version, values)
-        // The byline follows the imported author as its first; co-authors added here stay.
-        await repos.articles.setAuthors(existingId, [authorId, ...current.authors.map((a) => a.id).filter((id) => id !== authorId)])
+        // The byline follows the source's authors, in order; co-authors added here stay, after them.
+        const imported = [authorId, ...coAuthorIds]
+        await repos.articles.setAuthors(existingId, [...new Set([...imported, ...current.authors.map((a) => a.id)])])
         articleId = existingId
       } else {
         const base = slugify(item.slug) || slugify(item.title)
@@ -324,6 +331,7 @@ export function createImportWriter(options: ImportWriterOptions) {
         if (base && slug !== base) warn(item.sourceId, `the slug "${base}" is taken by another article: imported as "${slug}" (its old URL still leads to it)`)
         await repos.articles.removeRedirect(slug)
         articleId = await repos.articles.insert({ ...values, slug, createdBy: actor.id, createdAt: item.createdAt ?? now })
+        if (coAuthorIds.length > 0) await repos.articles.setAuthors(articleId, [...new Set([authorId, ...coAuthorIds])])
       }
       await repos.media.setBodyMedia(articleId, body.ids)
       await repos.articles.setTags(articleId, [...new Set(tagIds)])

@@ -89,7 +89,7 @@ const fileName = (url: string) => {
 /**
  * Imports a Ghost JSON export through the writer: posts and pages (Ghost's rendered `html`, or the
  * Lexical document rendered here), tags (the primary tag — the first — becomes the section; the rest
- * stay tags; Ghost's internal `#tags` are left out), the primary author, the feature image with its
+ * stay tags; Ghost's internal `#tags` are left out), every author in the byline's order, the feature image with its
  * alt and caption. Old URLs are `{site}/{slug}/` and Ghost's `/tag/…` and `/author/…` pages.
  */
 export async function importGhost(open: OpenFile, writer: ImportWriter, mapping: ImportMapping = DEFAULT_MAPPING): Promise<void> {
@@ -267,7 +267,6 @@ async function importExport(data: GhostData, writer: ImportWriter, mapping: Impo
     // The primary tag as a section: keyed apart from the same Ghost tag as a tag (it may be both).
     const primary = primaryTag && mapping.primaryTag === 'section' ? { ...primaryTag, sourceId: primaryTag.sourceId.replace(/^tag:/, 'section:') } : undefined
     const byline = (authorsOf.get(post.id) ?? []).map((row) => authors.get(row.author_id)).filter((a): a is AuthorItem => a !== undefined)
-    if (byline.length > 1) writer.warn(id, `has ${byline.length} authors: the first (${byline[0]!.name}) is the byline`)
     const imageMeta = meta.get(post.id)
     if ((post.status === 'published' || post.status === 'scheduled') && !published) writer.warn(id, `is ${post.status} at Ghost but has no published_at: imported as a draft`)
     const featuredImage: MediaRef | null = post.feature_image
@@ -284,6 +283,7 @@ async function importExport(data: GhostData, writer: ImportWriter, mapping: Impo
       createdAt: date(post.created_at),
       section: primary ?? uncategorised,
       author: byline[0] ?? nobody,
+      coAuthors: byline.slice(1),
       tags: rest,
       featuredImage,
       bodyImages: [],

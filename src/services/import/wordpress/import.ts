@@ -196,6 +196,7 @@ export async function importWordpress(open: OpenFile, writer: ImportWriter, mapp
       createdAt: gmt ?? local,
       section,
       author,
+      coAuthors: [],
       tags: tagItems,
       featuredImage: attachment ? mediaOf(attachment) : null,
       bodyImages,
