@@ -167,7 +167,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     imports,
     search,
     exporter: createExporter({ db: database.db, clock, schemaMigrations: () => appliedMigrationCount(database) }),
-    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
+    feeds: createFeedService({ articles: reads.articleReads, sections: reads.sections, authors: reads.authors, pages: reads.pages, site: reads.site, redirects: reads.redirects, permalinks, clock, publicUrl: config.publicUrl }),
     newsSitemap: createNewsSitemap({ articles: reads.articleReads, site: reads.site, permalinks, clock }),
     related: createRelatedService({ related: reads.related, articles: reads.articleReads, clock, permalinks }),
     publicArticles: createPublicArticleService({ articles: reads.articleReads, search, counts, clock, permalinks, commentsCloseAfterDays: config.comments.closeAfterDays }),

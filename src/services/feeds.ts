@@ -1,4 +1,5 @@
 import type { ArticleFullRow, ArticleReadRepository } from '../db/repositories/article-reads.js'
+import type { AuthorRepository } from '../db/repositories/authors.js'
 import type { PageRepository } from '../db/repositories/pages.js'
 import type { RedirectRepository } from '../db/repositories/redirects.js'
 import type { SectionRepository } from '../db/repositories/sections.js'
@@ -45,6 +46,7 @@ export const SITEMAP_FILE_LIMIT = 45_000
 export function createFeedService(deps: {
   articles: ArticleReadRepository
   sections: SectionRepository
+  authors: Pick<AuthorRepository, 'list'>
   pages: PageRepository
   site: SiteRepository
   redirects: RedirectRepository
@@ -53,7 +55,12 @@ export function createFeedService(deps: {
   /** The API's own address: feed self links and sitemap index entries (served here). */
   publicUrl: string
 }) {
-  const { articles, sections, pages, site, redirects, permalinks, clock, publicUrl } = deps
+  const { articles, sections, authors, pages, site, redirects, permalinks, clock, publicUrl } = deps
+
+  /** Author pages worth crawling: authors with a public article, first author or co-author. */
+  async function bylines(now: Date) {
+    return (await authors.list(now)).filter((a) => a.articleCount > 0)
+  }
 
   async function load(sectionSlug: string | undefined, limit: number) {
     const now = clock.now()
@@ -161,13 +168,14 @@ export function createFeedService(deps: {
         after = decoded
       }
       const urls = await permalinks.get()
-      const [sectionRows, pageRows, articleRows] = await Promise.all([sections.list(now), pages.listPublished(), articles.sitemapPage(now, limit, after)])
+      const [sectionRows, authorRows, pageRows, articleRows] = await Promise.all([sections.list(now), bylines(now), pages.listPublished(), articles.sitemapPage(now, limit, after)])
       const page = articleRows.slice(0, limit)
       const last = page[page.length - 1]
       const next = last && articleRows.length > limit ? encodeCursor({ at: last.publishedAt.toISOString(), id: last.id, direction: 'after' }) : null
       return {
         items: {
           sections: sectionRows.map((s) => ({ slug: s.slug, url: urls.section(s.slug) })),
+          authors: authorRows.map((a) => ({ slug: a.slug, url: urls.author(a.slug) })),
           pages: pageRows.map((p) => ({ slug: p.slug, url: urls.page(p), updated_at: p.updatedAt.toISOString() })),
           articles: page.map((a) => ({ slug: a.slug, url: urls.article(a), published_at: a.publishedAt.toISOString(), updated_at: a.updatedAt.toISOString() })),
         },
@@ -186,8 +194,13 @@ export function createFeedService(deps: {
       const urls = await permalinks.get()
       const files = Math.ceil((await articles.countPublic({ now })) / SITEMAP_FILE_LIMIT)
       const fixedUrls = async () => {
-        const [sectionRows, pageRows] = await Promise.all([sections.list(now), pages.listPublished()])
-        return [sitemapUrl(urls.home), ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))), ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt))]
+        const [sectionRows, authorRows, pageRows] = await Promise.all([sections.list(now), bylines(now), pages.listPublished()])
+        return [
+          sitemapUrl(urls.home),
+          ...sectionRows.map((s) => sitemapUrl(urls.section(s.slug))),
+          ...authorRows.map((a) => sitemapUrl(urls.author(a.slug))),
+          ...pageRows.map((p) => sitemapUrl(urls.page(p), p.updatedAt)),
+        ]
       }
       const articleUrls = async (n: number) => {
         const rows = await articles.sitemapSlice(now, SITEMAP_FILE_LIMIT, (n - 1) * SITEMAP_FILE_LIMIT)

@@ -206,9 +206,10 @@ t.test('feeds: RSS 2.0 and JSON Feed, site and section; valid XML with escaped c
   t.match(feed.items[0], { id: String, url: /^https:\/\/thedefencetimes\.example\//, content_html: /^<p>/, date_published: String, authors: [{ name: 'The Defence Times' }] })
 })
 
-t.test('sitemaps: every public article exactly once, with sections and pages', async (t) => {
+t.test('sitemaps: every public article exactly once, with sections, author pages and pages', async (t) => {
   const app = await build(t, { seed: true })
   const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  await createAuthor(app.database.db, { slug: 'no-articles-yet' })
   await app.inject({ method: 'POST', url: '/v1/admin/articles', headers: editor.auth, payload: { title: 'Unpublished Draft', section: 'india' } })
   const index = await app.inject({ method: 'GET', url: '/sitemap.xml' })
   t.equal(index.statusCode, 200)
@@ -221,17 +222,21 @@ t.test('sitemaps: every public article exactly once, with sections and pages', a
     locs.push(...[...xml.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!))
   }
   t.equal(locs.length, new Set(locs).size, 'no duplicates')
-  t.equal(locs.length, 1 + 7 + 5 + 18, 'home, sections, pages, articles')
+  t.equal(locs.length, 1 + 7 + 2 + 5 + 18, 'home, sections, author pages, pages, articles')
   t.notOk(locs.some((l) => l.includes('unpublished-draft')))
+  t.ok(locs.includes('https://thedefencetimes.example/author/the-defence-times'), 'the first author’s page')
+  t.ok(locs.includes('https://thedefencetimes.example/author/meera-kapoor'), 'a co-author’s page (her only article is co-authored)')
+  t.notOk(locs.some((l) => l.includes('no-articles-yet')), 'an author without a public article is left out')
   t.ok(locs.includes('https://thedefencetimes.example/section/india'))
 
   const seen: string[] = []
   let cursor: string | null = null
   do {
-    const body: { data: { sections: unknown[]; pages: unknown[]; articles: { slug: string }[] }; meta: { next_cursor: string | null } } = (
+    const body: { data: { sections: unknown[]; authors: { slug: string }[]; pages: unknown[]; articles: { slug: string }[] }; meta: { next_cursor: string | null } } = (
       await app.inject({ method: 'GET', url: `/v1/sitemap?limit=5${cursor ? `&cursor=${cursor}` : ''}` })
     ).json()
     t.equal(body.data.sections.length, 7)
+    t.same(body.data.authors.map((a) => a.slug), ['meera-kapoor', 'the-defence-times'])
     t.equal(body.data.pages.length, 5)
     seen.push(...body.data.articles.map((a: { slug: string }) => a.slug))
     cursor = body.meta.next_cursor

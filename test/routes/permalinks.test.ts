@@ -62,12 +62,14 @@ async function everyUrl(t: Test, app: TestApp, expected: { article: (a: Summary)
   for (const a of sitemap.articles as Ref[]) t.equal(a.url, expected.article(bySlug.get(a.slug)!), `sitemap ${a.slug}`)
   t.same(sitemap.sections.map((s: Ref) => s.url), sitemap.sections.map((s: Ref) => expected.section(s.slug)))
   t.same(sitemap.pages.map((s: Ref) => s.url), sitemap.pages.map((s: Ref) => expected.page(s.slug)))
+  t.ok(sitemap.authors.length > 0)
+  t.same(sitemap.authors.map((s: Ref) => s.url), sitemap.authors.map((s: Ref) => expected.author(s.slug)), 'sitemap author pages follow the permalink pattern')
   const index = new XMLParser().parse((await get('/sitemap.xml')).body).sitemapindex.sitemap.map((s: { loc: string }) => s.loc) as string[]
   t.same(index, ['http://api.test/sitemaps/pages.xml', 'http://api.test/sitemaps/articles-1.xml', 'http://api.test/sitemap-news.xml'], 'sitemap.xml is an index of API addresses')
   const xml: string[] = []
   for (const part of ['/sitemaps/pages.xml', '/sitemaps/articles-1.xml']) xml.push(...new XMLParser().parse((await get(part)).body).urlset.url.map((u: { loc: string }) => u.loc))
   for (const a of list) t.ok(xml.includes(expected.article(a)), `sitemap.xml has ${a.slug}`)
-  t.ok(xml.includes(expected.section('india')) && xml.includes(expected.page('about-us')), 'sitemap.xml has sections and pages')
+  t.ok(xml.includes(expected.section('india')) && xml.includes(expected.page('about-us')) && xml.includes(expected.author('the-defence-times')), 'sitemap.xml has sections, author pages and pages')
   const rss = new XMLParser().parse((await get('/v1/feeds/rss.xml')).body).rss.channel.item as { link: string; title: string }[]
   t.same(rss.map((i) => i.link), list.slice(0, 20).map((a) => expected.article(a)), 'RSS item links')
   const feed = (await get('/v1/feeds/sections/india/feed.json')).json()

@@ -24,7 +24,7 @@ function shownKeys(value: unknown, keys: Set<string>, kind?: 'section' | 'author
   if (typeof obj.slug === 'string') {
     if (typeof obj.id === 'string' && UUID.test(obj.id) && typeof obj.title === 'string' && 'published_at' in obj) keys.add(`article:${obj.id}`)
     else if (parentKey === 'section' || (parentKey === 'sections' && 'name' in obj)) keys.add(`section:${obj.slug}`)
-    else if (parentKey === 'author' || parentKey === 'authors') keys.add(`author:${obj.slug}`)
+    else if (parentKey === 'author' || (parentKey === 'authors' && 'name' in obj)) keys.add(`author:${obj.slug}`)
     else if (parentKey === 'tags') keys.add(`tag:${obj.slug}`)
     else if (parentKey === 'data' && depth <= 2 && kind) keys.add(`${kind}:${obj.slug}`)
   }

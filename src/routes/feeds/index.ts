@@ -34,7 +34,7 @@ const FEED_DESCRIPTION = 'The newest published articles (`limit`, default 20) wi
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const common = { config: { cache: 'public' as const, cacheTags: ['articles', 'sections', 'site'] } }
-  const sitemapConfig = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
+  const sitemapConfig = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'authors', 'pages', 'site'] }
 
   app.get('/feeds/rss.xml', { ...common, schema: { tags: feedTags, operationId: 'getRssFeed', summary: 'RSS 2.0 feed of the latest articles', description: FEED_DESCRIPTION, querystring: FeedQuery, response: rssResponse } }, async (request, reply) =>
     sendFeed(request, reply, await feeds.rss(undefined, request.query.limit ?? 20), 'application/rss+xml'),
@@ -62,7 +62,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: feedTags,
         operationId: 'getSitemap',
         summary: 'Sitemap data for frontends',
-        description: 'Every section and static page, and the public articles a page at a time (follow meta.next_cursor), each with its public URL.',
+        description: 'Every section, author page (authors with a public article, as first author or co-author) and static page, and the public articles a page at a time (follow meta.next_cursor), each with its public URL.',
         querystring: SitemapQuery,
         response: { 200: Sitemap, ...problemResponses(400) },
       },
@@ -75,8 +75,8 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 export const sitemapXmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const feeds = app.services.feeds
   const response = { 200: xmlResponse('Sitemap (sitemaps.org) or sitemap index', 'application/xml'), ...problemResponses(400, 404) }
-  const config = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'pages', 'site'] }
-  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml (a sitemap index)', description: 'For crawlers, at the root where they look: a sitemap index pointing at /sitemaps/pages.xml (home, sections, static pages), /sitemaps/articles-<n>.xml (45,000 articles each, none while there are no articles) and the Google News sitemap /sitemap-news.xml.', querystring: NoQuery, response } }, async (request, reply) =>
+  const config = { cache: 'public' as const, cacheTags: ['articles', 'sections', 'authors', 'pages', 'site'] }
+  app.get('/sitemap.xml', { config, schema: { tags: ['Feeds'], operationId: 'getSitemapXml', summary: 'sitemap.xml (a sitemap index)', description: 'For crawlers, at the root where they look: a sitemap index pointing at /sitemaps/pages.xml (home, sections, author pages, static pages), /sitemaps/articles-<n>.xml (45,000 articles each, none while there are no articles) and the Google News sitemap /sitemap-news.xml.', querystring: NoQuery, response } }, async (request, reply) =>
     sendFeed(request, reply, await feeds.sitemapXml({ kind: 'root' }), 'application/xml'),
   )
   app.get(

@@ -48,6 +48,7 @@ export const Sitemap = Type.Object(
     data: Type.Object(
       {
         sections: Type.Array(Type.Object({ slug: Type.String(), url: Url }, { additionalProperties: false })),
+        authors: Type.Array(Type.Object({ slug: Type.String(), url: Url }, { additionalProperties: false }), { description: 'Authors with at least one public article, first author or co-author' }),
         pages: Type.Array(Type.Object({ slug: Type.String(), url: Url, updated_at: Type.String({ format: 'date-time' }) }, { additionalProperties: false })),
         articles: Type.Array(
           Type.Object(
