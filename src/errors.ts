@@ -27,6 +27,7 @@ export const errorTable = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported' },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested range is not in the file' },
   INVALID_TRANSITION: { status: 422, title: 'The status change is not allowed' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   PRECONDITION_REQUIRED: { status: 428, title: 'The request must be conditional (If-Match)' },

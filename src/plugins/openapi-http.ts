@@ -71,10 +71,9 @@ export function declareHttp(document: Record<string, unknown>, facts: ReadonlyMa
         parameters.push(parameterRef(name))
         usedParameters.add(name)
       }
-      if (shape.cacheable) {
-        add('IfNoneMatch')
-        operation.responses['304'] = { description: NOT_MODIFIED }
-      }
+      if (shape.cacheable) operation.responses['304'] = { description: NOT_MODIFIED }
+      // Cacheable reads, and routes that validate themselves (media files), compare If-None-Match.
+      if ('304' in operation.responses) add('IfNoneMatch')
       // Every write that can answer 412 compares If-Match (routes/admin/preconditions.ts).
       if ('412' in operation.responses) add('IfMatch')
       if (parameters.length > 0) operation.parameters = parameters
@@ -90,7 +89,8 @@ export function declareHttp(document: Record<string, unknown>, facts: ReadonlyMa
         const ordered = (Object.keys(RESPONSE_HEADERS) as ResponseHeaderName[]).filter((name) => declared.has(name))
         for (const name of ordered) used.add(name)
         const { description, headers: _headers, content, ...rest } = response
-        operation.responses[status] = { description, ...rest, headers: Object.fromEntries(ordered.map((name) => [name, headerRef(name)])), ...(content ? { content } : {}) }
+        // A 304 has no body, whatever a route schema's shape made @fastify/swagger infer.
+        operation.responses[status] = { description, ...rest, headers: Object.fromEntries(ordered.map((name) => [name, headerRef(name)])), ...(content && status !== '304' ? { content } : {}) }
       }
       operation.responses = Object.fromEntries(Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)))
     }

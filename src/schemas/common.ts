@@ -94,6 +94,7 @@ const STATUS_DESCRIPTION: Record<number, string> = {
   412: 'Precondition failed: the resource changed since it was read',
   413: 'Request body too large',
   415: 'Unsupported content type',
+  416: 'Range not satisfiable: the range starts past the end (Content-Range names the size)',
   422: 'Unprocessable: the change is not allowed in the current state',
   428: 'Precondition required: send If-Match',
   429: 'Too many requests (see Retry-After)',

@@ -17,7 +17,15 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   ETag: {
-    description: 'Public reads (not previews): a strong validator of the body, one per content coding (`"…-br"`, `"…-gzip"`); send it back as If-None-Match. Versioned editor resources: `"v<version>"`; send it back as If-Match when you write.',
+    description: 'Public reads (not previews): a strong validator of the body, one per content coding (`"…-br"`, `"…-gzip"`); send it back as If-None-Match. Media files: their content-hashed name; send it back as If-None-Match or If-Range. Versioned editor resources: `"v<version>"`; send it back as If-Match when you write.',
+    schema: { type: 'string' },
+  },
+  'Accept-Ranges': {
+    description: '`bytes`: the file can be read a range at a time (Range).',
+    schema: { type: 'string', enum: ['bytes'] },
+  },
+  'Content-Range': {
+    description: 'The range sent and the whole size (`bytes 0-1023/48213`, 206), or only the size (`bytes */48213`, 416).',
     schema: { type: 'string' },
   },
   'Surrogate-Control': {
@@ -86,6 +94,6 @@ export const HEADER_PARAMETERS = {
  * Declares headers a handler sets itself on one response (e.g. Location of a created resource, the
  * version ETag). @fastify/swagger reads `headers` of a response schema; the serializer ignores it.
  */
-export function withHeaders<T extends TSchema | { description: string; content: object }>(schema: T, ...names: ResponseHeaderName[]): T {
+export function withHeaders<T extends TSchema | { description: string; content?: object }>(schema: T, ...names: ResponseHeaderName[]): T {
   return { ...schema, headers: Object.fromEntries(names.map((name) => [name, { ...RESPONSE_HEADERS[name].schema }])) }
 }

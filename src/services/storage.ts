@@ -16,9 +16,28 @@ export interface MediaStorage {
   /** The absolute URL readers fetch a stored object from. */
   urlFor(key: string): string
   put(key: string, bytes: Buffer, contentType: string): Promise<void>
-  open(key: string): Promise<{ stream: Readable; size: number; contentType: string } | null>
+  /**
+   * The object's bytes (or only `range`, both ends inclusive and within the object), with the
+   * object's whole size; null when there is no such object.
+   */
+  open(key: string, range?: ByteRange): Promise<StoredObject | null>
+  /** The object's size in bytes, or null when there is no such object. */
+  size(key: string): Promise<number | null>
   exists(key: string): Promise<boolean>
   delete(key: string): Promise<void>
+}
+
+/** Bytes `first` to `last` of an object, both inclusive (as in an HTTP Range). */
+export interface ByteRange {
+  first: number
+  last: number
+}
+
+export interface StoredObject {
+  stream: Readable
+  /** The whole object's size, also when only a range is read. */
+  size: number
+  contentType: string
 }
 
 export const MEDIA_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,120}\.(webp|avif|jpg|png|gif)$/
@@ -55,7 +74,7 @@ export function createLocalStorage(directory: string, publicUrl = ''): MediaStor
     assertKey(key)
     return path.join(directory, key)
   }
-  return {
+  const storage: MediaStorage = {
     kind: 'local',
     urlFor: servedUrl(publicUrl),
     async put(key, bytes) {
@@ -65,27 +84,28 @@ export function createLocalStorage(directory: string, publicUrl = ''): MediaStor
       await writeFile(temp, bytes)
       await rename(temp, file) // readers never see a half-written file
     },
-    async open(key) {
+    async open(key, range) {
+      const size = await storage.size(key)
+      if (size === null) return null
+      return { stream: createReadStream(fileOf(key), range ? { start: range.first, end: range.last } : {}), size, contentType: contentTypeOfKey(key) }
+    },
+    async size(key) {
       if (!MEDIA_KEY_PATTERN.test(key)) return null
       try {
         const info = await stat(fileOf(key))
-        if (!info.isFile()) return null
-        return { stream: createReadStream(fileOf(key)), size: info.size, contentType: contentTypeOfKey(key) }
+        return info.isFile() ? info.size : null
       } catch {
         return null
       }
     },
     async exists(key) {
-      try {
-        return (await stat(fileOf(key))).isFile()
-      } catch {
-        return false
-      }
+      return (await storage.size(key)) !== null
     },
     async delete(key) {
       await rm(fileOf(key), { force: true })
     },
   }
+  return storage
 }
 
 /**
@@ -126,7 +146,7 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } }
     return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404
   }
-  return {
+  const storage: MediaStorage = {
     kind: 's3',
     urlFor: (key) => (s3.publicUrl ? `${s3.publicUrl}/${key}` : servedUrl(publicUrl)(key)),
     async put(key, bytes, contentType) {
@@ -136,27 +156,34 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
         new sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: 'public, max-age=31536000, immutable' }),
       )
     },
-    async open(key) {
+    async open(key, range) {
       if (!MEDIA_KEY_PATTERN.test(key)) return null
       const { sdk, api } = await connect()
       try {
-        const object = await api.send(new sdk.GetObjectCommand({ Bucket: s3.bucket, Key: key }))
+        // Always an absolute range (never a suffix `bytes=-n`, which some S3-compatible stores misread).
+        const object = await api.send(new sdk.GetObjectCommand({ Bucket: s3.bucket, Key: key, ...(range ? { Range: `bytes=${range.first}-${range.last}` } : {}) }))
         if (!object.Body) return null
-        return { stream: object.Body as Readable, size: object.ContentLength ?? 0, contentType: contentTypeOfKey(key) }
+        // A ranged answer names the whole size in Content-Range: `bytes 0-99/1234`.
+        const total = range ? Number(/\/(\d+)$/.exec(object.ContentRange ?? '')?.[1] ?? Number.NaN) : (object.ContentLength ?? 0)
+        if (!Number.isSafeInteger(total)) throw new Error(`S3 answered a range read without the object's size (Content-Range: ${object.ContentRange})`)
+        return { stream: object.Body as Readable, size: total, contentType: contentTypeOfKey(key) }
+      } catch (error) {
+        if (missing(error)) return null
+        throw error
+      }
+    },
+    async size(key) {
+      if (!MEDIA_KEY_PATTERN.test(key)) return null
+      const { sdk, api } = await connect()
+      try {
+        return (await api.send(new sdk.HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).ContentLength ?? 0
       } catch (error) {
         if (missing(error)) return null
         throw error
       }
     },
     async exists(key) {
-      const { sdk, api } = await connect()
-      try {
-        await api.send(new sdk.HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
-        return true
-      } catch (error) {
-        if (missing(error)) return false
-        throw error
-      }
+      return (await storage.size(key)) !== null
     },
     async delete(key) {
       assertKey(key)
@@ -164,6 +191,7 @@ export function createS3Storage(s3: S3Config, publicUrl: string, client?: S3Clie
       await api.send(new sdk.DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
   }
+  return storage
 }
 
 /** S3 when S3_BUCKET is set, else local disk under MEDIA_DIR. */

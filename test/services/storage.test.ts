@@ -7,8 +7,8 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { createS3Storage, createStorage, s3ObjectUrl } from '../../src/services/storage.js'
 
-// No real S3-compatible store runs here: these tests cover configuration, storage selection, URL
-// building and the requests the S3 storage sends, not a round trip to a bucket.
+// Configuration, storage selection, URL building and the requests the S3 storage sends; the round
+// trips to a real S3-protocol server are in test/routes/media-s3.test.ts.
 const base = { DATA_DIR: path.join(tmpdir(), 'newsroom-unused'), PUBLIC_URL: 'https://api.example' }
 
 t.test('media settings: defaults, widths, limits', async (t) => {

@@ -39,7 +39,11 @@ export async function readerScenarios(s: Session): Promise<{ articles: Summary[]
 
   const image = article.featured_image?.url ?? all.find((a) => a.featured_image)?.featured_image?.url
   if (!image) throw new Error('the demo articles have no featured image')
-  expectStatus(await s.call('getMediaFile', { path: { key: image.slice(image.lastIndexOf('/') + 1) } }), 200)
+  const mediaKey = image.slice(image.lastIndexOf('/') + 1)
+  expectStatus(await s.call('getMediaFile', { path: { key: mediaKey } }), 200)
+  expectStatus(await s.call('getMediaFile', { path: { key: mediaKey }, headers: { range: 'bytes=0-1023' } }), 206)
+  expectStatus(await s.call('getMediaFile', { path: { key: mediaKey }, headers: { 'if-none-match': `"${mediaKey}"` } }), 304)
+  expectStatus(await s.call('getMediaFile', { path: { key: mediaKey }, headers: { range: 'bytes=100000000-' } }), 416)
   return { articles: all }
 }
 
