@@ -1,4 +1,5 @@
 import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
 import { build } from './helpers/build.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
@@ -93,11 +94,11 @@ t.test('METRICS_PORT: a listener of its own, without a token; the API port has n
 })
 
 t.test('metrics settings: off by default, on with either, bad values named', async (t) => {
-  const { loadConfig, ConfigError } = await import('../src/config.js')
   t.same(loadConfig({}).metrics, { enabled: false, token: undefined, port: undefined })
   t.same(loadConfig({ METRICS_TOKEN: TOKEN }).metrics, { enabled: true, token: TOKEN, port: undefined })
   t.same(loadConfig({ METRICS_PORT: '9464' }).metrics, { enabled: true, token: undefined, port: 9464 })
-  const error = t.throws(() => loadConfig({ METRICS_TOKEN: 'short', METRICS_PORT: 'x' })) as InstanceType<typeof ConfigError>
+  const error = t.throws(() => loadConfig({ METRICS_TOKEN: 'short', METRICS_PORT: 'x' })) as ConfigError
+  t.ok(error instanceof ConfigError)
   t.match(error.message, 'METRICS_TOKEN')
   t.match(error.message, 'METRICS_PORT')
   t.throws(() => loadConfig({ METRICS_TOKEN: 'has a space in it 0123456789' }), /METRICS_TOKEN/)
