@@ -1,6 +1,10 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { createDatabase } from '../src/db/client.js'
+import { createManualClock } from '../src/lib/clock.js'
+import { createUser } from './helpers/auth.js'
 import { build } from './helpers/build.js'
+import { startReceiver } from './helpers/receiver.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
 const SLUG = 'chinas-6th-generation-fighter-jet-takes-first-flight'
@@ -103,4 +107,41 @@ t.test('metrics settings: off by default, on with either, bad values named', asy
   t.match(error.message, 'METRICS_PORT')
   t.throws(() => loadConfig({ METRICS_TOKEN: 'has a space in it 0123456789' }), /METRICS_TOKEN/)
   t.throws(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' }), /METRICS_PORT must differ from PORT/)
+})
+
+t.test('webhook deliveries by outcome', async (t) => {
+  let failing = true
+  const receiver = await startReceiver(() => (failing ? 503 : 204))
+  t.teardown(() => receiver.close())
+  const clock = createManualClock('2026-06-01T12:00:00.000Z')
+  const app = await build(t, { seed: true, clock, env: { METRICS_TOKEN: TOKEN, WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  const admin = await createUser(app, 'admin')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/admin/webhooks', headers: admin.auth, payload: { url: receiver.url, events: ['section.updated'] } })).statusCode, 201)
+  await app.inject({ method: 'PATCH', url: '/v1/admin/sections/india', headers: { ...admin.auth, 'if-match': '*' }, payload: { description: 'New words' } })
+  await app.services.outbox.runOnce()
+  clock.advance(15_000)
+  failing = false
+  await app.services.outbox.runOnce()
+  t.equal(receiver.received.length, 2)
+  const text = (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body
+  t.equal(sample(text, 'newsroom_webhook_deliveries_total', { outcome: 'retry' }), 1)
+  t.equal(sample(text, 'newsroom_webhook_deliveries_total', { outcome: 'done' }), 1)
+  t.equal(sample(text, 'newsroom_outbox_jobs_processed_total', { topic: 'webhook.deliver', outcome: 'retry' }), 1)
+})
+
+const PG = process.env.TEST_DATABASE_URL
+t.test('PostgreSQL: pool gauges per pool, and queries aborted at the deadline are counted', { skip: PG ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, async (t) => {
+  const app = await build(t, { env: { METRICS_TOKEN: TOKEN } })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/sections' })).statusCode, 200)
+  const text = (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body
+  t.ok(sample(text, 'newsroom_db_pool_max', { pool: 'primary' })! > 0)
+  t.ok(sample(text, 'newsroom_db_pool_connections', { pool: 'primary', state: 'idle' }) !== undefined)
+  t.equal(sample(text, 'newsroom_db_pool_waiting', { pool: 'primary' }), 0)
+  t.equal(sample(text, 'newsroom_db_query_deadline_aborts_total'), 0)
+
+  // A query that outlives DATABASE_TIMEOUT_MS: its connection is closed and the abort counted.
+  const database = await createDatabase({ kind: 'postgres', url: PG!, poolSize: 1, timeoutMs: 300 })
+  t.teardown(() => database.close())
+  await t.rejects(database.pool!.query('select pg_sleep(3)'))
+  t.equal(database.stats.queryDeadlineAborts, 1)
 })
