@@ -39,6 +39,7 @@ t.test('METRICS_TOKEN: a bearer token is required, compared in full', async (t) 
   }
 
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: `/v1/articles/${SLUG}` })).statusCode, 200)
+  t.equal((await app.inject({ method: 'HEAD', url: `/v1/articles/${SLUG}` })).statusCode, 200)
   for (const path of ['/no/such/thing', '/another/missing/path?x=1', `/v1/${'z'.repeat(40)}`]) t.equal((await app.inject({ method: 'GET', url: path })).statusCode, 404)
 
   const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })
@@ -47,13 +48,14 @@ t.test('METRICS_TOKEN: a bearer token is required, compared in full', async (t) 
   t.equal(res.headers['cache-control'], 'no-store')
   const text = res.body
   t.equal(sample(text, 'http_requests_total', { method: 'GET', route: '/v1/articles/:slug', status_code: '200' }), 3)
-  t.equal(sample(text, 'http_request_duration_seconds_count', { route: '/v1/articles/:slug', status_code: '200' }), 3)
-  t.equal(sample(text, 'http_request_duration_seconds_bucket', { route: '/v1/articles/:slug', status_code: '200', le: '+Inf' }), 3)
+  t.equal(sample(text, 'http_requests_total', { method: 'HEAD', route: '/v1/articles/:slug', status_code: '200' }), 1, 'HEAD routes are counted on their own')
+  t.equal(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/v1/articles/:slug', status_code: '200' }), 3)
+  t.equal(sample(text, 'http_request_duration_seconds_bucket', { method: 'GET', route: '/v1/articles/:slug', status_code: '200', le: '+Inf' }), 3)
   // Bounded labels: every unmatched URL is one series; the raw paths appear nowhere.
   t.equal(sample(text, 'http_requests_total', { method: 'GET', route: '(unmatched)', status_code: '404' }), 3)
   t.notMatch(text, 'no/such/thing')
   t.notMatch(text, 'zzzzzzzz')
-  t.equal(sample(text, 'newsroom_response_cache_hits_total'), 2, 'the first read filled the cache, the next two hit it')
+  t.equal(sample(text, 'newsroom_response_cache_hits_total'), 3, 'the first read filled the cache, the next two and the HEAD hit it')
   t.equal(sample(text, 'newsroom_response_cache_misses_total'), 1)
   t.ok(sample(text, 'newsroom_response_cache_bytes')! > 0)
   t.equal(sample(text, 'newsroom_outbox_jobs', { topic: 'email.send', status: 'pending' }), 0, 'known topics are reported at zero')
