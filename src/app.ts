@@ -11,6 +11,8 @@ import { cachingPlugin } from './plugins/caching.js'
 import { compressionPlugin } from './plugins/compression.js'
 import { createClientErrorHandler, errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { createMetrics } from './services/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
@@ -80,6 +82,7 @@ class RequestLogController extends LogController {
  * | onSend     | idempotency record (route)        | records the response of a keyed write                          |
  * | onSend     | compression (route, last)         | br/gzip for everything the caching hook did not encode         |
  * | onResponse | caching                           | lets requests waiting on the same miss go                      |
+ * | onResponse | metrics (route, when on)          | counts the request and its latency by route pattern and status |
  *
  * Errors anywhere go to the errors plugin (problem+json), then through the same onSend hooks.
  */
@@ -123,6 +126,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorsPlugin)
+  // Off unless METRICS_TOKEN or METRICS_PORT is set: then no object, no hook, nothing counted.
+  const metrics = config.metrics.enabled ? createMetrics() : undefined
+  if (metrics) {
+    await app.register(metricsPlugin, {
+      settings: config.metrics,
+      host: config.host,
+      metrics,
+      database,
+      responseCache: () => app.services.responseCache,
+      outboxTopics: () => app.services.outboxTopics(),
+    })
+  }
   // First of the onRoute hooks, so every route later registered (the OpenAPI document included) gets it.
   await app.register(compressionPlugin, config.compression)
   await app.register(schemasPlugin)
@@ -141,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock
   await app.register(rateLimitPlugin, { config })
   await app.register(authPlugin, { config, clock })
-  await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false })
+  await app.register(servicesPlugin, { config, database, clock, workers: options.workers ?? false, metrics })
   await app.register(idempotencyPlugin, { clock, leaseMs: config.idempotencyLeaseMs, retentionMs: 24 * 3600_000 })
   await app.register(cachingPlugin, { ...config.cache, compression: config.compression, responseCache: app.services.responseCache })
 

@@ -113,6 +113,8 @@ export const EnvSchema = Type.Object({
   COMMENT_BLOCKLIST: Type.String({ default: '', description: 'Comma-separated words that make a comment spam' }),
   COMMENT_RATE_IP: Type.Integer({ minimum: 1, default: 10, description: 'Comments per client IP per minute' }),
   COMMENT_RATE_EMAIL: Type.Integer({ minimum: 1, default: 5, description: 'Comments per commenter email per minute' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512, pattern: '^[\\x21-\\x7e]+$', description: 'Serve GET /metrics (Prometheus) on the API port to requests bearing this token (Authorization: Bearer …); unset = no /metrics there' })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Serve GET /metrics (Prometheus) without a token on this port of HOST, a listener of its own (for a scraper on a private network); unset = none' })),
 })
 
 type Env = Static<typeof EnvSchema>
@@ -173,6 +175,16 @@ export interface Config {
   }
   compression: CompressionConfig
   comments: CommentsConfig
+  /** Prometheus metrics: on when a token or a port is set; off (nothing collected, no hook) otherwise. */
+  metrics: MetricsConfig
+}
+
+export interface MetricsConfig {
+  enabled: boolean
+  /** GET /metrics on the API's own port requires `Authorization: Bearer <token>`; undefined = not served there. */
+  token: string | undefined
+  /** A separate listener serving only /metrics, without a token; undefined = none. */
+  port: number | undefined
 }
 
 export type PurgeHeaderFlavour = 'surrogate-key' | 'cache-tag' | 'both' | 'none'
@@ -286,6 +298,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length === 0 && e.DATABASE_READ_URL && !e.DATABASE_URL) {
     problems.push('DATABASE_READ_URL needs DATABASE_URL (a read replica of that primary); the embedded database has no replica')
   }
+  if (problems.length === 0 && e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push(`METRICS_PORT must differ from PORT (${e.PORT}): the metrics listener is a separate one`)
+  }
   if (problems.length === 0 && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     problems.push(`HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`)
   }
@@ -377,6 +392,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerIp: e.COMMENT_RATE_IP,
       ratePerEmail: e.COMMENT_RATE_EMAIL,
     },
+    metrics: { enabled: e.METRICS_TOKEN !== undefined || e.METRICS_PORT !== undefined, token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   }
 }
 

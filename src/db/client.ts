@@ -39,6 +39,10 @@ export interface Database {
   readonly pool: pg.Pool | undefined
   /** The underlying PGlite instance (embedded only). */
   readonly pglite: PGlite | undefined
+  /** Every pg pool by name (primary, primary-hot, replica, replica-hot), for the metrics; empty on PGlite. */
+  readonly pools: ReadonlyArray<{ name: string; pool: pg.Pool }>
+  /** Running totals read by the metrics on scrape. */
+  readonly stats: { queryDeadlineAborts: number }
 }
 
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
@@ -76,6 +80,9 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
     readPool: undefined,
     pool: undefined,
     pglite: client,
+    pools: [],
+    // PGlite runs each query to its end in this process: there is no deadline to abort it.
+    stats: { queryDeadlineAborts: 0 },
     async ping() {
       await client.query('select 1')
     },
@@ -99,7 +106,7 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
  * read's result to the old generation (a full mark-compact each second under load, a fifth of the
  * throughput). A query fails after `timeoutMs`, at most a tenth of it later (two checks at 1/20).
  */
-export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number): () => void {
+export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number, onAbort: () => void = () => {}): () => void {
   const clients = new Set<pg.Client>()
   pool.on('connect', (client) => clients.add(client))
   pool.on('remove', (client) => clients.delete(client))
@@ -115,6 +122,7 @@ export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number): () => voi
       if (since === undefined) firstSeen.set(query, now)
       else if (now - since >= timeoutMs) {
         clients.delete(client)
+        onAbort()
         // pg fails the query ("Connection terminated"), the pool drops the connection: 503.
         ;(client as unknown as { connection: { stream: { destroy(error?: Error): void } } }).connection.stream.destroy()
       }
@@ -124,7 +132,14 @@ export function watchQueryDeadlines(pool: pg.Pool, timeoutMs: number): () => voi
   return () => clearInterval(timer)
 }
 
-function createPool(url: string, poolSize: number, applicationName: string, timeoutMs: number | undefined, sessionOptions?: string): { pool: pg.Pool; stop: () => void } {
+function createPool(
+  url: string,
+  poolSize: number,
+  applicationName: string,
+  timeoutMs: number | undefined,
+  stats: { queryDeadlineAborts: number },
+  sessionOptions?: string,
+): { pool: pg.Pool; stop: () => void } {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -141,21 +156,25 @@ function createPool(url: string, poolSize: number, applicationName: string, time
   pool.on('connect', (client) => {
     client.on('error', () => {})
   })
-  return { pool, stop: timeoutMs ? watchQueryDeadlines(pool, timeoutMs) : () => {} }
+  const onAbort = () => {
+    stats.queryDeadlineAborts++
+  }
+  return { pool, stop: timeoutMs ? watchQueryDeadlines(pool, timeoutMs, onAbort) : () => {} }
 }
 
 async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }): Promise<Database> {
   const applicationName = options.applicationName ?? 'newsroom-cms'
   const poolSize = options.poolSize ?? 10
-  const primary = createPool(options.url, poolSize, applicationName, options.timeoutMs)
+  const stats = { queryDeadlineAborts: 0 }
+  const primary = createPool(options.url, poolSize, applicationName, options.timeoutMs, stats)
   const pool = primary.pool
   // Pools connect on demand: a process that never serves a public read never opens these.
-  const primaryHot = createPool(options.url, poolSize, `${applicationName}-hot`, options.timeoutMs, HOT_SESSION_OPTIONS)
+  const primaryHot = createPool(options.url, poolSize, `${applicationName}-hot`, options.timeoutMs, stats, HOT_SESSION_OPTIONS)
   setHotPool(pool, primaryHot.pool)
   const db = drizzlePg({ client: pool, schema }) as unknown as Db
   // The replica gets pools of the same size: public reads are most of the traffic.
-  const replica = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read`, options.timeoutMs) : undefined
-  const replicaHot = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read-hot`, options.timeoutMs, HOT_SESSION_OPTIONS) : undefined
+  const replica = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read`, options.timeoutMs, stats) : undefined
+  const replicaHot = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read-hot`, options.timeoutMs, stats, HOT_SESSION_OPTIONS) : undefined
   if (replica && replicaHot) setHotPool(replica.pool, replicaHot.pool)
   const readPool = replica?.pool
   const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
@@ -167,6 +186,13 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
     readPool,
     pool,
     pglite: undefined,
+    pools: [
+      { name: 'primary', pool },
+      { name: 'primary-hot', pool: primaryHot.pool },
+      ...(replica ? [{ name: 'replica', pool: replica.pool }] : []),
+      ...(replicaHot ? [{ name: 'replica-hot', pool: replicaHot.pool }] : []),
+    ],
+    stats,
     async ping() {
       await db.execute(sql`select 1`)
     },

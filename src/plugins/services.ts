@@ -8,6 +8,7 @@ import { createChangeChannel } from '../db/notifications.js'
 import { allowReplicaReads } from '../db/read-routing.js'
 import { createServices, type Services } from '../services/container.js'
 import { changesPublicContent } from '../services/events.js'
+import type { Metrics } from '../services/metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +20,7 @@ declare module 'fastify' {
 }
 
 export const servicesPlugin = fp(
-  async (app: FastifyInstance, options: { config: Config; database: Database; clock: Clock; workers: boolean }) => {
+  async (app: FastifyInstance, options: { config: Config; database: Database; clock: Clock; workers: boolean; metrics: Metrics | undefined }) => {
     app.decorate('config', options.config)
     app.decorate('database', options.database)
     app.decorate('clock', options.clock)

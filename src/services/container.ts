@@ -19,7 +19,8 @@ import { createFreshness } from './freshness.js'
 import { createResponseCache } from './response-cache.js'
 import { changesPublicContent, createContentEvents } from './events.js'
 import { createOutboxWorker, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
-import { createMailer, type EmailMessage } from './mailer.js'
+import { createMailer, type EmailMessage, type Mailer } from './mailer.js'
+import type { Metrics } from './metrics.js'
 import { createNewsletterService } from './newsletter.js'
 import { createNewsletterSends } from './newsletter-sends.js'
 import { createSignedIds } from '../lib/signed-ids.js'
@@ -50,10 +51,12 @@ export interface ServiceDependencies {
   log: OutboxWorkerOptions['log'] & { debug(obj: object, msg: string): void }
   tokens: TokenSigner
   previews: PreviewSigner
+  /** Set when metrics are on: the services count their events into it. */
+  metrics?: Metrics | undefined
 }
 
 /** The composition of repositories and services; the one place that knows how they fit together. */
-export function createServices({ config, database, clock, log, tokens, previews }: ServiceDependencies) {
+export function createServices({ config, database, clock, log, tokens, previews, metrics }: ServiceDependencies) {
   const uow = createUnitOfWork(database.db)
   const repos = uow.repos
   /**
@@ -83,8 +86,16 @@ export function createServices({ config, database, clock, log, tokens, previews 
   const events = createContentEvents()
   // Topic → handler; feature services below register theirs.
   const outboxHandlers: Record<string, OutboxHandler> = {}
-  const outbox = createOutboxWorker({ repository: repos.outbox, handlers: outboxHandlers, clock, log, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs })
-  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log })
+  const outbox = createOutboxWorker({
+    repository: repos.outbox,
+    handlers: outboxHandlers,
+    clock,
+    log,
+    pollMs: config.outbox.pollMs,
+    leaseMs: config.outbox.leaseMs,
+    ...(metrics ? { onJob: countOutboxJob(metrics) } : {}),
+  })
+  const mailer = countSends(createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log }), 'transactional', metrics)
   outboxHandlers['email.send'] = (job) => mailer.send(job.payload as unknown as EmailMessage)
   const webhooks = createWebhookService({ uow, clock, settings: config.webhooks })
   outboxHandlers['webhook.deliver'] = (job) => webhooks.deliver(job.payload as unknown as Parameters<typeof webhooks.deliver>[0])
@@ -140,7 +151,7 @@ export function createServices({ config, database, clock, log, tokens, previews 
     preferencesUrl: (token: string) => `${config.newsletter.linkBase}/newsletter/preferences?token=${token}`,
   }
   // Bulk mail over its own pooled connections, so a big send never waits behind (or holds up) the outbox's.
-  const newsletterMailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log, pool: true })
+  const newsletterMailer = countSends(createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, log, pool: true }), 'newsletter', metrics)
   const newsletterSends = createNewsletterSends({
     uow,
     clock,
@@ -187,6 +198,8 @@ export function createServices({ config, database, clock, log, tokens, previews 
     newsletterSends,
     webhooks,
     scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
+    /** The outbox topics this process handles (the metrics report each, zero included). */
+    outboxTopics: () => Object.keys(outboxHandlers),
     /** Read side of the outbox for the admin view (the worker is `outbox`). */
     outboxLog: { list: repos.outbox.list, count: repos.outbox.count },
     newsletter: createNewsletterService({
@@ -207,6 +220,35 @@ export function createServices({ config, database, clock, log, tokens, previews 
 }
 
 export type Services = ReturnType<typeof createServices>
+
+/** Outbox outcomes by topic, and webhook deliveries (the `webhook.deliver` topic) by outcome. */
+function countOutboxJob(metrics: Metrics) {
+  return (job: { topic: string }, outcome: 'done' | 'retry' | 'failed') => {
+    metrics.outboxJobs.inc({ topic: job.topic, outcome })
+    if (job.topic === 'webhook.deliver') metrics.webhookDeliveries.inc({ outcome })
+  }
+}
+
+/** The mailer, counting each send by kind and outcome when metrics are on (else the mailer itself). */
+function countSends(mailer: Mailer, kind: 'transactional' | 'newsletter', metrics: Metrics | undefined): Mailer {
+  if (!metrics) return mailer
+  const sent = metrics.emails.labels(kind, 'sent')
+  const failed = metrics.emails.labels(kind, 'failed')
+  return {
+    transport: mailer.transport,
+    close: () => mailer.close(),
+    async send(message) {
+      try {
+        const report = await mailer.send(message)
+        sent.inc()
+        return report
+      } catch (error) {
+        failed.inc()
+        throw error
+      }
+    },
+  }
+}
 
 function earliest(dates: (Date | null)[]): Date | null {
   return dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null)
