@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
 import { createHash } from 'node:crypto'
+import { isDatabaseUnavailable } from '../db/errors.js'
 import { createIdempotencyRepository, type IdempotencyRecord } from '../db/repositories/idempotency.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
@@ -94,20 +95,24 @@ export const idempotencyPlugin = fp(
     /**
      * Attempts that ended without a recorded response, whose key is being let go (freed, or its
      * lease ended) after the answer left: the answer never waits on it — on a database that stopped
-     * answering it would wait out a second deadline. A retry in this process waits for it instead,
-     * so it never finds its own earlier attempt still holding the key.
+     * answering it would wait out a second deadline. A retry in this process waits for the first try
+     * instead, so it never finds its own earlier attempt still holding the key. While the database
+     * is away it is tried again a few times (1, 2, 4, 8 s later), so a retry once it is back is not
+     * kept waiting for the whole lease.
      */
     const letting = new Map<string, Promise<void>>()
     const idOf = (owner: IdempotencyOwner, key: string) => `${owner.kind}:${owner.id}\n${key}`
     const letGo = (request: FastifyRequest, scope: IdempotencyScope) => {
       const id = idOf(scope.owner, scope.key)
-      const done = repo
-        .letGo(scope.owner, scope.key, clock.now())
-        .catch((error: unknown) => request.log.warn({ err: error }, 'could not let the Idempotency-Key go; a retry waits for its lease'))
-        .finally(() => {
-          if (letting.get(id) === done) letting.delete(id)
+      const attempt = (n: number): Promise<void> =>
+        repo.letGo(scope.owner, scope.key, clock.now()).catch((error: unknown) => {
+          if (n >= 4 || !isDatabaseUnavailable(error)) return void request.log.warn({ err: error }, 'could not let the Idempotency-Key go; a retry waits for its lease')
+          setTimeout(() => void attempt(n + 1), 1000 * 2 ** n).unref()
         })
-      letting.set(id, done)
+      const first = attempt(0).finally(() => {
+        if (letting.get(id) === first) letting.delete(id)
+      })
+      letting.set(id, first)
     }
 
     const ownerOf = (request: FastifyRequest): IdempotencyOwner | undefined => {
