@@ -45,7 +45,7 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   Location: {
-    description: 'The URL of the created resource (201), where the resource is now (301), or, on a 409 for an Idempotency-Key whose write was applied but whose response was lost, the resource that write was about.',
+    description: 'The URL of the created resource (201), where the resource is now (301), or, on a 409 for an Idempotency-Key, only when the write was applied but its response was lost: the resource that write was about.',
     schema: { type: 'string', format: 'uri' },
   },
   'Retry-After': {
