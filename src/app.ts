@@ -9,6 +9,7 @@ import { schemaController } from './plugins/schema-compilers.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
 import { compressionPlugin } from './plugins/compression.js'
+import { AppError } from './errors.js'
 import { createClientErrorHandler, errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
 import { metricsPlugin } from './plugins/metrics.js'
@@ -64,6 +65,24 @@ class RequestLogController extends LogController {
 }
 
 /**
+ * Once the server starts closing (SIGTERM), a request that still arrives gets 503 problem+json with
+ * Retry-After and `Connection: close` (Fastify adds it), so a client or load balancer sends it
+ * elsewhere; requests already in flight finish.
+ */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    done()
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done()
+    const { problem, headers } = toProblem(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down. Retry shortly.', { headers: { 'retry-after': '1' } }), request)
+    void sendProblem(reply, problem, headers)
+  })
+}
+
+/**
  * The composition root: cross-cutting plugins first, then one encapsulated plugin per resource.
  *
  * A request's path through the hooks (app-wide hooks in registration order, then the route's own):
@@ -71,9 +90,11 @@ class RequestLogController extends LogController {
  * | stage      | hook                              | what it does                                                   |
  * |------------|-----------------------------------|----------------------------------------------------------------|
  * | onRequest  | security-headers                  | helmet's headers and X-Request-Id on every response            |
+ * | onRequest  | refuseWhileClosing                | 503 problem+json with Retry-After once shutting down           |
  * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
  * | onRequest  | services (with a read replica)    | anonymous public GETs may read the replica                     |
  * | onRequest  | caching (`config.cache: 'public'`)| answers from the response cache (or 304); else joins a miss    |
+ * |            |                                   | (and shares its 503 when the database did not answer it)       |
  * | onRequest  | admin (routes under /v1/admin)    | bearer token → 401; `config.roles` → 403                       |
  * | validation | validation                        | TypeBox schemas; 400 problem+json                              |
  * | handler    | idempotency (`config.idempotent`) | Idempotency-Key: replay, 409, 422, or run the handler          |
@@ -81,7 +102,7 @@ class RequestLogController extends LogController {
  * | onSend     | caching                           | Cache-Control, ETag, purge keys, store, 304, br/gzip (public)  |
  * | onSend     | idempotency record (route)        | records the response of a keyed write                          |
  * | onSend     | compression (route, last)         | br/gzip for everything the caching hook did not encode         |
- * | onResponse | caching                           | lets requests waiting on the same miss go                      |
+ * | onResponse | caching                           | lets requests waiting on the same miss go (or fail alike)      |
  * | onResponse | metrics (route, when on)          | counts the request and its latency by route pattern and status |
  *
  * Errors anywhere go to the errors plugin (problem+json), then through the same onSend hooks.
@@ -113,7 +134,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
-    return503OnClosing: true,
+    // While closing, requests still arriving (on a busy keep-alive connection) are answered 503 by
+    // the onRequest hook below, as problem+json with Retry-After like every other 503, not Fastify's own JSON.
+    return503OnClosing: false,
     // A URL that is not valid percent-encoded UTF-8 never reaches the router: answer it as problem+json too.
     frameworkErrors: (error, request, reply) => {
       const { problem, headers } = toProblem(error, request)
@@ -144,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(validationPlugin)
   await app.register(openapiPlugin, { docs: options.docs ?? true })
   await app.register(securityHeadersPlugin)
+  refuseWhileClosing(app)
   if (config.corsOrigins === '*' || config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,

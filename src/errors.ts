@@ -45,17 +45,26 @@ export interface InvalidParam {
   reason: string
 }
 
+/** The resource a problem is about, when the client needs it to go on (a write applied whose answer was lost). */
+export interface ProblemResource {
+  type: string
+  id: string
+  /** Where to read it, when the API has a URL for it. */
+  location?: string
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly status: number
   readonly detail: string | undefined
   readonly invalidParams: InvalidParam[] | undefined
   readonly headers: Record<string, string> | undefined
+  readonly resource: ProblemResource | undefined
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { invalidParams?: InvalidParam[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { invalidParams?: InvalidParam[]; headers?: Record<string, string>; resource?: ProblemResource; cause?: unknown } = {},
   ) {
     super(detail ?? errorTable[code].title, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'AppError'
@@ -64,6 +73,7 @@ export class AppError extends Error {
     this.detail = detail
     this.invalidParams = options.invalidParams
     this.headers = options.headers
+    this.resource = options.resource
   }
 }
 

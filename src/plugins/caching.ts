@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { CompressionConfig, PurgeHeaderFlavour } from '../config.js'
 import { codedEtag, createEncoder, isCompressible, negotiateCoding, type Coding } from '../lib/content-coding.js'
+import { AppError } from '../errors.js'
 import type { ArticleSummaryBody } from '../schemas/content.js'
 import { articleKey, authorKey, boundKeys, sectionKey, tagKey } from '../services/cache-keys.js'
 import type { CachedResponse, ResponseCache } from '../services/response-cache.js'
@@ -23,13 +24,18 @@ declare module 'fastify' {
       keys: Set<string>
       hit: boolean
       expiresAt?: number
-      leader?: () => void
+      leader?: (failed: LeaderFailure | undefined) => void
     } | null
   }
   interface FastifyInstance {
     /** Every public route with the list keys it declares, as registered. */
     publicRoutes: readonly PublicRoute[]
   }
+}
+
+/** How a leader's miss ended without an answer to share: its followers answer the same. */
+interface LeaderFailure {
+  retryAfter: string
 }
 
 export interface PublicRoute {
@@ -146,8 +152,11 @@ export const cachingPlugin = fp(
     /**
      * Misses in flight, by URL: concurrent requests for a URL that is being computed wait for that
      * one answer instead of all computing it (a purged hot article meets one query, not hundreds).
+     * When the leader's answer was a 503 (the database is away or past its deadline), its
+     * followers answer 503 too, at once, instead of each asking the database again and so waiting
+     * out a second deadline.
      */
-    const inflight = new Map<string, Promise<void>>()
+    const inflight = new Map<string, Promise<LeaderFailure | undefined>>()
 
     const serve = (request: FastifyRequest, reply: FastifyReply, entry: CachedResponse) => {
       request.cacheState!.hit = true
@@ -171,11 +180,11 @@ export const cachingPlugin = fp(
       )
     }
 
-    const release = (request: FastifyRequest) => {
+    const release = (request: FastifyRequest, failed?: LeaderFailure) => {
       const leader = request.cacheState?.leader
       if (leader) {
         request.cacheState!.leader = undefined
-        leader()
+        leader(failed)
       }
     }
 
@@ -189,26 +198,27 @@ export const cachingPlugin = fp(
       if (request.method !== 'GET') return done()
       const pending = inflight.get(request.url)
       if (pending) {
-        void pending.then(() => {
+        void pending.then((failed) => {
           const stored = cache.get(request.url)
           if (stored) serve(request, reply, stored)
+          else if (failed) done(new AppError('SERVICE_UNAVAILABLE', 'The database is not reachable right now. Retry shortly.', { headers: { 'retry-after': failed.retryAfter } }))
           else done()
         })
         return
       }
       const url = request.url
-      inflight.set(url, new Promise<void>((resolve) => {
-        request.cacheState!.leader = () => {
+      inflight.set(url, new Promise<LeaderFailure | undefined>((resolve) => {
+        request.cacheState!.leader = (failed) => {
           inflight.delete(url)
-          resolve()
+          resolve(failed)
         }
       }))
       done()
     })
     // The leader lets its followers go once its answer is stored, or when it ends without one.
     if (cache) {
-      app.addHook('onResponse', (request, _reply, done) => {
-        release(request)
+      app.addHook('onResponse', (request, reply, done) => {
+        release(request, reply.statusCode === 503 ? { retryAfter: String(reply.getHeader('retry-after') ?? '5') } : undefined)
         done()
       })
       app.addHook('onRequestAbort', (request, done) => {

@@ -69,6 +69,7 @@ export function toProblem(
   let detail = 'An unexpected error occurred. It has been logged with the request id.'
   let invalidParams: InvalidParam[] | undefined
   let headers: Record<string, string> = {}
+  let resource: AppError['resource']
   let unexpected = false
   const fe = error as FastifyError & { validationContext?: string }
 
@@ -77,6 +78,7 @@ export function toProblem(
     detail = error.detail ?? errorTable[code].title
     invalidParams = error.invalidParams
     headers = error.headers ?? {}
+    resource = error.resource
   } else if (fe && Array.isArray(fe.validation)) {
     code = 'VALIDATION_FAILED'
     invalidParams = invalidParamsOf(fe)
@@ -120,6 +122,7 @@ export function toProblem(
     instance: request.url.split('?')[0] ?? request.url,
   }
   if (invalidParams && invalidParams.length > 0) problem.invalid_params = invalidParams
+  if (resource) problem.resource = resource
   const retryAfter = headers['retry-after']
   if (retryAfter && /^\d+$/.test(retryAfter)) problem.retry_after = Number(retryAfter)
   return { problem, headers, unexpected }

@@ -30,7 +30,8 @@ const CACHE_VALIDATORS: ResponseHeaderName[] = ['Cache-Control', 'ETag', 'Surrog
  * cache policy on every answer (plugins/security-headers.ts, plugins/caching.ts), validators and
  * purge keys on cacheable reads, Link on paginated lists (routes/shared.ts sendList), Location on
  * redirects, Retry-After where the API asks to wait (rate limits, an unavailable database, an
- * Idempotency-Key still in use), Idempotent-Replayed on editor writes (plugins/idempotency.ts).
+ * Idempotency-Key still in use), Idempotent-Replayed on keyed writes and Location on their 409
+ * (plugins/idempotency.ts).
  * Headers a handler sets itself are declared on its response schema (schemas/headers.ts withHeaders).
  */
 function responseHeaders(status: string, op: { cacheable: boolean; paginated: boolean; idempotent: boolean }): ResponseHeaderName[] {
@@ -38,7 +39,8 @@ function responseHeaders(status: string, op: { cacheable: boolean; paginated: bo
   const names: ResponseHeaderName[] = ['X-Request-Id', 'Cache-Control', 'Vary']
   if (op.cacheable && (code === 200 || code === 304)) names.push(...CACHE_VALIDATORS)
   if (op.cacheable && code === 301) names.push('Surrogate-Control', 'CDN-Cache-Control', 'Surrogate-Key', 'Cache-Tag')
-  if (code === 301) names.push('Location')
+  // A keyed write applied whose response was lost: the retry's 409 points at the resource (plugins/idempotency.ts).
+  if (code === 301 || (op.idempotent && code === 409)) names.push('Location')
   if (op.paginated && (code === 200 || code === 304)) names.push('Link')
   if (op.idempotent && code >= 200 && code < 300) names.push('Idempotent-Replayed')
   if (code === 429 || code === 503 || (op.idempotent && code === 409)) names.push('Retry-After')

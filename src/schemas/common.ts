@@ -78,6 +78,16 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String({ description: 'The request path' })),
     invalid_params: Type.Optional(Type.Array(ref(InvalidParam), { description: 'Offending fields (validation errors)' })),
     retry_after: Type.Optional(Type.Integer({ description: 'Seconds to wait before retrying (429, 503)' })),
+    resource: Type.Optional(
+      Type.Object(
+        {
+          type: Type.String({ description: 'The kind of resource (`article`, `page`…)' }),
+          id: Type.String({ description: 'Its id (or slug, for sections, tags, authors and collections)' }),
+          location: Type.Optional(Type.String({ format: 'uri', description: 'Where to read it (also in the Location header)' })),
+        },
+        { additionalProperties: false, description: 'The resource the request was about: on a 409 for an Idempotency-Key whose write was applied but whose response was not recorded, what the write created or changed' },
+      ),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details', additionalProperties: false },
 )

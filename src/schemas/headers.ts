@@ -53,7 +53,7 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   Location: {
-    description: 'The URL of the created resource (201), or where the resource is now (301).',
+    description: 'The URL of the created resource (201), where the resource is now (301), or, on a 409 for an Idempotency-Key, only when the write was applied but its response was lost: the resource that write was about.',
     schema: { type: 'string', format: 'uri' },
   },
   'Retry-After': {
@@ -71,6 +71,13 @@ export const RESPONSE_HEADERS = {
 } as const
 
 export type ResponseHeaderName = keyof typeof RESPONSE_HEADERS
+
+/** The Idempotency-Key request header, on every write that declares `config.idempotent` (plugins/idempotency.ts). */
+export const IDEMPOTENCY_KEY_HEADER = {
+  type: 'string',
+  pattern: '^[\\x21-\\x7e]{1,255}$',
+  description: 'A unique key per logical write (e.g. a UUID). A retry with the same key and request gets the first response back (Idempotent-Replayed: true) and never writes twice; keys are kept 24 hours.',
+}
 
 /** Request headers declared as `components.parameters`, by component name. */
 export const HEADER_PARAMETERS = {

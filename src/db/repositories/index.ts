@@ -76,7 +76,7 @@ export function createUnitOfWork(db: Db): UnitOfWork {
         // Under an Idempotency-Key, the key is marked in the same transaction as the write: a
         // retry after a crash between commit and response never runs the write twice.
         const scope = idempotencyContext.getStore()
-        if (scope) await repos.idempotency.markCommitted(scope.userId, scope.key)
+        if (scope) await repos.idempotency.markCommitted(scope.owner, scope.key, scope.entity)
         return result
       })
       const scope = idempotencyContext.getStore()

@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify'
 import { AppError } from '../../errors.js'
 import { WRITE_METHODS } from '../../plugins/idempotency.js'
 import { problemResponses } from '../../schemas/common.js'
+import { IDEMPOTENCY_KEY_HEADER } from '../../schemas/headers.js'
 import { adminArticleRoutes } from './articles/index.js'
 import { adminCorrectionRoutes } from './articles/corrections.js'
 import { adminAuditRoutes } from './audit/index.js'
@@ -17,12 +18,6 @@ import { adminSettingsRoutes } from './settings/index.js'
 import { adminTaxonomyRoutes } from './taxonomy/index.js'
 import { adminUserRoutes } from './users/index.js'
 import { adminWebhookRoutes } from './webhooks/index.js'
-
-const IdempotencyKeyHeader = {
-  type: 'string',
-  pattern: '^[\\x21-\\x7e]{1,255}$',
-  description: 'A unique key per logical write (e.g. a UUID). A retry with the same key and request gets the first response back (Idempotent-Replayed: true) and never writes twice; keys are kept 24 hours.',
-}
 
 /**
  * What every editor route must declare, and its OpenAPI consequences: `config.roles`, and on a
@@ -41,7 +36,7 @@ export function declareEditorRoute(route: Pick<RouteOptions, 'method' | 'url' | 
   schema.response = { ...(schema.response as object), ...problemResponses(401, 403) }
   if (idempotent === true) {
     const headers = (schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> }
-    schema.headers = { ...headers, properties: { ...headers.properties, 'idempotency-key': IdempotencyKeyHeader } }
+    schema.headers = { ...headers, properties: { ...headers.properties, 'idempotency-key': IDEMPOTENCY_KEY_HEADER } }
     schema.response = { ...(schema.response as object), ...problemResponses(409, 422) }
   }
   const note = `Roles: ${roles.join(', ')}.`

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { addCacheKeys, cacheUntil } from '../../plugins/caching.js'
 import { articleKey, commentsKey } from '../../services/cache-keys.js'
+import { keysPerEmail } from '../../plugins/idempotency.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { problemResponses } from '../../schemas/common.js'
 import { sendList } from '../shared.js'
@@ -42,12 +43,14 @@ export const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/articles/:slug/comments',
     {
+      config: { idempotent: keysPerEmail('author_email') },
       schema: {
         operationId: 'createArticleComment',
         summary: 'Leave a comment or a reply',
         description: [
           'No account needed. Every comment goes through the spam pipeline: the `honeypot` trap field, link count and blocked words, exact duplicates (409), blocked emails and IPs, Akismet when the server has a key, and the first-time rule — a commenter with an earlier approved comment is approved at once (201), a first-time commenter waits for a moderator (202, `status: "pending"`). Spam answers 202 with `status: "spam"`.',
           'Closed comments (by the editor, or automatically some days after publication) answer 403 `COMMENTS_CLOSED`; an unknown or unpublished article, or a `parent_id` that is not a visible comment of this article, 404. Too many comments from one IP or email address in a minute answer 429 with `Retry-After`.',
+          'An `Idempotency-Key` makes a retry safe: the same key and comment get the first answer back (`Idempotent-Replayed: true`) and nothing is stored twice; keys belong to the `author_email`.',
         ].join('\n\n'),
         tags,
         params: ArticleSlugParams,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../../errors.js'
+import { keysPerEmail } from '../../plugins/idempotency.js'
 import { rateLimited } from '../../plugins/rate-limit.js'
 import { problemResponses } from '../../schemas/common.js'
 import { acceptFormBodies } from './forms.js'
@@ -17,11 +18,12 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/newsletter/subscriptions',
     {
+      config: { idempotent: keysPerEmail('email') },
       schema: {
         operationId: 'subscribeNewsletter',
         summary: 'Sign up for the newsletter (double opt-in)',
         description:
-          'Always 202 with the same body, whatever state the address is in (no enumeration). A new or pending address gets a confirmation email (at most one per resend interval); the consent (time, IP, user agent, source, privacy policy version) is recorded. Rate-limited per IP and per address.',
+          'Always 202 with the same body, whatever state the address is in (no enumeration). A new or pending address gets a confirmation email (at most one per resend interval); the consent (time, IP, user agent, source, privacy policy version) is recorded. Rate-limited per IP and per address. An `Idempotency-Key` (keys belong to the address) makes a retry get the first answer back.',
         tags,
         body: SubscribeBody,
         response: { 202: Accepted, ...problemResponses(400, 415, 422, 429) },
