@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { createNewsletterDigestRepository } from '../../src/db/repositories/newsletter-digests.js'
-import { newsletterSends, subscribers } from '../../src/db/schema/index.js'
+import { newsletterSends, outbox, subscribers } from '../../src/db/schema/index.js'
 import { createManualClock } from '../../src/lib/clock.js'
 import { assertProblem } from '../helpers/assertions.js'
 import { createUser, type TestUser } from '../helpers/auth.js'
@@ -235,4 +235,35 @@ t.test('newsletter settings and the article flag: validation', async (t) => {
   t.equal(res.json().data.newsletter, false)
   res = await app.inject({ method: 'PATCH', url: `/v1/admin/articles/${id}`, headers: editor.auth, payload: { newsletter: null, version: res.json().data.version } })
   t.equal(res.json().data.newsletter, null)
+})
+
+t.test('an article email and a digest racing for one reader: whichever claims the article first carries it', async (t) => {
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const clock = createManualClock('2026-03-10T00:00:00.000Z')
+  const app = await build(t, { seed: true, clock, env: { ...FAST, SMTP_URL: smtp.url } })
+  const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  const mover = await subscriber(app, 'mover@example.com', clock.now(), { sections: ['india'] })
+  clock.set('2026-03-10T01:00:00.000Z')
+  const article = await publish(app, editor, 'India Race Story', 'india')
+  const send = (await app.inject({ method: 'POST', url: `/v1/admin/articles/${article.id}/newsletter`, headers: editor.auth })).json().data
+  // The reader is listed for the article email, whose first attempt then fails (due again at 09:00);
+  // meanwhile they move to a daily digest.
+  await app.services.newsletterSends.fanOutOnce()
+  await app.database.db.update(outbox).set({ runAt: new Date('2026-03-10T09:00:00.000Z') }).where(eq(outbox.topic, 'newsletter.deliver'))
+  await app.database.db.update(subscribers).set({ cadence: 'daily' }).where(eq(subscribers.id, mover))
+
+  // 08:00 UTC, the default digest hour: the digest claims the article and carries it.
+  clock.set('2026-03-10T08:10:00.000Z')
+  t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 1 })
+  await app.services.newsletterSends.drain()
+  t.same(recipients(smtp.received), ['mover@example.com'])
+  t.match(decoded(smtp.received[0]!), /your daily digest \(1 article\)[\s\S]*India Race Story/)
+
+  // The article email's retry finds the article carried already: skipped, not sent twice.
+  clock.set('2026-03-10T09:00:00.000Z')
+  await app.services.newsletterSends.drain()
+  t.equal(smtp.received.length, 1, 'never the same article twice')
+  const res = await app.inject({ url: `/v1/admin/newsletter/sends/${send.id}`, headers: editor.auth })
+  t.match(res.json().data, { status: 'sent', recipients: 1, delivered: 0, skipped: 1 })
 })
