@@ -62,6 +62,7 @@ export const AdminArticle = Type.Object(
     assignee: Nullable(ref(UserRef)),
     comments_open: Type.Boolean(),
     comment_count: Type.Integer(),
+    newsletter: Nullable(Type.Boolean({ description: "Emailed to its section's followers when published: true, false, or null for the site's default (settings newsletter.autosend)" })),
     featured: Type.Boolean({ description: "An editor's pick: GET /v1/articles?featured=true and collections of rule featured" }),
     breaking_until: Nullable(DateTime('Breaking news until then (GET /v1/articles?breaking=true, the banner); null: not breaking')),
     seo: ref(AdminSeo),
@@ -140,6 +141,19 @@ export const Permalinks = Type.Object(
 )
 export type PermalinksBody = Static<typeof Permalinks>
 
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const
+
+export const NewsletterSettings = Type.Object(
+  {
+    autosend: Type.Boolean({ description: "Articles whose own `newsletter` flag is null are emailed to their section's instant followers when published (once)" }),
+    digest_hour: Type.Integer({ minimum: 0, maximum: 23, description: "Digests go out at this hour of digest_time_zone: daily ones every day, weekly ones on digest_weekday" }),
+    digest_time_zone: Type.String({ description: 'An IANA time zone, e.g. Asia/Kolkata or UTC' }),
+    digest_weekday: StringEnum(WEEKDAYS, { description: 'The day weekly digests go out' }),
+  },
+  { $id: 'NewsletterSettings', additionalProperties: false },
+)
+export type NewsletterSettingsBody = Static<typeof NewsletterSettings>
+
 export const AdminSettings = Type.Object(
   {
     title: Type.String(),
@@ -158,6 +172,7 @@ export const AdminSettings = Type.Object(
       Object.fromEntries(PERMALINK_KINDS.map((k) => [k, Type.Array(Type.String())])) as Record<(typeof PERMALINK_KINDS)[number], TArray<TString>>,
       { additionalProperties: false, description: 'Earlier patterns, newest first: their paths keep resolving (GET /v1/resolve) as redirects to the current URLs' },
     ),
+    newsletter: ref(NewsletterSettings),
     version: Type.Integer(),
     updated_at: DateTime(),
   },
@@ -180,4 +195,4 @@ export const AuditEntry = Type.Object(
   { $id: 'AuditEntry', additionalProperties: false },
 )
 
-export const adminSchemas = [AdminFeaturedImage, AdminSeo, UserRef, AdminArticle, AdminUser, TokenResponse, AdminPage, Permalinks, AdminSettings, AuditEntry]
+export const adminSchemas = [AdminFeaturedImage, AdminSeo, UserRef, AdminArticle, AdminUser, TokenResponse, AdminPage, Permalinks, NewsletterSettings, AdminSettings, AuditEntry]

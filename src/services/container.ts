@@ -36,6 +36,8 @@ import { createRelatedLists, createRelatedService } from './related.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
+import { createNewsletterDigests } from './newsletter-digests.js'
+import { AUTOSEND_TOPIC } from '../db/repositories/newsletter-sends.js'
 import { createMediaLibrary } from './media/library.js'
 import { createImportService, IMPORT_TOPIC } from './import/index.js'
 import { createStorage } from './storage.js'
@@ -163,6 +165,8 @@ export function createServices({ config, database, clock, log, tokens, previews,
     kickOutbox: () => outbox.kick(),
     settings: { fanoutChunk: 1000, ratePerSecond: config.mail.ratePerSecond, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs, ...newsletterLinks },
   })
+  outboxHandlers[AUTOSEND_TOPIC] = newsletterSends.autoSend
+  const digests = createNewsletterDigests({ uow, clock, permalinks, sends: newsletterSends, chunk: 1000 })
   const search = createSearchService({ search: reads.search, articles: reads.articleReads, counts, clock, permalinks })
   return {
     events,
@@ -196,8 +200,9 @@ export function createServices({ config, database, clock, log, tokens, previews,
     mailer,
     newsletterMailer,
     newsletterSends,
+    digests,
     webhooks,
-    scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs }),
+    scheduler: createScheduler({ uow, clock, events, publicUrl: config.publicUrl, permalinks, kickOutbox: () => outbox.kick(), log, pollMs: config.schedulerPollMs, digests }),
     /** The outbox topics this process handles (the metrics report each, zero included). */
     outboxTopics: () => Object.keys(outboxHandlers),
     /** Read side of the outbox for the admin view (the worker is `outbox`). */

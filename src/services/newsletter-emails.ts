@@ -95,3 +95,44 @@ export function personalise(email: { subject: string; html: string; text: string
   const fill = (s: string) => s.replaceAll(UNSUBSCRIBE_PLACEHOLDER, links.unsubscribeUrl).replaceAll(PREFERENCES_PLACEHOLDER, links.preferencesUrl)
   return { to, subject: email.subject, html: fill(email.html), text: fill(email.text), headers: unsubscribeHeaders(links.unsubscribeUrl) }
 }
+
+export interface DigestEntry {
+  title: string
+  url: string
+  excerpt: string
+  byline: string
+  section: string
+}
+
+/**
+ * A daily or weekly digest: the articles (newest first), HTML and plain text, with the same
+ * placeholders for the recipient's links as an article email (fill them with `personalise`).
+ */
+export function digestEmail(input: { siteTitle: string; siteUrl: string; cadence: 'daily' | 'weekly'; articles: DigestEntry[] }): { subject: string; html: string; text: string } {
+  const label = input.cadence === 'daily' ? 'Your daily digest' : 'Your weekly digest'
+  const count = input.articles.length
+  const subject = `${input.siteTitle}: ${label.toLowerCase()} (${count} ${count === 1 ? 'article' : 'articles'})`
+  const text = [
+    `${input.siteTitle} · ${label}`,
+    '',
+    ...input.articles.flatMap((a) => [a.title, `${a.section} · by ${a.byline}`, a.excerpt, `Read it: ${a.url}`, '']),
+    '—',
+    `${input.siteTitle} · ${input.siteUrl}`,
+    `Choose sections and how often: ${PREFERENCES_PLACEHOLDER}`,
+    `Unsubscribe: ${UNSUBSCRIBE_PLACEHOLDER}`,
+  ].join('\n')
+  const items = input.articles
+    .map(
+      (a) => `<h2 style="font-size:1.2em;margin:1em 0 0.2em"><a href="${escapeHtml(a.url)}" style="color:#111;text-decoration:none">${escapeHtml(a.title)}</a></h2>
+<p style="color:#555;font-size:small;margin:0">${escapeHtml(a.section)} · by ${escapeHtml(a.byline)}</p>
+<p style="margin:0.3em 0">${escapeHtml(a.excerpt)} <a href="${escapeHtml(a.url)}">Read it</a></p>`,
+    )
+    .join('\n')
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(label)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:600px;margin:auto">
+<p style="color:#555;font-size:small">${escapeHtml(input.siteTitle)} · ${escapeHtml(label)}</p>
+${items}
+<hr style="border:0;border-top:1px solid #ddd">
+<p style="color:#555;font-size:small"><a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteTitle)}</a> · <a href="${PREFERENCES_PLACEHOLDER}">Choose sections and how often</a> · <a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a></p>
+</body></html>`
+  return { subject, html, text }
+}

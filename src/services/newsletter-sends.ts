@@ -9,7 +9,7 @@ import { audit } from './audit.js'
 import type { Mailer } from './mailer.js'
 import { articleEmail, personalise } from './newsletter-emails.js'
 import { normaliseEmail } from './newsletter.js'
-import { createOutboxWorker, LeaseLost, PermanentFailure, type OutboxWorkerOptions } from './outbox.js'
+import { createOutboxWorker, LeaseLost, PermanentFailure, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import type { createPermalinks } from './permalinks.js'
 import { createPoller } from './poller.js'
 import { presentArticleSummary } from './presenters.js'
@@ -146,7 +146,16 @@ export function createNewsletterSends(deps: {
     // Cancelled, erased, unsubscribed or bounced since the fan-out: nothing is sent.
     if (!send || send.status === 'cancelled') throw new PermanentFailure('skipped: the send was cancelled')
     if (!subscriber || subscriber.status !== 'confirmed') throw new PermanentFailure(`skipped: the subscriber is ${subscriber?.status ?? 'erased'}`)
-    const message = personalise(send, subscriber.email, {
+    // A digest that already listed the article (the reader was on a digest then) has it: not twice.
+    if (send.articleId && (await uow.repos.newsletterDigests.claimForSend(subscriber.id, send.articleId, send.id)) === 'digest') {
+      throw new PermanentFailure('skipped: a digest already carried this article')
+    }
+    return sendFenced(job, subscriber, send)
+  }
+
+  /** A subscriber's links filled in, one rate-limited message sent under the job's lease; a 5xx marks them bounced. */
+  async function sendFenced(job: OutboxRow, subscriber: { id: string; email: string }, email: { subject: string; html: string; text: string }) {
+    const message = personalise(email, subscriber.email, {
       unsubscribeUrl: settings.unsubscribeUrl(deps.unsubscribeTokens.sign(subscriber.id)),
       preferencesUrl: settings.preferencesUrl(deps.preferenceTokens.sign(subscriber.id)),
     })
@@ -168,9 +177,10 @@ export function createNewsletterSends(deps: {
     }
   }
 
+  const handlers: Record<string, OutboxHandler> = { [DELIVER_TOPIC]: deliver }
   const worker = createOutboxWorker({
     repository: uow.repos.outbox,
-    handlers: { [DELIVER_TOPIC]: deliver },
+    handlers,
     clock,
     log,
     // Every claimed job is in flight at once: none waits out its lease behind the others.
@@ -191,7 +201,7 @@ export function createNewsletterSends(deps: {
 
   const poller = createPoller({ name: 'newsletter', pollMs: settings.pollMs, log, round: runOnce })
 
-  return {
+  const api = {
     runOnce,
     /** One fan-out chunk (tests: list recipients without delivering). */
     fanOutOnce,
@@ -202,6 +212,29 @@ export function createNewsletterSends(deps: {
     start: poller.start,
     kick: poller.kick,
     stop: poller.stop,
+    /** Another bulk topic on this worker (digests): its jobs share the pool, the rate limit and the lease. */
+    registerHandler(topic: string, handler: OutboxHandler): void {
+      handlers[topic] = handler
+    },
+    sendFenced,
+
+    /**
+     * The automatic send of a just-published article (outbox topic newsletter.autosend, queued once
+     * per article with the publication): the editor's send, by nobody. An article sent already, or
+     * no longer public by now, is left alone.
+     */
+    async autoSend(job: OutboxRow): Promise<void> {
+      const { article_id: articleId } = job.payload as { article_id: string }
+      try {
+        await api.queue(null, articleId, {})
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) {
+          log.info({ articleId, reason: error.message }, 'automatic newsletter send skipped')
+          return
+        }
+        throw error
+      }
+    },
 
     /** The email an article's followers would get (HTML), with placeholder links. */
     async preview(articleId: string): Promise<string> {
@@ -209,15 +242,15 @@ export function createNewsletterSends(deps: {
     },
 
     /** Queue a published article for its followers: once, unless `resend`. */
-    async queue(actor: Actor, articleId: string, options: { resend?: boolean | undefined }): Promise<SendBody> {
+    async queue(actor: Actor | null, articleId: string, options: { resend?: boolean | undefined }): Promise<SendBody> {
       const row = await uow.transaction(async (repos) => {
         if (!(await repos.articles.lockById(articleId))) throw new AppError('NOT_FOUND', 'No such article')
         const { article, email } = await render(repos, articleId)
         if (!options.resend && (await repos.newsletterSends.activeForArticle(articleId)) > 0) {
           throw new AppError('CONFLICT', 'This article was already sent to the newsletter; send it again with "resend": true')
         }
-        const send = await repos.newsletterSends.insert({ articleId, sectionSlug: article.section.slug, subject: email.subject, html: email.html, text: email.text, createdBy: actor.id })
-        await audit(repos, actor, { action: 'newsletter.send', entityType: 'article', entityId: articleId, summary: `Queued "${article.title}" for the newsletter` })
+        const send = await repos.newsletterSends.insert({ articleId, sectionSlug: article.section.slug, subject: email.subject, html: email.html, text: email.text, createdBy: actor?.id ?? null })
+        await audit(repos, actor, { action: 'newsletter.send', entityType: 'article', entityId: articleId, summary: `Queued "${article.title}" for the newsletter${actor ? '' : ' (automatically, on publication)'}` })
         return send
       })
       poller.kick()
@@ -278,6 +311,7 @@ export function createNewsletterSends(deps: {
       })
     },
   }
+  return api
 }
 
 export type NewsletterSends = ReturnType<typeof createNewsletterSends>

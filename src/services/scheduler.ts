@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../db/repositories/index.js'
 import type { Clock } from '../lib/clock.js'
+import { queueNewsletterOnPublish } from './articles/effects.js'
 import { articleSnapshot } from './articles/present-admin.js'
 import { createPoller } from './poller.js'
 import { audit } from './audit.js'
@@ -12,6 +13,7 @@ import { articleEvent, queueWebhookEvent } from './webhook-events.js'
  * with the clock). This worker only records the transition: status becomes `published`, a
  * revision and an audit entry are written, `article.published` webhooks are queued, and caches
  * hear about it. Safe with several processes (SKIP LOCKED), and each article is published once.
+ * Each tick also queues the newsletter digests that are due (see newsletter-digests.ts).
  */
 export function createScheduler(deps: {
   uow: UnitOfWork
@@ -22,6 +24,8 @@ export function createScheduler(deps: {
   kickOutbox: () => void
   log: { warn(obj: object, msg: string): void }
   pollMs: number
+  /** Newsletter digests: queued on the ticks of the site's digest hour. */
+  digests?: { queueDue(): Promise<number> }
 }) {
   const { uow, clock, events } = deps
   async function publishDue(): Promise<number> {
@@ -36,6 +40,7 @@ export function createScheduler(deps: {
         await audit(repos, null, { action: 'article.published', entityType: 'article', entityId: id, summary: `Published "${after.title}" at its scheduled time` })
         // Readers could already see it; now everyone who asked to be told is, as when an editor publishes.
         await queueWebhookEvent(repos, now, articleEvent('article.published', before, after, { publicUrl: deps.publicUrl, now, links: await deps.permalinks.within(repos) }))
+        await queueNewsletterOnPublish(repos, after, now)
       }
       return ids
     })
@@ -44,10 +49,18 @@ export function createScheduler(deps: {
     return published.length
   }
 
-  const poller = createPoller({ name: 'scheduler', pollMs: deps.pollMs, log: deps.log, round: async () => (await publishDue()) === 50 })
+  /** One tick: due scheduled articles are published, then the digests due now are queued. True when more articles are due. */
+  async function runOnce(): Promise<{ published: number; digests: number }> {
+    const published = await publishDue()
+    const digests = (await deps.digests?.queueDue()) ?? 0
+    return { published, digests }
+  }
+
+  const poller = createPoller({ name: 'scheduler', pollMs: deps.pollMs, log: deps.log, round: async () => (await runOnce()).published === 50 })
 
   return {
     publishDue,
+    runOnce,
     start: poller.start,
     stop: poller.stop,
   }

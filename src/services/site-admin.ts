@@ -3,7 +3,8 @@ import type { Repositories, UnitOfWork } from '../db/repositories/index.js'
 import type { SiteSettingsRow } from '../db/repositories/site.js'
 import { AppError } from '../errors.js'
 import { renderBody, type BodyFormat } from '../lib/markdown.js'
-import type { AdminPageBody, AdminSettingsBody } from '../schemas/admin.js'
+import { WEEKDAYS, type AdminPageBody, type AdminSettingsBody, type NewsletterSettingsBody } from '../schemas/admin.js'
+import { isTimeZone } from '../lib/zoned-time.js'
 import type { Clock } from '../lib/clock.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
@@ -34,6 +35,7 @@ export interface SettingsInput {
   navigation_links?: { label: string; url: string }[] | undefined
   footer_links?: { label: string; url: string }[] | undefined
   permalinks?: Partial<PermalinkPatterns> | undefined
+  newsletter?: Partial<NewsletterSettingsBody> | undefined
 }
 
 export function presentAdminPage(row: PageRow, links: SiteLinks): AdminPageBody {
@@ -66,8 +68,24 @@ export function presentSettings(row: SiteSettingsRow): AdminSettingsBody {
     footer_links: row.footerLinks,
     permalinks: effectivePatterns(row.permalinks),
     permalink_history: Object.fromEntries(PERMALINK_KINDS.map((k) => [k, row.permalinkHistory[k] ?? []])) as AdminSettingsBody['permalink_history'],
+    newsletter: {
+      autosend: row.newsletterAutosend,
+      digest_hour: row.digestHour,
+      digest_time_zone: row.digestTimeZone,
+      digest_weekday: WEEKDAYS[row.digestWeekday] ?? 'monday',
+    },
     version: row.version,
     updated_at: row.updatedAt.toISOString(),
+  }
+}
+
+/** A time zone this runtime's Intl does not know is a bad request (400), before anything is written. */
+function checkNewsletter(input: Partial<NewsletterSettingsBody>): void {
+  const zone = input.digest_time_zone
+  if (zone !== undefined && !isTimeZone(zone)) {
+    throw new AppError('VALIDATION_FAILED', `Unknown time zone "${zone}": use an IANA name such as Europe/Paris or UTC`, {
+      invalidParams: [{ name: 'body.newsletter.digest_time_zone', reason: 'is not a known IANA time zone' }],
+    })
   }
 }
 
@@ -179,6 +197,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
 
     async updateSettings(actor: Actor, precondition: Precondition, input: SettingsInput): Promise<AdminSettingsBody> {
       if (input.permalinks) checkPermalinks(input.permalinks)
+      if (input.newsletter) checkNewsletter(input.newsletter)
       return write('settings.updated', '1', async (repos) => {
         const current = await repos.site.ensure()
         checkVersion('settings', current, precondition)
@@ -193,6 +212,10 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
           socialLinks: input.social_links,
           navigationLinks: input.navigation_links,
           footerLinks: input.footer_links,
+          newsletterAutosend: input.newsletter?.autosend,
+          digestHour: input.newsletter?.digest_hour,
+          digestTimeZone: input.newsletter?.digest_time_zone,
+          digestWeekday: input.newsletter?.digest_weekday === undefined ? undefined : WEEKDAYS.indexOf(input.newsletter.digest_weekday),
         })
         if (!row) throw new AppError('PRECONDITION_FAILED', 'The settings changed meanwhile')
         await audit(repos, actor, { action: 'settings.update', entityType: 'settings', entityId: '1', summary: `Updated site settings: ${Object.keys(input).join(', ')}` })

@@ -75,6 +75,7 @@ export async function articleScenarios(s: Session): Promise<{ published: Version
       body: DRAFT_BODY,
       tags: ['nato', 'radar', 'naval-power'],
       seo: { meta_description: 'Baltic coast guards will share radar tracks of dark ships in real time.' },
+      newsletter: true,
     },
   })
   let article = dataOf<Versioned>(created, 201)
@@ -213,7 +214,9 @@ export async function siteScenarios(s: Session): Promise<void> {
   const settings = dataOf<{ version: number; footer_links: { label: string; url: string }[] }>(await s.call('adminGetSettings'))
   expectStatus(await s.call('adminUpdateSettings', { body: { tagline: 'Defence and geopolitics, every day' } }), 428)
   const footer = [...settings.footer_links, { label: 'Corrections', url: '/corrections' }]
-  expectStatus(await s.call('adminUpdateSettings', { headers: ifMatch(settings), body: { tagline: 'Defence and geopolitics, every day', footer_links: footer } }), 200)
+  const newsletter = { autosend: true, digest_hour: 7, digest_time_zone: 'Asia/Kolkata', digest_weekday: 'monday' }
+  expectStatus(await s.call('adminUpdateSettings', { headers: ifMatch(settings), body: { tagline: 'Defence and geopolitics, every day', footer_links: footer, newsletter } }), 200)
+  expectStatus(await s.call('adminUpdateSettings', { headers: ifMatch(settings), body: { newsletter: { digest_time_zone: 'Mars/Olympus_Mons' } }, example: false }), 400)
   expectStatus(await s.call('adminUpdateSettings', { headers: ifMatch(settings), body: { tagline: 'A stale save' } }), 412)
   expectStatus(await s.call('adminUpdateSettings', { body: { tagline: 'A stale save', version: settings.version } }), 409)
 }

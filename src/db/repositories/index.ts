@@ -12,6 +12,7 @@ import { createIdempotencyRepository } from './idempotency.js'
 import { createImportRepository } from './imports.js'
 import { createLockRepository } from './locks.js'
 import { createMediaRepository } from './media.js'
+import { createNewsletterDigestRepository } from './newsletter-digests.js'
 import { createNewsletterSendRepository } from './newsletter-sends.js'
 import { createOutboxRepository } from './outbox.js'
 import { createPageRepository } from './pages.js'
@@ -40,6 +41,7 @@ export function createRepositories(db: Executor) {
     imports: createImportRepository(db),
     locks: createLockRepository(db),
     media: createMediaRepository(db),
+    newsletterDigests: createNewsletterDigestRepository(db),
     newsletterSends: createNewsletterSendRepository(db),
     outbox: createOutboxRepository(db),
     pages: createPageRepository(db),

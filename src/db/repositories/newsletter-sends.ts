@@ -6,6 +6,8 @@ export type NewsletterSendRow = typeof newsletterSends.$inferSelect
 export type NewsletterSendStatus = NewsletterSendRow['status']
 
 export const DELIVER_TOPIC = 'newsletter.deliver'
+/** The automatic send of a published article: one job per article ever (dedupe key `newsletter-autosend:<article>`). */
+export const AUTOSEND_TOPIC = 'newsletter.autosend'
 
 /** Where a send's recipients' jobs are: delivered, failed (retries exhausted), bounced, skipped, and still queued. */
 export interface SendCounts {

@@ -67,6 +67,8 @@ export const articles = pgTable(
     seoCanonicalUrl: text('seo_canonical_url'),
     seoOgImage: text('seo_og_image'),
     commentsOpen: boolean('comments_open').notNull().default(true),
+    /** Email it to its section's followers when it is published: true, false, or null for the site's default (newsletter autosend). */
+    newsletter: boolean('newsletter'),
     /** An editor's pick: GET /v1/articles?featured=true, and what a collection of rule `featured` fills with. */
     featured: boolean('featured').notNull().default(false),
     /** Breaking news until this moment (the banner: GET /v1/articles?breaking=true); null = not breaking. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { articles } from './articles.js'
 import { users } from './users.js'
 import { citext } from './types.js'
@@ -34,6 +34,8 @@ export const subscribers = pgTable(
     privacyPolicyVersion: text('privacy_policy_version').notNull(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
+    /** The end of the window the last digest covered: the next one lists what was published after it. */
+    lastDigestAt: timestamp('last_digest_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -77,4 +79,26 @@ export const newsletterSends = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('newsletter_sends_article_idx').on(t.articleId, t.createdAt), index('newsletter_sends_created_idx').on(t.createdAt.desc().nullsFirst())],
+)
+
+/**
+ * Which articles each subscriber was sent, and how: `send` (an article email; `ref` is the send) or
+ * `digest` (`ref` is the digest's period key). One row per (subscriber, article): whoever inserts
+ * it first owns the article for that reader, so an article is never in both an instant email and a
+ * digest, nor in two digests, whichever workers race.
+ */
+export const newsletterDeliveries = pgTable(
+  'newsletter_deliveries',
+  {
+    subscriberId: uuid('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    via: text('via', { enum: ['send', 'digest'] }).notNull(),
+    ref: text('ref').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.articleId] }), index('newsletter_deliveries_ref_idx').on(t.subscriberId, t.ref)],
 )

@@ -1,5 +1,6 @@
 import type { ArticleRecord } from '../../db/repositories/articles.js'
 import type { Repositories } from '../../db/repositories/index.js'
+import { AUTOSEND_TOPIC } from '../../db/repositories/newsletter-sends.js'
 import type { Actor } from '../actor.js'
 import type { Permalinks } from '../permalinks.js'
 import { articleEvent, queueWebhookEvent, reviewEvent } from '../webhook-events.js'
@@ -13,11 +14,23 @@ export interface EffectContext {
   now: Date
 }
 
-/** Queues the webhook events of a change (nothing for private draft edits). */
+/**
+ * The automatic newsletter send of an article that just became public, when its own `newsletter`
+ * flag (or, unset, the site's default) says so. The job's dedupe key is the article's: however
+ * often it is unpublished and published again, it is queued once.
+ */
+export async function queueNewsletterOnPublish(repos: Repositories, article: ArticleRecord, now: Date): Promise<void> {
+  const wanted = article.newsletter ?? (await repos.site.get())?.newsletterAutosend ?? false
+  if (!wanted) return
+  await repos.outbox.enqueue({ topic: AUTOSEND_TOPIC, payload: { article_id: article.id }, runAt: now, dedupeKey: `newsletter-autosend:${article.id}` })
+}
+
+/** Queues the webhook events of a change (nothing for private draft edits), and a publication's newsletter send. */
 export async function queueArticleWebhooks(repos: Repositories, before: ArticleRecord | null, after: ArticleRecord | null, ctx: EffectContext): Promise<void> {
   const { now, publicUrl } = ctx
   const type = articleTransition(before, after, now)
   if (type) await queueWebhookEvent(repos, now, articleEvent(type, before, after, { publicUrl, now, links: await ctx.permalinks.within(repos) }))
+  if (type === 'article.published' && after) await queueNewsletterOnPublish(repos, after, now)
   if (after && after.status !== before?.status && (after.status === 'in_review' || after.status === 'changes_requested')) {
     const review = after.status === 'in_review' ? 'article.submitted' : 'article.changes_requested'
     await queueWebhookEvent(repos, now, reviewEvent(review, before, after, { publicUrl, now, links: await ctx.permalinks.within(repos) }))

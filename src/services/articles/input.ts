@@ -28,6 +28,8 @@ export interface ArticleInput {
   note?: string | undefined
   seo?: Partial<Record<'meta_title' | 'meta_description' | 'canonical_url' | 'og_image', string | null>> | undefined
   comments_open?: boolean | undefined
+  /** Email it to its followers when published; null: the site's default. */
+  newsletter?: boolean | null | undefined
   /** Editors: an editor's pick (featured lists, collections of rule `featured`). */
   featured?: boolean | undefined
   /** Editors: breaking news until then (in the future); null ends it. */

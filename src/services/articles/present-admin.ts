@@ -53,6 +53,7 @@ export function presentAdminArticle(row: ArticleRecord, options: AdminPresentati
     assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : null,
     comments_open: row.commentsOpen,
     comment_count: row.commentCount,
+    newsletter: row.newsletter,
     featured: row.featured,
     breaking_until: row.breakingUntil ? row.breakingUntil.toISOString() : null,
     seo: {

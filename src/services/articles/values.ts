@@ -99,6 +99,7 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
     if (seo.og_image !== undefined) values.seoOgImage = seo.og_image
   }
   if (input.comments_open !== undefined) values.commentsOpen = input.comments_open
+  if (input.newsletter !== undefined) values.newsletter = input.newsletter
   if (input.featured !== undefined) values.featured = input.featured
   if (input.breaking_until !== undefined) {
     const until = input.breaking_until === null ? null : (parseStrictDate(input.breaking_until) ?? unprocessable('breaking_until', 'is not a valid date-time'))

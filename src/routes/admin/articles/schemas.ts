@@ -76,6 +76,9 @@ const fields = {
   published_at: Type.Optional(Nullable(DateTime('When it is (or becomes) public; required in the future for scheduled'))),
   seo: Type.Optional(SeoInput),
   comments_open: Type.Optional(Type.Boolean()),
+  newsletter: Type.Optional(
+    Nullable(Type.Boolean({ description: "Email it to its section's followers (instant cadence) when it is published, once: true, false, or null for the site's default (settings newsletter.autosend). A republished article is not sent again" })),
+  ),
   featured: Type.Optional(Type.Boolean({ description: "Editors: an editor's pick (GET /v1/articles?featured=true, collections of rule featured)" })),
   breaking_until: Type.Optional(Nullable(DateTime('Editors: breaking news until then (must be in the future); null ends it. GET /v1/articles?breaking=true lists it meanwhile'))),
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TOptional, type TString } from 'typebox'
 import { MAX_PATTERN_LENGTH, PERMALINK_KINDS, type PermalinkKind } from '../../../lib/permalinks.js'
-import { AdminSettings } from '../../../schemas/admin.js'
-import { DataOf, HttpUrl, NoQuery, Nullable, problemResponses, ref } from '../../../schemas/common.js'
+import { AdminSettings, WEEKDAYS } from '../../../schemas/admin.js'
+import { DataOf, HttpUrl, NoQuery, Nullable, problemResponses, ref, StringEnum } from '../../../schemas/common.js'
 import { withHeaders } from '../../../schemas/headers.js'
 import { preconditionOf, versionEtag } from '../preconditions.js'
 
@@ -42,6 +42,17 @@ const SettingsBody = Type.Object(
           minProperties: 1,
           description: 'Patterns to change (the others stay). Each a path starting with /, with {slug} (or {id} for articles and pages) and only the known tokens; 422 names every bad one. The replaced patterns keep resolving as redirects.',
         },
+      ),
+    ),
+    newsletter: Type.Optional(
+      Type.Object(
+        {
+          autosend: Type.Optional(Type.Boolean({ description: "Email articles whose own `newsletter` flag is null to their followers when published" })),
+          digest_hour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23, description: 'The hour (0–23, in digest_time_zone) digests go out' })),
+          digest_time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone (Europe/Paris, Asia/Kolkata, UTC); 400 for one this runtime does not know' })),
+          digest_weekday: Type.Optional(StringEnum(WEEKDAYS, { description: 'The day weekly digests go out' })),
+        },
+        { additionalProperties: false, minProperties: 1, description: 'Newsletter settings to change (the others stay)' },
       ),
     ),
     version: Type.Optional(Type.Integer({ minimum: 1 })),
