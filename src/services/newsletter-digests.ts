@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js'
 import { zonedParts } from '../lib/zoned-time.js'
 import type { NewsletterSends } from './newsletter-sends.js'
 import { digestEmail } from './newsletter-emails.js'
-import { PermanentFailure } from './outbox.js'
+import { Skipped } from './outbox.js'
 import type { Permalinks } from './permalinks.js'
 import { presentArticleSummary } from './presenters.js'
 
@@ -71,7 +71,7 @@ export function createNewsletterDigests(deps: { uow: UnitOfWork; clock: Clock; p
       return { subscriber, ids }
     })
     const { subscriber, ids } = picked
-    if (!subscriber || subscriber.status !== 'confirmed') throw new PermanentFailure(`skipped: the subscriber is ${subscriber?.status ?? 'erased'}`)
+    if (!subscriber || subscriber.status !== 'confirmed') throw new Skipped(`the subscriber is ${subscriber?.status ?? 'erased'}`)
     if (subscriber.cadence === 'instant' || ids.length === 0) return
     const links = await deps.permalinks.within(uow.repos)
     const rows = (await uow.repos.articleReads.summariesByIds(ids)).sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime())

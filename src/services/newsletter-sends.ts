@@ -9,7 +9,7 @@ import { audit } from './audit.js'
 import type { Mailer } from './mailer.js'
 import { articleEmail, personalise } from './newsletter-emails.js'
 import { normaliseEmail } from './newsletter.js'
-import { createOutboxWorker, LeaseLost, PermanentFailure, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
+import { createOutboxWorker, LeaseLost, PermanentFailure, Skipped, type OutboxHandler, type OutboxWorkerOptions } from './outbox.js'
 import type { createPermalinks } from './permalinks.js'
 import { createPoller } from './poller.js'
 import { presentArticleSummary } from './presenters.js'
@@ -144,11 +144,11 @@ export function createNewsletterSends(deps: {
     const { send_id: sendId, subscriber_id: subscriberId } = job.payload as { send_id: string; subscriber_id: string }
     const [send, subscriber] = await Promise.all([sendOf(sendId), uow.repos.subscribers.findById(subscriberId)])
     // Cancelled, erased, unsubscribed or bounced since the fan-out: nothing is sent.
-    if (!send || send.status === 'cancelled') throw new PermanentFailure('skipped: the send was cancelled')
-    if (!subscriber || subscriber.status !== 'confirmed') throw new PermanentFailure(`skipped: the subscriber is ${subscriber?.status ?? 'erased'}`)
+    if (!send || send.status === 'cancelled') throw new Skipped('the send was cancelled')
+    if (!subscriber || subscriber.status !== 'confirmed') throw new Skipped(`the subscriber is ${subscriber?.status ?? 'erased'}`)
     // A digest that already listed the article (the reader was on a digest then) has it: not twice.
     if (send.articleId && (await uow.repos.newsletterDigests.claimForSend(subscriber.id, send.articleId, send.id)) === 'digest') {
-      throw new PermanentFailure('skipped: a digest already carried this article')
+      throw new Skipped('a digest already carried this article')
     }
     return sendFenced(job, subscriber, send)
   }

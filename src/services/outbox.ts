@@ -20,6 +20,18 @@ export class PermanentFailure extends Error {
   }
 }
 
+/**
+ * Nothing to do any more (a newsletter reader who unsubscribed or was erased since the fan-out, a
+ * cancelled send): the job ends like a permanent failure, with the reason, but it is logged as
+ * routine, not as an error.
+ */
+export class Skipped extends PermanentFailure {
+  constructor(reason: string) {
+    super(`skipped: ${reason}`)
+    this.name = 'Skipped'
+  }
+}
+
 /** The job's lease ran out and another worker claimed it: this one leaves the job (and its record) alone. */
 export class LeaseLost extends Error {
   constructor() {
@@ -94,8 +106,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       outcome = permanent || job.attempts >= job.maxAttempts ? 'failed' : 'retry'
       const message = error instanceof Error ? error.message : String(error)
       await repository.fail(job.id, message.slice(0, 2000), outcome === 'retry' ? new Date(clock.now().getTime() + backoffMs(job.attempts)) : null)
-      const level = outcome === 'failed' ? 'error' : 'warn'
-      log[level]({ outboxId: job.id, topic: job.topic, attempt: job.attempts, err: message }, outcome === 'failed' ? 'outbox job failed for good' : 'outbox job failed; will retry')
+      if (error instanceof Skipped) log.info({ outboxId: job.id, topic: job.topic, reason: message }, 'outbox job skipped')
+      else if (outcome === 'failed') log.error({ outboxId: job.id, topic: job.topic, attempt: job.attempts, err: message }, 'outbox job failed for good')
+      else log.warn({ outboxId: job.id, topic: job.topic, attempt: job.attempts, err: message }, 'outbox job failed; will retry')
     }
     await repository
       .recordAttempt({
