@@ -10,6 +10,7 @@ import { audit } from './audit.js'
 import type { ContentEvents } from './events.js'
 import { checkVersion, expectedVersion, changedMeanwhile, type Precondition } from './preconditions.js'
 import type { Permalinks, SiteLinks } from './permalinks.js'
+import type { SlugLookup } from './public-site.js'
 import { presentArticleSummary } from './presenters.js'
 import { slugFromName } from './slugs.js'
 import { createContentWriter } from './webhook-events.js'
@@ -165,9 +166,13 @@ export function createCollectionService(deps: {
       return resolve(rows, links)
     },
 
-    async getPublic(slug: string): Promise<CollectionBody> {
-      const [row, links] = await Promise.all([find(reads, slug), deps.permalinks.get()])
-      return (await resolve([row], links))[0]!
+    /** The collection, or the slug it moved to: an old slug answers 301. */
+    async getPublic(slug: string): Promise<SlugLookup<CollectionBody>> {
+      const [row, links] = await Promise.all([reads.collections.findBySlug(slug), deps.permalinks.get()])
+      if (row) return { kind: 'found', value: (await resolve([row], links))[0]! }
+      const moved = await reads.collections.currentSlug(slug)
+      if (moved !== undefined && moved !== slug) return { kind: 'redirect', slug: moved }
+      throw new AppError('NOT_FOUND', `No collection has the slug "${slug}"`)
     },
 
     async list(): Promise<AdminCollectionBody[]> {
@@ -183,6 +188,8 @@ export function createCollectionService(deps: {
       return write('collection.created', slug, async (repos) => {
         if (await repos.collections.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another collection uses the slug "${slug}"`)
         await repos.collections.insert({ slug, name: input.name.trim(), ...(await values(repos, input)) })
+        // A new collection takes its slug over from one renamed away from it.
+        await repos.collections.removeSlugRedirect(slug)
         await audit(repos, actor, { action: 'collection.create', entityType: 'collection', entityId: slug, summary: `Created collection ${slug}` })
         const value = await present(repos, slug)
         return { value, data: { current: value, previous: null } }
@@ -198,6 +205,9 @@ export function createCollectionService(deps: {
         if (input.slug !== undefined && input.slug !== slug) {
           if (await repos.collections.findBySlug(input.slug)) throw new AppError('SLUG_TAKEN', `Another collection uses the slug "${input.slug}"`)
           changes.slug = input.slug
+          // The old slug keeps leading to the collection (301); the new one stops leading elsewhere.
+          await repos.collections.removeSlugRedirect(input.slug)
+          await repos.collections.addSlugRedirect(slug, current.id)
         }
         if (!(await repos.collections.update(current.id, expectedVersion(current, precondition), changes))) changedMeanwhile('collection')
         await audit(repos, actor, { action: 'collection.update', entityType: 'collection', entityId: slug, summary: `Updated collection ${slug}: ${Object.keys(input).join(', ')}` })

@@ -115,10 +115,21 @@ t.test('collections: pins in slots, expiries by the clock, a rule that fills the
   const renamed = await app.inject({ method: 'PATCH', url: admin, headers: { ...editor.auth, 'if-match': '"v2"' }, payload: { slug: 'india', size: 4, rule: { kind: 'tag', tag: 'missiles' } } })
   t.equal(renamed.statusCode, 200, renamed.body)
   t.match(renamed.json().data, { slug: 'india', size: 4, rule: { kind: 'tag', tag: 'missiles', section: null }, version: 3 })
-  assertProblem(t, await app.inject({ url: '/v1/collections/india-desk' }), 404, 'NOT_FOUND')
+  // The old slug leads to the renamed collection, so a frontend's hard-coded block keeps working.
+  const moved = await app.inject({ url: '/v1/collections/india-desk' })
+  t.equal(moved.statusCode, 301)
+  t.equal(moved.headers.location, 'http://api.test/v1/collections/india')
+  t.match(String(moved.headers['surrogate-key']), /\bcollection:india\b/, 'the redirect is purged with the collection')
   t.equal((await get('india')).data.articles.length, 4)
+  // A new collection that takes the old slug is served, not redirected.
+  const reuse = await app.inject({ method: 'POST', url: '/v1/admin/collections', headers: editor.auth, payload: { name: 'India Desk', slug: 'india-desk', size: 2 } })
+  t.equal(reuse.statusCode, 201, reuse.body)
+  t.equal((await get('india-desk')).data.slug, 'india-desk', 'the new owner of the slug')
+  t.equal((await app.inject({ method: 'DELETE', url: admin, headers: { ...editor.auth, 'if-match': '"v1"' } })).statusCode, 204)
+  assertProblem(t, await app.inject({ url: '/v1/collections/india-desk' }), 404, 'NOT_FOUND')
   assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/admin/collections/india', headers: editor.auth }), 428, 'PRECONDITION_REQUIRED')
   t.equal((await app.inject({ method: 'DELETE', url: '/v1/admin/collections/india', headers: { ...editor.auth, 'if-match': '"v3"' } })).statusCode, 204)
   assertProblem(t, await app.inject({ url: '/v1/collections/india' }), 404, 'NOT_FOUND')
   assertProblem(t, await app.inject({ url: '/v1/admin/collections/india', headers: editor.auth }), 404, 'NOT_FOUND')
+  assertProblem(t, await app.inject({ url: '/v1/collections/india-desk' }), 404, 'NOT_FOUND') // a deleted collection's old slugs go with it
 })

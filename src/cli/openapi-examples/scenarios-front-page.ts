@@ -34,7 +34,11 @@ export async function frontPageScenarios(s: Session): Promise<void> {
   expectStatus(await s.call('adminUpdateCollection', { path: { slug: created.slug }, headers: { 'if-match': '"v1"' }, body: { size: 6 }, as: 'editor' }), 412)
   expectStatus(await s.call('adminUpdateCollection', { path: { slug: created.slug }, headers: ifMatch(pinned), body: { size: 6, description: 'Chosen by the desk' }, as: 'editor' }), 200)
   expectStatus(await s.call('getCollection', { path: { slug: created.slug }, example: false }), 200)
-  const scratch = dataOf<Versioned>(await s.call('adminCreateCollection', { body: { name: 'Scratch' }, as: 'editor', example: false }), 201)
+  const scratch = dataOf<Versioned>(await s.call('adminCreateCollection', { body: { name: 'Scratch Pad' }, as: 'editor', example: false }), 201)
+  // Renamed: the old slug answers 301 to the current one.
+  const renamed = dataOf<Versioned>(await s.call('adminUpdateCollection', { path: { slug: scratch.slug }, headers: ifMatch(scratch), body: { slug: 'scratch' }, as: 'editor', example: false }))
+  expectStatus(await s.call('getCollection', { path: { slug: scratch.slug } }), 301)
+  Object.assign(scratch, renamed)
   expectStatus(await s.call('adminDeleteCollection', { path: { slug: scratch.slug }, as: 'editor' }), 428)
   expectStatus(await s.call('adminDeleteCollection', { path: { slug: scratch.slug }, headers: { 'if-match': '"v9"' }, as: 'editor' }), 412)
   expectStatus(await s.call('adminDeleteCollection', { path: { slug: scratch.slug }, headers: ifMatch(scratch), as: 'editor' }), 204)

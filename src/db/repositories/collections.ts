@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articles, collectionItems, collections, sections, tags } from '../schema/index.js'
+import { articles, collectionItems, collectionSlugRedirects, collections, sections, tags } from '../schema/index.js'
 import { isPublic } from './article-rows.js'
 
 export type CollectionRow = typeof collections.$inferSelect & { ruleSection: string | null; ruleTag: string | null }
@@ -44,6 +44,29 @@ export function createCollectionRepository(db: Executor) {
     async findBySlug(slug: string): Promise<CollectionRow | undefined> {
       const [row] = await select().where(eq(collections.slug, slug)).limit(1)
       return row
+    },
+
+    /** The current slug of the collection an old slug belonged to. */
+    async currentSlug(oldSlug: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ slug: collections.slug })
+        .from(collectionSlugRedirects)
+        .innerJoin(collections, eq(collections.id, collectionSlugRedirects.collectionId))
+        .where(eq(collectionSlugRedirects.slug, oldSlug))
+        .limit(1)
+      return row?.slug
+    },
+
+    /** Keeps `oldSlug` answering 301 for the collection, until a collection takes the slug (removeSlugRedirect). */
+    async addSlugRedirect(oldSlug: string, collectionId: string): Promise<void> {
+      await db
+        .insert(collectionSlugRedirects)
+        .values({ slug: oldSlug, collectionId })
+        .onConflictDoUpdate({ target: collectionSlugRedirects.slug, set: { collectionId, createdAt: sql`now()` } })
+    },
+
+    async removeSlugRedirect(slug: string): Promise<void> {
+      await db.delete(collectionSlugRedirects).where(eq(collectionSlugRedirects.slug, slug))
     },
 
     async insert(values: typeof collections.$inferInsert): Promise<{ id: string }> {

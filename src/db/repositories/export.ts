@@ -4,6 +4,7 @@ import type { Executor } from '../client.js'
 import {
   articleAuthors,
   collectionItems,
+  collectionSlugRedirects,
   collections,
   articleBodyMedia,
   articleCorrections,
@@ -57,6 +58,7 @@ export const EXPORT_TABLES: readonly { table: PgTable; omit?: readonly string[];
   { table: pages, description: 'Static pages' },
   { table: collections, description: 'Front-page collections: size, fill rule, order' },
   { table: collectionItems, description: 'Articles pinned into collection slots, with their expiries' },
+  { table: collectionSlugRedirects, description: 'Old collection slugs' },
   { table: sectionSlugRedirects, description: 'Old section slugs' },
   { table: tagSlugRedirects, description: 'Old tag slugs' },
   { table: authorSlugRedirects, description: 'Old author slugs' },

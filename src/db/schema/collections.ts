@@ -56,3 +56,16 @@ export const collectionItems = pgTable(
     check('collection_items_slot', sql`${t.slot} >= 1`),
   ],
 )
+
+/** Old slugs of a collection: GET /v1/collections/{old} answers 301 to the current one. */
+export const collectionSlugRedirects = pgTable(
+  'collection_slug_redirects',
+  {
+    slug: text('slug').primaryKey(),
+    collectionId: uuid('collection_id')
+      .notNull()
+      .references(() => collections.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('collection_slug_redirects_collection_idx').on(t.collectionId)],
+)

@@ -4,6 +4,7 @@ import { addCacheKeys, describeArticles } from '../../plugins/caching.js'
 import { Collection } from '../../schemas/collections.js'
 import { DataOf, NoQuery, problemResponses, ref, SlugParams } from '../../schemas/common.js'
 import { collectionKey } from '../../services/cache-keys.js'
+import { MovedResponse, sendBySlug } from '../shared.js'
 
 /**
  * Curated front-page blocks. Their responses carry `articles` (any article change can move an
@@ -41,18 +42,17 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getCollection',
         summary: 'Get a curated collection',
-        description: "Its `size` articles in slot order: the editor's live pins (published, not expired) in their slots, every other slot filled by the collection's rule (a section, a tag, the featured articles, or the latest), newest first, then by the newest articles, so it is never short while the site has that many published articles.",
+        description: "Its `size` articles in slot order: the editor's live pins (published, not expired) in their slots, every other slot filled by the collection's rule (a section, a tag, the featured articles, or the latest), newest first, then by the newest articles, so it is never short while the site has that many published articles. An old slug (the collection was renamed) answers 301 with the Location of the current one.",
         tags: ['Collections'],
         params: SlugParams,
         querystring: NoQuery,
-        response: { 200: DataOf(ref(Collection)), ...problemResponses(400, 404) },
+        response: { 200: DataOf(ref(Collection)), 301: MovedResponse, ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
-      const data = await app.services.collections.getPublic(request.params.slug)
-      addCacheKeys(request, [collectionKey(data.slug)])
-      describeArticles(request, data.articles)
-      return { data }
+    async (request, reply) => {
+      const found = await app.services.collections.getPublic(request.params.slug)
+      if (found.kind === 'found') describeArticles(request, found.value.articles)
+      return sendBySlug(request, reply, 'collections', collectionKey, found)
     },
   )
 }
