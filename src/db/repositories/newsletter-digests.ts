@@ -1,13 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
-import { articles, newsletterDeliveries, outbox, sections, subscribers } from '../schema/index.js'
+import { articles, newsletterDeliveries, sections, subscribers } from '../schema/index.js'
+import { queueSubscriberChunk, type ChunkResult } from './subscriber-chunks.js'
 
 export const DIGEST_TOPIC = 'newsletter.digest'
 
 /** The articles one digest lists at most (the newest); a reader who wants more has the site. */
 export const DIGEST_MAX_ARTICLES = 50
-
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows
 
 export function createNewsletterDigestRepository(db: Executor) {
   return {
@@ -16,30 +15,18 @@ export function createNewsletterDigestRepository(db: Executor) {
      * after `after` (id order), keyed `digest:<subscriber>:<period>` so a second run in the same
      * period (another tick, another process) queues nothing more.
      */
-    async queueChunk(cadence: 'daily' | 'weekly', period: string, until: Date, after: string | null, limit: number): Promise<{ last: string | null; seen: number; inserted: number }> {
-      const afterFilter = after ? sql`and s.id > ${after}::uuid` : sql``
-      const rows = rowsOf(
-        await db.execute(sql`
-          with chunk as (
-            select s.id from ${subscribers} s
-            where s.status = 'confirmed' and s.cadence = ${cadence} ${afterFilter}
-            order by s.id
-            limit ${limit}
-          ), inserted as (
-            insert into ${outbox} (topic, payload, run_at, dedupe_key, max_attempts)
-            select ${DIGEST_TOPIC}, jsonb_build_object('subscriber_id', chunk.id::text, 'period', ${period}::text, 'until', ${until.toISOString()}::text),
-              ${until.toISOString()}::timestamptz, 'digest:' || chunk.id::text || ':' || ${period}::text, 6
-            from chunk
-            on conflict (dedupe_key) do nothing
-            returning 1
-          )
-          select (select id::text from chunk order by id desc limit 1) as last,
-            (select count(*) from chunk) as seen,
-            (select count(*) from inserted) as inserted
-        `),
+    queueChunk(cadence: 'daily' | 'weekly', period: string, until: Date, after: string | null, limit: number): Promise<ChunkResult> {
+      return queueSubscriberChunk(
+        db,
+        { where: sql`s.status = 'confirmed' and s.cadence = ${cadence}`, after, limit },
+        {
+          topic: DIGEST_TOPIC,
+          payload: sql`jsonb_build_object('subscriber_id', chunk.id::text, 'period', ${period}::text, 'until', ${until.toISOString()}::text)`,
+          runAt: until,
+          dedupeKey: sql`'digest:' || chunk.id::text || ':' || ${period}::text`,
+          maxAttempts: 6,
+        },
       )
-      const r = rows[0] ?? {}
-      return { last: (r.last as string | null) ?? null, seen: Number(r.seen ?? 0), inserted: Number(r.inserted ?? 0) }
     },
 
     /**

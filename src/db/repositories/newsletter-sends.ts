@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { newsletterSends, outbox, subscribers } from '../schema/index.js'
+import { queueSubscriberChunk, type ChunkResult } from './subscriber-chunks.js'
 
 export type NewsletterSendRow = typeof newsletterSends.$inferSelect
 export type NewsletterSendStatus = NewsletterSendRow['status']
@@ -85,32 +86,18 @@ export function createNewsletterSendRepository(db: Executor) {
      * order), written by one INSERT … SELECT. Recipients: confirmed, instant, following the section
      * (or everything). The dedupe key makes a repeated chunk (a crash before the cursor moved) a no-op.
      */
-    async fanOutChunk(send: { id: string; sectionSlug: string }, after: string | null, limit: number, now: Date): Promise<{ last: string | null; seen: number; inserted: number }> {
-      const afterFilter = after ? sql`and s.id > ${after}::uuid` : sql``
-      const rows = rowsOf(
-        await db.execute(sql`
-          with chunk as (
-            select s.id from ${subscribers} s
-            where s.status = 'confirmed' and s.cadence = 'instant'
-              and (s.sections = '{}'::text[] or ${send.sectionSlug} = any(s.sections))
-              ${afterFilter}
-            order by s.id
-            limit ${limit}
-          ), inserted as (
-            insert into ${outbox} (topic, payload, run_at, dedupe_key, max_attempts)
-            select ${DELIVER_TOPIC}, jsonb_build_object('send_id', ${send.id}::text, 'subscriber_id', chunk.id::text), ${now.toISOString()}::timestamptz,
-              'newsletter:' || ${send.id}::text || ':' || chunk.id::text, 6
-            from chunk
-            on conflict (dedupe_key) do nothing
-            returning 1
-          )
-          select (select id::text from chunk order by id desc limit 1) as last,
-            (select count(*) from chunk) as seen,
-            (select count(*) from inserted) as inserted
-        `),
+    fanOutChunk(send: { id: string; sectionSlug: string }, after: string | null, limit: number, now: Date): Promise<ChunkResult> {
+      return queueSubscriberChunk(
+        db,
+        { where: sql`s.status = 'confirmed' and s.cadence = 'instant' and (s.sections = '{}'::text[] or ${send.sectionSlug} = any(s.sections))`, after, limit },
+        {
+          topic: DELIVER_TOPIC,
+          payload: sql`jsonb_build_object('send_id', ${send.id}::text, 'subscriber_id', chunk.id::text)`,
+          runAt: now,
+          dedupeKey: sql`'newsletter:' || ${send.id}::text || ':' || chunk.id::text`,
+          maxAttempts: 6,
+        },
       )
-      const r = rows[0] ?? {}
-      return { last: (r.last as string | null) ?? null, seen: Number(r.seen ?? 0), inserted: Number(r.inserted ?? 0) }
     },
 
     async counts(sendId: string): Promise<SendCounts> {
