@@ -45,3 +45,18 @@ export async function startSmtpServer(options: { reply?: (mail: ReceivedMail) =>
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
+
+/** The message as a reader's client shows it: quoted-printable undone. */
+export function decoded(mail: ReceivedMail): string {
+  const split = mail.raw.indexOf('\r\n\r\n')
+  const body = mail.raw.slice(split).replace(/=\r?\n/g, '')
+  const bytes: number[] = []
+  for (let i = 0; i < body.length; i++) {
+    const hex = body[i] === '=' ? /^[0-9A-F]{2}$/.exec(body.slice(i + 1, i + 3)) : null
+    if (hex) {
+      bytes.push(Number.parseInt(hex[0], 16))
+      i += 2
+    } else bytes.push(body.charCodeAt(i))
+  }
+  return mail.raw.slice(0, split) + Buffer.from(bytes).toString('utf8')
+}

@@ -5,28 +5,13 @@ import { createManualClock } from '../../src/lib/clock.js'
 import { assertProblem } from '../helpers/assertions.js'
 import { createUser } from '../helpers/auth.js'
 import { build, type TestApp } from '../helpers/build.js'
-import { startSmtpServer, type ReceivedMail } from '../helpers/smtp.js'
+import { decoded, startSmtpServer } from '../helpers/smtp.js'
 
 /**
  * Article emails (issue 18 §2, §4–§6): an editor sends a published article to the subscribers who
  * follow its section (instant cadence), through a real SMTP server on 127.0.0.1.
  */
 const FAST = { NEWSLETTER_RESPONSE_FLOOR_MS: '0' }
-
-/** The message as a reader's client shows it: quoted-printable undone. */
-function decoded(mail: ReceivedMail): string {
-  const split = mail.raw.indexOf('\r\n\r\n')
-  const body = mail.raw.slice(split).replace(/=\r?\n/g, '')
-  const bytes: number[] = []
-  for (let i = 0; i < body.length; i++) {
-    const hex = body[i] === '=' ? /^[0-9A-F]{2}$/.exec(body.slice(i + 1, i + 3)) : null
-    if (hex) {
-      bytes.push(Number.parseInt(hex[0], 16))
-      i += 2
-    } else bytes.push(body.charCodeAt(i))
-  }
-  return mail.raw.slice(0, split) + Buffer.from(bytes).toString('utf8')
-}
 
 async function subscriber(app: TestApp, email: string, values: Partial<typeof subscribers.$inferInsert> = {}) {
   const [row] = await app.database.db
