@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { startTracing } from './lib/tracing.js'
+import type { Metrics } from './services/metrics.js'
 import { schemaController } from './plugins/schema-compilers.js'
 import { authPlugin } from './plugins/auth.js'
 import { cachingPlugin } from './plugins/caching.js'
@@ -12,8 +14,6 @@ import { compressionPlugin } from './plugins/compression.js'
 import { AppError } from './errors.js'
 import { createClientErrorHandler, errorsPlugin, sendProblem, toProblem } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
-import { metricsPlugin } from './plugins/metrics.js'
-import { createMetrics } from './services/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { rateLimitPlugin } from './plugins/rate-limit.js'
 import { schemasPlugin } from './plugins/schemas.js'
@@ -89,6 +89,7 @@ function refuseWhileClosing(app: FastifyInstance): void {
  *
  * | stage      | hook                              | what it does                                                   |
  * |------------|-----------------------------------|----------------------------------------------------------------|
+ * | onRequest  | tracing (when on)                 | the request's span (started with its logger) becomes active   |
  * | onRequest  | security-headers                  | helmet's headers and X-Request-Id on every response            |
  * | onRequest  | refuseWhileClosing                | 503 problem+json with Retry-After once shutting down           |
  * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
@@ -104,11 +105,16 @@ function refuseWhileClosing(app: FastifyInstance): void {
  * | onSend     | compression (route, last)         | br/gzip for everything the caching hook did not encode         |
  * | onResponse | caching                           | lets requests waiting on the same miss go (or fail alike)      |
  * | onResponse | metrics (route, when on)          | counts the request and its latency by route pattern and status |
+ * | onResponse | tracing (when on)                 | ends the request's span with its route pattern and status      |
  *
  * Errors anywhere go to the errors plugin (problem+json), then through the same onSend hooks.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options
+  // Off unless an OTLP endpoint is set: then the SDK is loaded (dynamic import) and the request
+  // span starts with the request's logger; otherwise no module, no hook, no wrapper.
+  const tracing = config.tracing.enabled ? await startTracing(config.tracing) : undefined
+  if (tracing) tracing.instrumentDatabase(database)
   const app = Fastify<RawServerDefault>({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     genReqId: (req) => {
@@ -116,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
     logController: new RequestLogController(),
+    ...(tracing ? { childLoggerFactory: tracing.childLoggerFactory } : {}),
     // A hop count trusts that many proxies in front of us (X-Forwarded-For, right to left).
     trustProxy:
       typeof config.trustProxy === 'number'
@@ -148,10 +155,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     schemaController,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  if (tracing) {
+    // First of all hooks: everything after runs with the request's span active.
+    tracing.instrumentApp(app)
+    app.addHook('onClose', async () => tracing.flush())
+  }
   await app.register(errorsPlugin)
-  // Off unless METRICS_TOKEN or METRICS_PORT is set: then no object, no hook, nothing counted.
-  const metrics = config.metrics.enabled ? createMetrics() : undefined
-  if (metrics) {
+  // Off unless METRICS_TOKEN or METRICS_PORT is set: then no object, no hook, nothing counted, and
+  // prom-client is not even loaded (it requires @opentelemetry/api, which tracing keeps unloaded when off).
+  let metrics: Metrics | undefined
+  if (config.metrics.enabled) {
+    const [{ createMetrics }, { metricsPlugin }] = await Promise.all([import('./services/metrics.js'), import('./plugins/metrics.js')])
+    metrics = createMetrics()
     await app.register(metricsPlugin, {
       settings: config.metrics,
       host: config.host,

@@ -115,6 +115,21 @@ export const EnvSchema = Type.Object({
   COMMENT_RATE_EMAIL: Type.Integer({ minimum: 1, default: 5, description: 'Comments per commenter email per minute' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 512, pattern: '^[\\x21-\\x7e]+$', description: 'Serve GET /metrics (Prometheus) on the API port to requests bearing this token (Authorization: Bearer …); unset = no /metrics there' })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'Serve GET /metrics (Prometheus) without a token on this port of HOST, a listener of its own (for a scraper on a private network); unset = none' })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'OTLP/HTTP collector base URL: set = OpenTelemetry traces on (spans POSTed to <url>/v1/traces); unset = tracing off, its modules never loaded' })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Full URL traces are POSTed to (overrides OTEL_EXPORTER_OTLP_ENDPOINT for traces; also turns tracing on)' })),
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')], { default: 'http/protobuf', description: 'OTLP encoding: http/protobuf or http/json (gRPC is not supported)' }),
+  OTEL_EXPORTER_OTLP_HEADERS: Type.String({ default: '', pattern: '^\\s*([^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*)?\\s*$', description: 'Headers sent with every export, as key=value pairs separated by commas (values URL-encoded), e.g. an API key' }),
+  OTEL_EXPORTER_OTLP_TIMEOUT: Type.Integer({ minimum: 100, maximum: 600000, default: 10000, description: 'Longest wait for one export (ms)' }),
+  OTEL_SERVICE_NAME: Type.String({ minLength: 1, maxLength: 200, default: 'newsroom-cms', description: 'service.name of the spans' }),
+  OTEL_RESOURCE_ATTRIBUTES: Type.String({ default: '', pattern: '^\\s*([^=,\\s]+\\s*=[^,]*(,\\s*[^=,\\s]+\\s*=[^,]*)*)?\\s*$', description: 'Further resource attributes as key=value pairs separated by commas (deployment.environment.name=production,…)' }),
+  OTEL_TRACES_SAMPLER: Type.Union(
+    ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'].map((name) => Type.Literal(name)),
+    { default: 'parentbased_always_on', description: 'Which traces are recorded (the parentbased_ samplers follow an incoming traceparent\'s decision)' },
+  ),
+  OTEL_TRACES_SAMPLER_ARG: Type.String({ default: '1', pattern: '^\\s*(0(\\.[0-9]+)?|1(\\.0+)?|\\.[0-9]+)\\s*$', description: 'The ratio (0–1) of the traceidratio samplers' }),
+  OTEL_BSP_SCHEDULE_DELAY: Type.Integer({ minimum: 10, maximum: 600000, default: 5000, description: 'Finished spans are exported in batches this often (ms)' }),
+  OTEL_BSP_MAX_QUEUE_SIZE: Type.Integer({ minimum: 1, maximum: 1000000, default: 2048, description: 'Finished spans kept waiting for export at most; beyond, new ones are dropped' }),
+  OTEL_SDK_DISABLED: Bool(false, 'true = tracing off even with an endpoint set'),
 })
 
 type Env = Static<typeof EnvSchema>
@@ -177,6 +192,25 @@ export interface Config {
   comments: CommentsConfig
   /** Prometheus metrics: on when a token or a port is set; off (nothing collected, no hook) otherwise. */
   metrics: MetricsConfig
+  /** OpenTelemetry traces: on when an OTLP endpoint is set; off (the SDK never loaded) otherwise. */
+  tracing: TracingConfig
+}
+
+export type TraceSampler = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio'
+
+export interface TracingConfig {
+  enabled: boolean
+  /** The full URL spans are POSTed to (…/v1/traces); empty when off. */
+  endpoint: string
+  protocol: 'http/protobuf' | 'http/json'
+  headers: Record<string, string>
+  timeoutMs: number
+  serviceName: string
+  resourceAttributes: Record<string, string>
+  sampler: TraceSampler
+  samplerRatio: number
+  batchDelayMs: number
+  batchMaxQueueSize: number
 }
 
 export interface MetricsConfig {
@@ -306,7 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // The patterns above accept URLs the WHATWG parser refuses (`http://a%25b/`); they are parsed later.
   const typesValid = problems.length === 0
-  for (const key of ['DATABASE_URL', 'DATABASE_READ_URL', 'PUBLIC_URL', 'S3_ENDPOINT', 'S3_PUBLIC_URL', 'REDIS_URL', 'SMTP_URL', 'NEWSLETTER_LINK_BASE', 'AKISMET_URL'] as const) {
+  for (const key of ['DATABASE_URL', 'DATABASE_READ_URL', 'PUBLIC_URL', 'S3_ENDPOINT', 'S3_PUBLIC_URL', 'REDIS_URL', 'SMTP_URL', 'NEWSLETTER_LINK_BASE', 'AKISMET_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] as const) {
     const value = e[key]
     if (typesValid && value !== undefined && !URL.canParse(value)) problems.push(`${key} must be a URL the WHATWG parser accepts (got ${JSON.stringify(env[key])})`)
   }
@@ -393,6 +427,46 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerEmail: e.COMMENT_RATE_EMAIL,
     },
     metrics: { enabled: e.METRICS_TOKEN !== undefined || e.METRICS_PORT !== undefined, token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    tracing: tracingConfig(e),
+  }
+}
+
+/** `key=value,key2=value2` (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES), values URL-decoded. */
+function parseKeyValues(raw: string): Record<string, string> {
+  const pairs: Record<string, string> = {}
+  for (const item of raw.split(',')) {
+    const at = item.indexOf('=')
+    if (at < 0) continue
+    const key = item.slice(0, at).trim()
+    const value = item.slice(at + 1).trim()
+    if (key) pairs[key] = safeDecode(value)
+  }
+  return pairs
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+function tracingConfig(e: Env): TracingConfig {
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '')
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : '')
+  return {
+    enabled: endpoint !== '' && !e.OTEL_SDK_DISABLED,
+    endpoint,
+    protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: parseKeyValues(e.OTEL_EXPORTER_OTLP_HEADERS),
+    timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
+    serviceName: e.OTEL_SERVICE_NAME,
+    resourceAttributes: parseKeyValues(e.OTEL_RESOURCE_ATTRIBUTES),
+    sampler: e.OTEL_TRACES_SAMPLER as TraceSampler,
+    samplerRatio: Number(e.OTEL_TRACES_SAMPLER_ARG.trim()),
+    batchDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
+    batchMaxQueueSize: e.OTEL_BSP_MAX_QUEUE_SIZE,
   }
 }
 

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './con
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
 import { runMigrations } from './db/migrate.js'
+import { stopTracing } from './lib/tracing.js'
 import { demoAuthor } from './seed/demo-content.js'
 import { seedOnFirstStart } from './seed/seed.js'
 
@@ -84,6 +85,8 @@ applies the migrations and loads the demo publication on the first start. Takes 
       await app.close()
       clearInterval(sweep)
       await database.close()
+      // The last spans are exported (app.close flushed them; this stops the exporter).
+      await stopTracing()
       process.exit(0)
     } catch (error) {
       app.log.error({ err: error }, 'error during shutdown')

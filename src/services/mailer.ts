@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import { traced } from '../lib/tracing.js'
 import { DeliveryFailure, PermanentFailure, type DeliveryReport } from './outbox.js'
 
 /** One email as queued in the outbox (payload of topic `email.send`). */
@@ -42,11 +43,12 @@ export function createMailer(options: {
     }
   }
   const url = new URL(options.smtpUrl)
+  const port = url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587
   // Short timeouts: a hung SMTP server must fail the attempt well within the outbox lease, so no
   // other worker retries a message while this one may still be sending it.
   const transporter = nodemailer.createTransport({
     host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    port,
     secure: url.protocol === 'smtps:',
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
     ignoreTLS: url.searchParams.get('ignoreTLS') === 'true',
@@ -56,23 +58,27 @@ export function createMailer(options: {
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   })
+  const spanOptions = { kind: 'client' as const, attributes: { 'server.address': url.hostname, 'server.port': port } }
   return {
     transport: 'smtp',
-    async send(message) {
-      try {
-        const info = await transporter.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: message.headers ?? {} })
-        const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10)
-        return { responseStatus: Number.isFinite(code) ? code : 250 }
-      } catch (error) {
-        const code = (error as { responseCode?: number }).responseCode
-        const message = error instanceof Error ? error.message : String(error)
-        // 5xx SMTP replies are permanent (no such user, rejected); anything else may pass later.
-        if (code !== undefined && code >= 500) throw new PermanentFailure(message, code)
-        throw new DeliveryFailure(message, code)
-      }
-    },
+    // With tracing on, a client span `smtp send` (inside the job's `outbox email.send`).
+    send: (message) => traced('smtp send', spanOptions, () => sendOnce(message)),
     close() {
       transporter.close()
     },
+  }
+
+  async function sendOnce(message: EmailMessage): Promise<DeliveryReport> {
+    try {
+      const info = await transporter.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: message.headers ?? {} })
+      const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10)
+      return { responseStatus: Number.isFinite(code) ? code : 250 }
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode
+      const message = error instanceof Error ? error.message : String(error)
+      // 5xx SMTP replies are permanent (no such user, rejected); anything else may pass later.
+      if (code !== undefined && code >= 500) throw new PermanentFailure(message, code)
+      throw new DeliveryFailure(message, code)
+    }
   }
 }

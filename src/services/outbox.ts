@@ -1,6 +1,7 @@
 import type { OutboxRepository, OutboxRow } from '../db/repositories/outbox.js'
 import { createPoller } from './poller.js'
 import type { Clock } from '../lib/clock.js'
+import { traced } from '../lib/tracing.js'
 
 /** What a handler reports of one delivery, for the attempt log. */
 export interface DeliveryReport {
@@ -83,7 +84,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const leaseMs = options.leaseMs ?? 60_000
   const pollMs = options.pollMs ?? 1_000
   const concurrency = options.concurrency ?? 4
-  async function deliver(job: OutboxRow): Promise<void> {
+  /** Each job is a trace of its own (span `outbox <topic>`) when tracing is on: its SQL, webhook POST or SMTP send are children. */
+  const deliver = (job: OutboxRow): Promise<void> =>
+    traced(`outbox ${job.topic}`, { kind: 'consumer', root: true, attributes: { 'outbox.topic': job.topic, 'outbox.job_id': String(job.id), 'outbox.attempt': job.attempts } }, async (span) => {
+      const outcome = await deliverJob(job)
+      span.setAttribute('outbox.outcome', outcome ?? 'lease lost')
+      if (outcome === 'retry' || outcome === 'failed') span.fail(outcome)
+    })
+
+  /** The job's outcome, or undefined when another worker took it over. */
+  async function deliverJob(job: OutboxRow): Promise<'done' | 'retry' | 'failed' | undefined> {
     const handler = handlers[job.topic]
     const startedAt = clock.now()
     const started = performance.now()
@@ -98,7 +108,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     } catch (error) {
       if (error instanceof LeaseLost) {
         log.warn({ outboxId: job.id, topic: job.topic }, 'outbox job taken over by another worker; left to it')
-        return
+        return undefined
       }
       failure = error
       responseStatus = (error as { responseStatus?: number }).responseStatus
@@ -122,6 +132,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       })
       .catch((error: unknown) => log.warn({ err: error }, 'could not record an outbox attempt'))
     options.onJob?.(job, outcome, failure)
+    return outcome
   }
 
   async function runOnce(): Promise<number> {

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { guardedRequest, TargetRefused, vetTarget } from '../lib/net-guard.js'
 import { randomToken } from '../lib/passwords.js'
+import { injectTraceContext, traced } from '../lib/tracing.js'
 import type { Actor } from './actor.js'
 import { audit } from './audit.js'
 import { DeliveryFailure, PermanentFailure, type DeliveryReport } from './outbox.js'
@@ -30,8 +31,27 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
 
-/** POSTs a signed body through the SSRF guard (lib/net-guard.ts): non-public targets are refused at connect time unless allowed. */
-export async function postSigned(url: string, secret: string, body: string, headers: Record<string, string>, settings: WebhookSettings, now: Date): Promise<DeliveryResult> {
+/**
+ * POSTs a signed body through the SSRF guard (lib/net-guard.ts): non-public targets are refused at
+ * connect time unless allowed. With tracing on, a client span `webhook POST` whose W3C
+ * `traceparent` goes with the request, so a receiver that traces continues the trace.
+ */
+export function postSigned(url: string, secret: string, body: string, headers: Record<string, string>, settings: WebhookSettings, now: Date): Promise<DeliveryResult> {
+  const target = URL.canParse(url) ? new URL(url) : undefined
+  const attributes = {
+    'http.request.method': 'POST',
+    'server.address': target?.hostname ?? '',
+    'server.port': target ? Number(target.port || (target.protocol === 'https:' ? 443 : 80)) : 0,
+  }
+  return traced('webhook POST', { kind: 'client', attributes }, async (span) => {
+    const result = await postSignedOnce(url, secret, body, injectTraceContext({ ...headers }), settings, now)
+    if (result.status !== null) span.setAttribute('http.response.status_code', result.status)
+    if (!result.ok) span.fail(result.status === null ? 'no answer' : `receiver answered ${result.status}`)
+    return result
+  })
+}
+
+async function postSignedOnce(url: string, secret: string, body: string, headers: Record<string, string>, settings: WebhookSettings, now: Date): Promise<DeliveryResult> {
   const started = performance.now()
   const timestamp = Math.floor(now.getTime() / 1000)
   const elapsed = () => Math.round(performance.now() - started)
