@@ -10,6 +10,8 @@ import { createUser } from './helpers/auth.js'
 import { testConfig } from './helpers/config.js'
 import { createTestDatabase } from './helpers/database.js'
 import { startReceiver } from './helpers/receiver.js'
+import { startSmtpServer } from './helpers/smtp.js'
+import { createMailer } from '../src/services/mailer.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 
@@ -171,6 +173,19 @@ t.test('a webhook delivery is a span of its outbox job and carries traceparent t
   // The PATCH's transaction (BEGIN … COMMIT on one connection) is traced under its request too.
   const patch = spans.find((s) => s.name === 'PATCH /v1/admin/sections/:slug')
   t.ok(patch && spans.some((s) => s.parentSpanId === patch.spanId && /^update/i.test(String(s.attributes['db.query.text']))), 'the update statement is a child of the PATCH')
+})
+
+t.test('an SMTP send is a client span', async (t) => {
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const mailer = createMailer({ smtpUrl: smtp.url, from: 'news@example.com', log: { info() {}, debug() {} } })
+  t.teardown(() => mailer.close())
+  await mailer.send({ to: 'reader@example.com', subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' })
+  t.equal(smtp.received.length, 1)
+  const port = Number(new URL(smtp.url).port)
+  const send = (await exported()).find((s) => s.name === 'smtp send' && s.attributes['server.port'] === port)
+  t.match(send, { kind: 3, attributes: { 'server.address': '127.0.0.1' }, status: {} })
+  t.not(send?.status.code, 2, 'not failed')
 })
 
 /** Runs the fixture in a child process with these environment additions; returns the @opentelemetry modules it resolved. */
