@@ -89,7 +89,7 @@ function refuseWhileClosing(app: FastifyInstance): void {
  *
  * | stage      | hook                              | what it does                                                   |
  * |------------|-----------------------------------|----------------------------------------------------------------|
- * | onRequest  | tracing (when on)                 | the request's span (started with its logger) becomes active   |
+ * | onRequest  | tracing (when on)                 | the request's span (begun with its logger) made active         |
  * | onRequest  | security-headers                  | helmet's headers and X-Request-Id on every response            |
  * | onRequest  | refuseWhileClosing                | 503 problem+json with Retry-After once shutting down           |
  * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
