@@ -42,6 +42,9 @@ async function startOtlpReceiver() {
         return res.end()
       }
       contentTypes.push(String(req.headers['content-type']))
+      res.setHeader('content-type', 'application/json')
+      // Protobuf exports (the default protocol, from the child process below) are counted, not decoded.
+      if (req.headers['content-type'] !== 'application/json') return res.end('{}')
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
         resourceSpans: { resource: { attributes: { key: string; value: AnyValue }[] }; scopeSpans: { spans: (Omit<OtlpSpan, 'attributes'> & { attributes?: { key: string; value: AnyValue }[] })[] }[] }[]
       }
@@ -51,7 +54,6 @@ async function startOtlpReceiver() {
           for (const s of ss.spans) spans.push({ ...s, parentSpanId: s.parentSpanId ?? '', attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])) })
         }
       }
-      res.setHeader('content-type', 'application/json')
       res.end('{}')
     })
   })
@@ -201,10 +203,12 @@ function loadedModules(env: Record<string, string>): Promise<{ resolved: number;
 }
 
 t.test('without an endpoint no OpenTelemetry module is loaded; with one they are (the check sees them)', async (t) => {
-  const [off, on] = await Promise.all([loadedModules({}), loadedModules({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })])
+  // The configured child exports with the default protocol, http/protobuf, to this file's receiver.
+  const [off, on] = await Promise.all([loadedModules({}), loadedModules({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url })])
   t.ok(off.resolved > 500, `the fixture saw the app's modules (${off.resolved})`)
   t.same(off.otel, [], 'nothing under node_modules/@opentelemetry')
   t.ok(on.otel.some((url) => url.includes('/@opentelemetry/sdk-trace/')), 'the SDK is loaded when configured')
+  t.ok(otlp.contentTypes.includes('application/x-protobuf'), 'and its spans arrive as protobuf by default')
 })
 
 t.test('src imports @opentelemetry only in src/lib/otel.ts, and that module only by a dynamic import', async (t) => {
