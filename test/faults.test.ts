@@ -42,10 +42,12 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
 
 class PrivateCluster {
   private child: ChildProcess | undefined
-  constructor(
-    readonly dir: string,
-    readonly port: number,
-  ) {}
+  readonly dir: string
+  readonly port: number
+  constructor(dir: string, port: number) {
+    this.dir = dir
+    this.port = port
+  }
 
   get url() {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`

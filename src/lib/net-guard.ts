@@ -21,12 +21,11 @@ export type TargetProblem = 'unparseable' | 'scheme' | 'unresolvable' | 'private
 /** A URL that must not be requested: `problem` says why, `message` says it in words. */
 export class TargetRefused extends Error {
   readonly code = 'ETARGETREFUSED'
-  constructor(
-    readonly problem: TargetProblem,
-    message: string,
-  ) {
+  readonly problem: TargetProblem
+  constructor(problem: TargetProblem, message: string) {
     super(message)
     this.name = 'TargetRefused'
+    this.problem = problem
   }
 }
 
@@ -89,8 +88,10 @@ function guardConnection(options: ConnectOptions, guard: GuardOptions, callback:
 }
 
 class GuardedHttpAgent extends http.Agent {
-  constructor(private readonly guard: GuardOptions) {
+  private readonly guard: GuardOptions
+  constructor(guard: GuardOptions) {
     super({ keepAlive: false })
+    this.guard = guard
   }
   override createConnection(options: ConnectOptions, callback: Created): Duplex | undefined {
     const guarded = guardConnection(options, this.guard, callback)
@@ -99,8 +100,10 @@ class GuardedHttpAgent extends http.Agent {
 }
 
 class GuardedHttpsAgent extends https.Agent {
-  constructor(private readonly guard: GuardOptions) {
+  private readonly guard: GuardOptions
+  constructor(guard: GuardOptions) {
     super({ keepAlive: false })
+    this.guard = guard
   }
   override createConnection(options: ConnectOptions, callback: Created): Duplex | undefined {
     const guarded = guardConnection(options, this.guard, callback)

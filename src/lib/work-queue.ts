@@ -6,9 +6,11 @@
  */
 
 export class QueueFull extends Error {
-  constructor(readonly retryAfterSeconds: number) {
+  readonly retryAfterSeconds: number
+  constructor(retryAfterSeconds: number) {
     super(`the work queue is full; retry in ${retryAfterSeconds} s`)
     this.name = 'QueueFull'
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 

@@ -71,12 +71,16 @@ export function createRedisHealth(log: FastifyBaseLogger): RedisHealth {
  * brute-force login is slowed either way.
  */
 class FallbackStore implements Store {
-  constructor(
-    private readonly shared: Store,
-    private readonly local: Store,
-    private readonly health: RedisHealth,
-    private readonly makeChild: (routeOptions: { routeInfo?: { method?: string; url?: string } }) => { shared: Store; local: Store },
-  ) {}
+  private readonly shared: Store
+  private readonly local: Store
+  private readonly health: RedisHealth
+  private readonly makeChild: (routeOptions: { routeInfo?: { method?: string; url?: string } }) => { shared: Store; local: Store }
+  constructor(shared: Store, local: Store, health: RedisHealth, makeChild: FallbackStore['makeChild']) {
+    this.shared = shared
+    this.local = local
+    this.health = health
+    this.makeChild = makeChild
+  }
 
   incr(key: string, callback: Callback, timeWindow: number, max: number): void {
     this.run('incr', key, callback, timeWindow, max)

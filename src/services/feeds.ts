@@ -35,8 +35,10 @@ function keysOf(rows: readonly ArticleFullRow[], section: string | undefined): s
 
 /** A section feed asked for by an old slug of the section: answered 301 to the current one. */
 export class SectionMoved extends Error {
-  constructor(readonly slug: string) {
+  readonly slug: string
+  constructor(slug: string) {
     super(`The section moved to ${slug}`)
+    this.slug = slug
   }
 }
 

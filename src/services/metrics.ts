@@ -22,10 +22,12 @@ interface Series {
 export class RouteSeries {
   private readonly byStatus = new Map<number, Series>()
 
-  constructor(
-    readonly method: string,
-    readonly route: string,
-  ) {}
+  readonly method: string
+  readonly route: string
+  constructor(method: string, route: string) {
+    this.method = method
+    this.route = route
+  }
 
   observe(status: number, seconds: number): void {
     let series = this.byStatus.get(status)

@@ -2,7 +2,7 @@ import { DIGEST_TOPIC } from '../db/repositories/newsletter-digests.js'
 import type { UnitOfWork } from '../db/repositories/index.js'
 import type { OutboxRow } from '../db/repositories/outbox.js'
 import type { Clock } from '../lib/clock.js'
-import { zonedParts } from '../lib/zoned-time.js'
+import { lastLocalHour } from '../lib/zoned-time.js'
 import type { NewsletterSends } from './newsletter-sends.js'
 import { digestEmail } from './newsletter-emails.js'
 import { Skipped } from './outbox.js'
@@ -18,44 +18,48 @@ interface DigestJob {
 }
 
 /**
- * Daily and weekly digests. The scheduler calls `queueDue()` on every tick: during the configured
- * hour of the site's time zone (weekly ones on the configured weekday too) it queues one outbox job
- * per daily (weekly) confirmed subscriber, keyed `digest:<subscriber>:<local date>` — however many
- * ticks or processes run that hour, each subscriber has one job per day. The job runs on the
- * newsletter worker (its pool, rate limit and lease fencing): it claims, in the delivered-pairs
- * table, the articles of the subscriber's sections published since their last digest that no
- * email of theirs carried yet, and sends one email listing them — none when there are none.
+ * Daily and weekly digests. The scheduler calls `queueDue()` on every tick. A digest falls due at
+ * the configured hour of the site's time zone (weekly ones on the configured weekday): from then
+ * until the next one falls due, each tick makes sure that every daily (weekly) subscriber
+ * confirmed before that moment has an outbox job for it, keyed `digest:<subscriber>:<local date>`
+ * — however many ticks or processes run, each subscriber has one job per digest, and one missed
+ * because no process ran at the hour (a deploy, an outage) goes out when one runs again. The job
+ * runs on the newsletter worker (its pool, rate limit and lease fencing): it claims, in the
+ * delivered-pairs table, the articles of the subscriber's sections published since their last
+ * digest that no email of theirs carried yet, and sends one email listing them — none when there
+ * are none.
  */
 export function createNewsletterDigests(deps: { uow: UnitOfWork; clock: Clock; permalinks: Permalinks; sends: NewsletterSends; chunk: number }) {
   const { uow, clock } = deps
-  /** The period this process has queued completely (each tick of the hour after it is a no-op here). */
-  let queuedPeriod: string | null = null
+  /** The digest (cadence, period, zone) this process has queued completely: later ticks skip it. */
+  const queued = { daily: '', weekly: '' }
 
-  async function queueCadence(cadence: 'daily' | 'weekly', period: string, until: Date): Promise<number> {
+  async function queueCadence(cadence: 'daily' | 'weekly', due: { at: Date; date: string }, until: Date): Promise<number> {
     let after: string | null = null
-    let queued = 0
+    let inserted = 0
     for (;;) {
-      const chunk = await uow.repos.newsletterDigests.queueChunk(cadence, period, until, after, deps.chunk)
-      queued += chunk.inserted
-      if (chunk.seen < deps.chunk) return queued
+      const chunk = await uow.repos.newsletterDigests.queueChunk(cadence, due.date, due.at, until, after, deps.chunk)
+      inserted += chunk.inserted
+      if (chunk.seen < deps.chunk) return inserted
       after = chunk.last
     }
   }
 
-  /** Queues the digests due now (during the digest hour); returns how many jobs were new. */
+  /** Queues the digests due now (the latest daily and weekly ones); returns how many jobs were new. */
   async function queueDue(): Promise<number> {
     const site = await uow.repos.site.get()
     if (!site) return 0
     const now = clock.now()
-    const local = zonedParts(now, site.digestTimeZone)
-    if (local.hour !== site.digestHour) return 0
-    const period = `${local.date}@${site.digestTimeZone}`
-    if (queuedPeriod === period) return 0
-    let queued = await queueCadence('daily', local.date, now)
-    if (local.weekday === site.digestWeekday) queued += await queueCadence('weekly', local.date, now)
-    queuedPeriod = period
-    if (queued > 0) deps.sends.kick()
-    return queued
+    let inserted = 0
+    for (const cadence of ['daily', 'weekly'] as const) {
+      const due = lastLocalHour(now, site.digestTimeZone, site.digestHour, cadence === 'weekly' ? site.digestWeekday : undefined)
+      const key = `${due.date}@${site.digestTimeZone}@${site.digestHour}`
+      if (queued[cadence] === key) continue
+      inserted += await queueCadence(cadence, due, now)
+      queued[cadence] = key
+    }
+    if (inserted > 0) deps.sends.kick()
+    return inserted
   }
 
   async function deliver(job: OutboxRow) {

@@ -12,12 +12,11 @@ export interface DeliveryReport {
 export type OutboxHandler = (job: OutboxRow) => Promise<DeliveryReport | void>
 
 export class PermanentFailure extends Error {
-  constructor(
-    message: string,
-    readonly responseStatus?: number,
-  ) {
+  readonly responseStatus: number | undefined
+  constructor(message: string, responseStatus?: number) {
     super(message)
     this.name = 'PermanentFailure'
+    this.responseStatus = responseStatus
   }
 }
 
@@ -42,12 +41,11 @@ export class LeaseLost extends Error {
 }
 
 export class DeliveryFailure extends Error {
-  constructor(
-    message: string,
-    readonly responseStatus?: number,
-  ) {
+  readonly responseStatus: number | undefined
+  constructor(message: string, responseStatus?: number) {
     super(message)
     this.name = 'DeliveryFailure'
+    this.responseStatus = responseStatus
   }
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from '../helpers/clis.js'
 import { FIXTURES, fixtureFile, startUploadsServer } from '../helpers/wordpress.js'
+import { TS_NODE_ARGS } from '../helpers/ts-runner.js'
 
 /** `npm run import` on its own embedded database, images read from an uploads folder. */
 t.test('npm run import -- wordpress', async (t) => {
@@ -17,7 +18,7 @@ t.test('npm run import -- wordpress', async (t) => {
   }
   const run = (file: string, args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }))
+      execFile(process.execPath, [...TS_NODE_ARGS, file, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }))
     })
   const cli = (args: string[]) => run('src/cli/import.ts', args)
 

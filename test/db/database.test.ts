@@ -13,6 +13,7 @@ import { createStorage } from '../../src/services/storage.js'
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.js'
 import { createTestDatabase } from '../helpers/database.js'
 import { testConfig } from '../helpers/build.js'
+import { TS_NODE_ARGS } from '../helpers/ts-runner.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -61,7 +62,7 @@ t.test('one process per data directory: a second server refuses with a clear mes
   const lock = acquireDirectoryLock(dir)
   t.throws(() => acquireDirectoryLock(dir), /in use by another process/)
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { TS_NODE_ARGS } from './ts-runner.js'
 
 /**
- * The project's command lines: every package.json script that runs a file with tsx, plus the
+ * The project's command lines: every package.json script that runs a file with tsx (run here on
+ * Node's type stripping, see ts-runner.ts), plus the
  * benchmark scripts the documentation runs with npx.
  */
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -21,7 +23,7 @@ const env = {
 
 export function runCli(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_NODE_ARGS, file, ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr })
     })
   })

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { TS_NODE_ARGS } from './ts-runner.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -22,7 +23,7 @@ process.once('exit', () => {
  * is the bound), and the process is killed when the test process ends.
  */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...TS_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import { assertProblem } from '../helpers/assertions.js'
 import { createUser } from '../helpers/auth.js'
 import { build, type TestApp } from '../helpers/build.js'
 import { postComment } from '../helpers/comments.js'
+import { TS_NODE_ARGS } from '../helpers/ts-runner.js'
 
 /**
  * GET /v1/admin/export: the whole publication as one JSON document, and its restore. The round trip
@@ -142,7 +143,7 @@ t.test('npm run import -- newsroom FILE restores an export from the command line
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|TEST_DATABASE_URL)$/.test(name))), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent' }
   const cli = (...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }))
+      execFile(process.execPath, [...TS_NODE_ARGS, 'src/cli/import.ts', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }))
     })
   const first = await cli('newsroom', file)
   t.equal(first.code, 0, first.stderr)

@@ -78,7 +78,7 @@ t.test('digests: one per daily subscriber at the hour of the site time zone, wee
   clock.set('2026-03-10T03:50:00.000Z')
   t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 0 }, 'a second tick in the hour queues nothing')
   // Another process queueing the same period: the dedupe keys make it a no-op.
-  const again = await createNewsletterDigestRepository(app.database.db).queueChunk('daily', '2026-03-10', clock.now(), null, 100)
+  const again = await createNewsletterDigestRepository(app.database.db).queueChunk('daily', '2026-03-10', new Date('2026-03-10T03:30:00.000Z'), clock.now(), null, 100)
   t.match(again, { seen: 3, inserted: 0 })
   await app.services.newsletterSends.drain()
   const first = smtp.received.slice(1)
@@ -123,6 +123,42 @@ t.test('digests: one per daily subscriber at the hour of the site time zone, wee
     t.match(text, 'India Story Two')
     t.notMatch(text, 'India Story One', 'never the same article twice')
   }
+})
+
+t.test('digests missed because no process ran at the hour go out when one runs again; later confirmations wait for the next', async (t) => {
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  // Tuesday 10 March 2026; the defaults: 08:00 UTC, weekly on Mondays.
+  const clock = createManualClock('2026-03-10T00:00:00.000Z')
+  const app = await build(t, { seed: true, clock, env: { ...FAST, SMTP_URL: smtp.url } })
+  const editor = await createUser(app, 'editor', { author: 'the-defence-times' })
+  await subscriber(app, 'daily@example.com', clock.now(), { cadence: 'daily' })
+  await subscriber(app, 'weekly@example.com', clock.now(), { cadence: 'weekly' })
+  clock.set('2026-03-10T01:00:00.000Z')
+  await publish(app, editor, 'Overnight Story', 'india')
+
+  // Nothing ran at 08:00; the first tick is at 15:00: today's daily digest goes out late, not never.
+  clock.set('2026-03-10T15:00:00.000Z')
+  t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 1 }, 'the daily one, not the weekly one of last Monday (confirmed since)')
+  await app.services.newsletterSends.drain()
+  t.same(recipients(smtp.received), ['daily@example.com'])
+  t.match(decoded(smtp.received[0]!), /your daily digest \(1 article\)[\s\S]*Overnight Story/)
+
+  // Someone confirming after today's digest fell due is not part of it, even for a process that starts now.
+  await subscriber(app, 'late@example.com', clock.now(), { cadence: 'daily' })
+  t.match(await createNewsletterDigestRepository(app.database.db).queueChunk('daily', '2026-03-10', new Date('2026-03-10T08:00:00.000Z'), clock.now(), null, 100), { seen: 1, inserted: 0 })
+  clock.set('2026-03-11T07:59:00.000Z')
+  t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 0 }, 'before the hour: the digest due is still the one queued')
+
+  // Wednesday at the hour: both daily readers (nothing new: no email). Next Tuesday noon, after a
+  // Monday with no process running: the weekly digest is caught up.
+  clock.set('2026-03-11T08:00:00.000Z')
+  t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 2 })
+  clock.set('2026-03-17T12:00:00.000Z')
+  t.same(await app.services.scheduler.runOnce(), { published: 0, digests: 3 }, 'the two daily ones of the day and the weekly one of Monday')
+  await app.services.newsletterSends.drain()
+  t.same(recipients(smtp.received.slice(1)), ['weekly@example.com'])
+  t.match(decoded(smtp.received[1]!), /your weekly digest \(1 article\)[\s\S]*Overnight Story/)
 })
 
 t.test('automatic sends on publication: once per article, the article flag over the site default', async (t) => {

@@ -145,11 +145,13 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 )
 
 export class SchemaArbitraries {
-  constructor(
-    private readonly spec: Spec,
-    /** Known-good values by field name (real slugs and ids), so valid requests reach the database. */
-    private readonly known: Record<string, string[]>,
-  ) {}
+  private readonly spec: Spec
+  /** Known-good values by field name (real slugs and ids), so valid requests reach the database. */
+  private readonly known: Record<string, string[]>
+  constructor(spec: Spec, known: Record<string, string[]>) {
+    this.spec = spec
+    this.known = known
+  }
 
   resolve(schema: Schema): Schema {
     let current = schema

@@ -11,14 +11,15 @@ export const DIGEST_MAX_ARTICLES = 50
 export function createNewsletterDigestRepository(db: Executor) {
   return {
     /**
-     * One bounded chunk of a digest run: an outbox job per confirmed subscriber of this cadence
-     * after `after` (id order), keyed `digest:<subscriber>:<period>` so a second run in the same
-     * period (another tick, another process) queues nothing more.
+     * One bounded chunk of a digest run: an outbox job per subscriber of this cadence confirmed
+     * when the digest fell due (`dueAt`), after `after` (id order), keyed
+     * `digest:<subscriber>:<period>` so a second run in the same period (another tick, another
+     * process) queues nothing more. Someone who confirmed since waits for the next digest.
      */
-    queueChunk(cadence: 'daily' | 'weekly', period: string, until: Date, after: string | null, limit: number): Promise<ChunkResult> {
+    queueChunk(cadence: 'daily' | 'weekly', period: string, dueAt: Date, until: Date, after: string | null, limit: number): Promise<ChunkResult> {
       return queueSubscriberChunk(
         db,
-        { where: sql`s.status = 'confirmed' and s.cadence = ${cadence}`, after, limit },
+        { where: sql`s.status = 'confirmed' and s.cadence = ${cadence} and coalesce(s.confirmed_at, s.created_at) <= ${dueAt.toISOString()}::timestamptz`, after, limit },
         {
           topic: DIGEST_TOPIC,
           payload: sql`jsonb_build_object('subscriber_id', chunk.id::text, 'period', ${period}::text, 'until', ${until.toISOString()}::text)`,

@@ -32,14 +32,14 @@ export interface AkismetVerdict {
 
 /** Akismet could not answer (network error, timeout, HTTP error, or an answer that is not a verdict). */
 export class AkismetError extends Error {
-  constructor(
-    message: string,
-    /** True when retrying cannot help (bad key or request); false for outages and timeouts. */
-    readonly permanent: boolean,
-    readonly status?: number,
-  ) {
+  /** True when retrying cannot help (bad key or request); false for outages and timeouts. */
+  readonly permanent: boolean
+  readonly status: number | undefined
+  constructor(message: string, permanent: boolean, status?: number) {
     super(message)
     this.name = 'AkismetError'
+    this.permanent = permanent
+    this.status = status
   }
 }
 
