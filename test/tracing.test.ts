@@ -11,6 +11,7 @@ import { testConfig } from './helpers/config.js'
 import { createTestDatabase } from './helpers/database.js'
 import { startReceiver } from './helpers/receiver.js'
 import { startSmtpServer } from './helpers/smtp.js'
+import { TS_NODE_ARGS } from './helpers/ts-runner.js'
 import { createMailer } from '../src/services/mailer.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -194,7 +195,7 @@ t.test('an SMTP send is a client span', async (t) => {
 function loadedModules(env: Record<string, string>): Promise<{ resolved: number; otel: string[] }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')))
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/fixtures/tracing-modules.ts'], { cwd: ROOT, env: { ...clean, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_NODE_ARGS, 'test/fixtures/tracing-modules.ts'], { cwd: ROOT, env: { ...clean, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`))
       const last = stdout.trim().split('\n').at(-1) ?? ''
       resolve(JSON.parse(last) as { resolved: number; otel: string[] })
