@@ -151,6 +151,9 @@ t.test('an incoming W3C traceparent is continued', async (t) => {
   t.equal(missing.statusCode, 404)
   const unrouted = (await exported()).find((s) => s.attributes['url.path'] === '/no/such/path')
   t.match(unrouted, { name: 'GET', attributes: { 'http.response.status_code': 404 } })
+  // Health probes are not traced (nor logged).
+  t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200)
+  t.notOk((await exported()).some((s) => String(s.attributes['url.path']).startsWith('/health/') || s.attributes['http.route'] === '/health/ready'), 'no span for /health/ready')
 })
 
 t.test('a webhook delivery is a span of its outbox job and carries traceparent to the receiver', async (t) => {

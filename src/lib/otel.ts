@@ -209,6 +209,8 @@ export function createTracing(config: TracingConfig): Tracing {
 
   const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = function (logger, bindings, options, raw) {
     const request = raw as IncomingMessage
+    // Health probes (every few seconds from each load balancer) are not traced, as they are not logged.
+    if (request.url?.startsWith('/health/')) return logger.child(bindings, options)
     const parent = propagation.extract(ROOT_CONTEXT, request.headers)
     const method = request.method ?? 'GET'
     const span = tracer.startSpan(
