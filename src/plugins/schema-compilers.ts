@@ -1,13 +1,21 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 
 /**
  * Compiling route schemas is most of an app's build time (fast-json-stringify generates and
- * evaluates a function per response schema; Ajv one per request part). A compiled function depends
- * only on its schema and the shared schemas it references, so it is kept per process by content:
- * a second app in the same process (tests build ~140) reuses it instead of generating it again, and
- * a schema built anew for each app (an inline `Type.Object`) still hits. A server builds one app, so
- * for it nothing changes.
+ * evaluates a function per response schema; Ajv one per request part). Two things keep it off the
+ * start:
+ *
+ * - **On first use.** A route's serializer or validator is compiled the first time a request needs
+ *   it, not when the route is registered: a server answers its first request after compiling that
+ *   route's schemas only (a few ms), and a process never compiles what it never serves. The
+ *   compiler, its options and so every answer (validation messages included) are the same;
+ *   `compilePending()` compiles whatever is still waiting (a test does, so a schema the compilers
+ *   refuse still fails a test, not a reader's request).
+ * - **Kept by content.** A compiled function depends only on its schema and the shared schemas it
+ *   references, so it is kept per process by content: a second app in the same process (tests build
+ *   ~140) reuses it instead of generating it again, and a schema built anew for each app (an inline
+ *   `Type.Object`) still hits.
  */
 const memo = new Map<string, unknown>()
 
@@ -20,14 +28,72 @@ export function memoized<T>(scope: string, schema: unknown, compile: () => T): T
   return compiled
 }
 
+/** Compilations not done yet, by the function that does them (see `compilePending`). */
+const pending = new Set<() => unknown>()
+
+/** Compiles every schema that has not been needed yet (throws what a compiler throws). */
+export function compilePending(): number {
+  const all = [...pending]
+  for (const compile of all) compile()
+  return all.length
+}
+
+/** `compile` run once, on the first call of the returned thunk. */
+function once<T>(compile: () => T): () => T {
+  let compiled: T | undefined
+  const get = () => {
+    if (compiled === undefined) {
+      compiled = compile()
+      pending.delete(get)
+    }
+    return compiled
+  }
+  pending.add(get)
+  return get
+}
+
+type Serializer = (data: unknown) => string
+
+/** A serializer compiled on its first call. */
+export function lazySerializer(compile: () => Serializer): Serializer {
+  const get = once(compile)
+  return (data) => get()(data)
+}
+
+/** What Fastify calls a validator: Ajv's compiled function (its `errors` after a failure, and `schemaEnv` so Fastify passes the parent to coerce a root value). */
+export interface Validator {
+  (data: unknown, context?: unknown): boolean
+  errors?: FastifySchemaValidationError[] | null | undefined
+  schemaEnv?: unknown
+}
+
+/** A validator compiled on its first call; it carries the compiled one's `errors` after each call. */
+export function lazyValidator(compile: () => Validator): Validator {
+  const get = once(compile)
+  const validate: Validator = (data, context) => {
+    const compiled = get()
+    const valid = context === undefined ? compiled(data) : compiled(data, context)
+    validate.errors = compiled.errors
+    return valid
+  }
+  // Ajv's functions all have one: Fastify then passes the parent (see validateParam).
+  validate.schemaEnv = true
+  return validate
+}
+
 type SerializerFactory = ReturnType<typeof SerializerSelector>
 const defaultSerializers = SerializerSelector()
 
-/** `schemaController.compilersFactory.buildSerializer`: fastify's own, memoized by content. */
+/** `schemaController.compilersFactory.buildSerializer`: fastify's own, memoized by content, compiled on first use. */
 export const buildSerializer: SerializerFactory = (externalSchemas, options) => {
-  const compiler = defaultSerializers(externalSchemas, options)
-  const scope = `serializer\u0000${JSON.stringify(externalSchemas)}\u0000${JSON.stringify(options ?? null)}`
-  return (route) => memoized(`${scope}\u0000${String(route.httpStatus)}\u0000${String((route as { contentType?: string }).contentType)}`, route.schema, () => compiler(route))
+  let compiler: ReturnType<SerializerFactory> | undefined
+  let scope: string | undefined
+  return (route) =>
+    lazySerializer(() => {
+      compiler ??= defaultSerializers(externalSchemas, options)
+      scope ??= `serializer\u0000${JSON.stringify(externalSchemas)}\u0000${JSON.stringify(options ?? null)}`
+      return memoized(`${scope}\u0000${String(route.httpStatus)}\u0000${String((route as { contentType?: string }).contentType)}`, route.schema, () => compiler!(route)) as Serializer
+    })
 }
 
 export const schemaController: NonNullable<FastifyServerOptions['schemaController']> = {

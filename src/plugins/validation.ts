@@ -2,7 +2,7 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { memoized } from './schema-compilers.js'
+import { lazyValidator, memoized, type Validator } from './schema-compilers.js'
 import { sharedSchemas } from './schemas.js'
 
 /**
@@ -32,19 +32,23 @@ export function createAjv(coerce: boolean): Ajv {
 
 let validators: { forText: Ajv; forJson: Ajv } | undefined
 
-/** Compiles a schema for text input (query, params, headers: coerced), kept by content per process. */
-export function compileForText(schema: object) {
-  validators ??= { forText: createAjv(true), forJson: createAjv(false) }
-  const { forText } = validators
-  return memoized('text', schema, () => forText.compile(schema))
+const ajvs = () => (validators ??= { forText: createAjv(true), forJson: createAjv(false) })
+
+/** A validator for text input (query, params, headers: coerced), kept by content per process, compiled on first use. */
+export function compileForText(schema: object): Validator {
+  return lazyValidator(() => memoized('text', schema, () => ajvs().forText.compile(schema) as Validator))
+}
+
+/** A validator for a JSON body (not coerced), kept by content per process, compiled on first use. */
+function compileForJson(schema: object): Validator {
+  return lazyValidator(() => memoized('body', schema, () => ajvs().forJson.compile(schema) as Validator))
 }
 
 export const validationPlugin = fp(
   async (app: FastifyInstance) => {
-    // One pair per process: compiled validators are kept by schema content (see memoized).
-    validators ??= { forText: createAjv(true), forJson: createAjv(false) }
-    const { forText, forJson } = validators
-    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? memoized('body', schema, () => forJson.compile(schema)) : memoized('text', schema, () => forText.compile(schema))))
+    // One pair of Ajv instances per process, created on the first compilation; compiled validators
+    // are kept by schema content and compiled on a route's first request (see schema-compilers).
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? compileForJson(schema) : compileForText(schema)))
     // A JSON API: text/plain bodies are refused with 415 rather than parsed into a string.
     app.removeContentTypeParser('text/plain')
   },
