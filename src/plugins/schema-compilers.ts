@@ -28,18 +28,23 @@ export function memoized<T>(scope: string, schema: unknown, compile: () => T): T
   return compiled
 }
 
-/** Compilations not done yet, by the function that does them (see `compilePending`). */
-const pending = new Set<() => unknown>()
+/** Compilations not done yet: the function that does it → its schema (see `compilePending`). */
+const pending = new Map<() => unknown, unknown>()
 
-/** Compiles every schema that has not been needed yet (throws what a compiler throws). */
+/** The schemas registered in this process and not compiled yet. */
+export function pendingSchemas(): unknown[] {
+  return [...pending.values()]
+}
+
+/** Compiles every schema that has not been needed yet (throws what a compiler throws); how many. */
 export function compilePending(): number {
-  const all = [...pending]
+  const all = [...pending.keys()]
   for (const compile of all) compile()
   return all.length
 }
 
 /** `compile` run once, on the first call of the returned thunk. */
-function once<T>(compile: () => T): () => T {
+function once<T>(schema: unknown, compile: () => T): () => T {
   let compiled: T | undefined
   const get = () => {
     if (compiled === undefined) {
@@ -48,15 +53,15 @@ function once<T>(compile: () => T): () => T {
     }
     return compiled
   }
-  pending.add(get)
+  pending.set(get, schema)
   return get
 }
 
 type Serializer = (data: unknown) => string
 
 /** A serializer compiled on its first call. */
-export function lazySerializer(compile: () => Serializer): Serializer {
-  const get = once(compile)
+export function lazySerializer(schema: unknown, compile: () => Serializer): Serializer {
+  const get = once(schema, compile)
   return (data) => get()(data)
 }
 
@@ -68,8 +73,8 @@ export interface Validator {
 }
 
 /** A validator compiled on its first call; it carries the compiled one's `errors` after each call. */
-export function lazyValidator(compile: () => Validator): Validator {
-  const get = once(compile)
+export function lazyValidator(schema: unknown, compile: () => Validator): Validator {
+  const get = once(schema, compile)
   const validate: Validator = (data, context) => {
     const compiled = get()
     const valid = context === undefined ? compiled(data) : compiled(data, context)
@@ -89,7 +94,7 @@ export const buildSerializer: SerializerFactory = (externalSchemas, options) => 
   let compiler: ReturnType<SerializerFactory> | undefined
   let scope: string | undefined
   return (route) =>
-    lazySerializer(() => {
+    lazySerializer(route.schema, () => {
       compiler ??= defaultSerializers(externalSchemas, options)
       scope ??= `serializer\u0000${JSON.stringify(externalSchemas)}\u0000${JSON.stringify(options ?? null)}`
       return memoized(`${scope}\u0000${String(route.httpStatus)}\u0000${String((route as { contentType?: string }).contentType)}`, route.schema, () => compiler!(route)) as Serializer

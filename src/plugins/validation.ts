@@ -9,6 +9,11 @@ import { sharedSchemas } from './schemas.js'
  * Two validators. Query strings, path parameters and headers arrive as text, so they are coerced
  * (`?limit=5` → 5, `?tag=a` → ["a"]). JSON bodies are not: `{"title": 42}` is a type error, not the
  * string "42". Neither strips unknown fields: `additionalProperties: false` rejects them (400).
+ *
+ * Schemas are not checked against the JSON Schema meta-schema here (`validateSchema: false`):
+ * compiling the meta-schema is most of the cost of an instance, the schemas are the same in every
+ * process, and test/schema-compilers.test.ts checks each of them against it instead. What a
+ * schema accepts and the errors it reports are unchanged.
  */
 export function createAjv(coerce: boolean): Ajv {
   const options: Options = {
@@ -18,6 +23,7 @@ export function createAjv(coerce: boolean): Ajv {
     allErrors: true,
     allowUnionTypes: true,
     strict: false,
+    validateSchema: false,
   }
   const ajv = new Ajv(options)
   addFormats.default(ajv)
@@ -30,23 +36,23 @@ export function createAjv(coerce: boolean): Ajv {
   return ajv
 }
 
-let validators: { forText: Ajv; forJson: Ajv } | undefined
-
-const ajvs = () => (validators ??= { forText: createAjv(true), forJson: createAjv(false) })
+/** One of each per process, created on its first compilation. */
+let forText: Ajv | undefined
+let forJson: Ajv | undefined
 
 /** A validator for text input (query, params, headers: coerced), kept by content per process, compiled on first use. */
 export function compileForText(schema: object): Validator {
-  return lazyValidator(() => memoized('text', schema, () => ajvs().forText.compile(schema) as Validator))
+  return lazyValidator(schema, () => memoized('text', schema, () => (forText ??= createAjv(true)).compile(schema) as Validator))
 }
 
 /** A validator for a JSON body (not coerced), kept by content per process, compiled on first use. */
 function compileForJson(schema: object): Validator {
-  return lazyValidator(() => memoized('body', schema, () => ajvs().forJson.compile(schema) as Validator))
+  return lazyValidator(schema, () => memoized('body', schema, () => (forJson ??= createAjv(false)).compile(schema) as Validator))
 }
 
 export const validationPlugin = fp(
   async (app: FastifyInstance) => {
-    // One pair of Ajv instances per process, created on the first compilation; compiled validators
+    // One Ajv instance of each kind per process, created on its first compilation; compiled validators
     // are kept by schema content and compiled on a route's first request (see schema-compilers).
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? compileForJson(schema) : compileForText(schema)))
     // A JSON API: text/plain bodies are refused with 415 rather than parsed into a string.
