@@ -1,4 +1,3 @@
-import { buildApp } from './app.js'
 import { parseCommandLine } from './cli/args.js'
 import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
 import { openConfiguredDatabase } from './db/client.js'
@@ -30,13 +29,19 @@ applies the migrations and loads the demo publication on the first start. Takes 
     throw error
   }
 
-  let database
-  try {
-    database = await openConfiguredDatabase(config.database, { replica: true })
-  } catch (error) {
-    if (error instanceof DataDirLockedError) fail(error.message)
-    throw error
+  // The database opens (embedded PGlite compiles its WebAssembly off the main thread) while the
+  // app's modules load: both are most of a start.
+  const opening = openConfiguredDatabase(config.database, { replica: true }).then(
+    (database) => ({ database }),
+    (error: unknown) => ({ error }),
+  )
+  const { buildApp } = await import('./app.js')
+  const opened = await opening
+  if ('error' in opened) {
+    if (opened.error instanceof DataDirLockedError) fail(opened.error.message)
+    throw opened.error
   }
+  const { database } = opened
 
   const app = await buildApp({ config, database, workers: true })
   if (config.database.kind === 'postgres' && !config.mail.smtpUrl) {
