@@ -31,6 +31,8 @@ when one is missed. Deletes what it creates.
   --admin-url URL          PostgreSQL server to create the database on
                            (default postgres://postgres@127.0.0.1:5432/postgres, or BENCH_ADMIN_URL)
   --skip-build             use the dist/ already built
+  --compare DIR            also start DIR's dist/server.js (another checkout of the project, built,
+                           on the same migrations) in the same rounds: before/after in one run
   -h, --help               this text`
 const args = parseCommandLine(USAGE, {
   runs: { type: 'string', default: '5' },
@@ -38,6 +40,7 @@ const args = parseCommandLine(USAGE, {
   route: { type: 'string', default: '/v1/articles' },
   'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   'skip-build': { type: 'boolean', default: false },
+  compare: { type: 'string' },
 })
 let runs: number
 let firstStarts: number
@@ -103,10 +106,10 @@ function get(port: number): Promise<number> {
  * Spawns `argv` and asks `route` until it answers 200 (a refused connection is retried after 5 ms):
  * the milliseconds from spawn to that answer. Then SIGTERM, and waits for the exit.
  */
-async function timeToFirst200(argv: string[], env: Record<string, string>, port: number, timeoutMs = 120_000): Promise<number> {
+async function timeToFirst200(argv: string[], env: Record<string, string>, port: number, cwd = ROOT, timeoutMs = 120_000): Promise<number> {
   let output = ''
   const started = performance.now()
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -164,11 +167,19 @@ try {
     }
   }
 
-  const cases: { name: string; argv: string[]; env: (port: number) => Record<string, string>; bare?: boolean }[] = [
+  const cases: { name: string; argv: string[]; env: (port: number) => Record<string, string>; bare?: boolean; cwd?: string; reference?: boolean }[] = [
     { name: 'bare fastify + pg', argv: [process.execPath, '--input-type=module', '--eval', BARE_SERVER], env: (port) => benchEnv(process.env, { NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port) }, []), bare: true },
     { name: 'API, PostgreSQL', argv: [process.execPath, 'dist/server.js'], env: (port) => benchEnv(process.env, { ...apiSettings, DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, []) },
     { name: 'API, PGlite', argv: [process.execPath, 'dist/server.js'], env: (port) => benchEnv(process.env, { ...apiSettings, DATA_DIR: pgliteDir, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, []) },
   ]
+  if (args.compare) {
+    const cwd = path.resolve(args.compare)
+    const label = path.basename(cwd)
+    cases.push(
+      { name: `${label}: API, PostgreSQL`, argv: [process.execPath, 'dist/server.js'], cwd, env: cases[1]!.env, reference: true },
+      { name: `${label}: API, PGlite`, argv: [process.execPath, 'dist/server.js'], cwd, env: cases[2]!.env, reference: true },
+    )
+  }
   process.stdout.write(
     [
       `configuration: ${runs} starts per case (rounds interleaved), GET ${route} until 200 (retry every 5 ms), node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
@@ -182,7 +193,7 @@ try {
   for (let round = 0; round < runs; round++) {
     for (const c of cases) {
       const port = await freePort()
-      times.get(c.name)!.push(await timeToFirst200(c.argv, c.env(port), port))
+      times.get(c.name)!.push(await timeToFirst200(c.argv, c.env(port), port, c.cwd))
     }
   }
 
@@ -196,7 +207,7 @@ try {
     if (!c.bare) {
       const fast = m < TARGET_MS
       const close = ratio <= TARGET_RATIO
-      failed ||= !fast || !close
+      if (!c.reference) failed ||= !fast || !close
       verdict = `< ${TARGET_MS} ms: ${fast ? 'pass' : 'FAIL'}, ≤ ${TARGET_RATIO}× bare: ${close ? 'pass' : 'FAIL'}`
     }
     return [c.name, m.toFixed(0), Math.min(...values).toFixed(0), Math.max(...values).toFixed(0), c.bare ? '1.00' : ratio.toFixed(2), verdict]
