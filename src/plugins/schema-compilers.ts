@@ -28,32 +28,55 @@ export function memoized<T>(scope: string, schema: unknown, compile: () => T): T
   return compiled
 }
 
-/** Compilations not done yet: the function that does it → its schema (see `compilePending`). */
-const pending = new Map<() => unknown, unknown>()
+interface Pending {
+  compile(): unknown
+  schema: unknown
+}
+
+/**
+ * Compilations not done yet (see `compilePending`), held weakly: an app that is closed and dropped
+ * (tests build many in one process) takes its never-compiled routes with it.
+ */
+const pending = new Set<WeakRef<Pending>>()
+
+function live(): Pending[] {
+  const found: Pending[] = []
+  for (const ref of pending) {
+    const entry = ref.deref()
+    if (entry) found.push(entry)
+    else pending.delete(ref)
+  }
+  return found
+}
 
 /** The schemas registered in this process and not compiled yet. */
 export function pendingSchemas(): unknown[] {
-  return [...pending.values()]
+  return live().map((entry) => entry.schema)
 }
 
 /** Compiles every schema that has not been needed yet (throws what a compiler throws); how many. */
 export function compilePending(): number {
-  const all = [...pending.keys()]
-  for (const compile of all) compile()
+  const all = live()
+  for (const entry of all) entry.compile()
   return all.length
 }
 
 /** `compile` run once, on the first call of the returned thunk. */
 function once<T>(schema: unknown, compile: () => T): () => T {
   let compiled: T | undefined
-  const get = () => {
+  const ref = new WeakRef<Pending>({ compile: () => get(), schema })
+  // The thunk holds its entry: the entry lives as long as the route that may still need it.
+  const entry = ref.deref()!
+  const get = (): T => {
     if (compiled === undefined) {
       compiled = compile()
-      pending.delete(get)
+      pending.delete(ref)
     }
+    void entry
     return compiled
   }
-  pending.set(get, schema)
+  pending.add(ref)
+  if (pending.size % 10_000 === 0) live()
   return get
 }
 
