@@ -2,6 +2,7 @@ import { parseCommandLine } from './cli/args.js'
 import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
+import { prepareEmbeddedCluster } from './db/pglite-template.js'
 import { runMigrations } from './db/migrate.js'
 import { demoAuthor } from './seed/demo-content.js'
 import { seedOnFirstStart } from './seed/seed.js'
@@ -30,8 +31,9 @@ applies the migrations and loads the demo publication on the first start. Takes 
   }
 
   // The database opens (embedded PGlite compiles its WebAssembly off the main thread) while the
-  // app's modules load: both are most of a start.
-  const opening = openConfiguredDatabase(config.database, { replica: true }).then(
+  // app's modules load: both are most of a start. A new DATA_DIR starts from a copy of a fresh cluster.
+  const dbConfig = config.database
+  const opening = (dbConfig.kind === 'pglite' ? prepareEmbeddedCluster(dbConfig.dataDir) : Promise.resolve()).then(() => openConfiguredDatabase(dbConfig, { replica: true })).then(
     (database) => ({ database }),
     (error: unknown) => ({ error }),
   )
