@@ -22,6 +22,7 @@ export async function prepareEmbeddedCluster(dataDir: string): Promise<void> {
   try {
     const template = templateDir()
     if (!existsSync(path.join(template, 'PG_VERSION'))) await makeTemplate(template)
+    if (!ownedPrivately(template)) return
     mkdirSync(dataDir, { recursive: true })
     const partial = `${target}.partial-${process.pid}`
     try {
@@ -33,6 +34,16 @@ export async function prepareEmbeddedCluster(dataDir: string): Promise<void> {
   } catch {
     // PGlite runs initdb itself.
   }
+}
+
+/**
+ * The temporary directory may be shared with other users: a template is used only when this user
+ * made it and nobody else can write to it (mkdtemp makes it 0700), so nobody can plant a cluster
+ * (with an account of theirs) for a new DATA_DIR to copy.
+ */
+export function ownedPrivately(dir: string): boolean {
+  const stat = statSync(dir)
+  return stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o022) === 0
 }
 
 /** One template per PGlite build (the module's path, size and time) and set of migrations (their text). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { loadSharp } from '../lib/sharp.js'
@@ -70,13 +70,15 @@ function cardCacheDir(sharpVersions: Record<string, string | undefined>, options
   return path.join(os.tmpdir(), `newsroom-demo-cards-${digest}`)
 }
 
+/** Only from a directory this user made and nobody else can write to (the temporary directory may be shared). */
 async function readCached(dir: string, key: string): Promise<Buffer | null> {
-  return readFile(path.join(dir, key)).catch(() => null)
+  const owned = await stat(dir).then((s) => s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0, () => false)
+  return owned ? readFile(path.join(dir, key)).catch(() => null) : null
 }
 
 async function writeCached(dir: string, files: { key: string; bytes: Buffer }[]): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: 0o700 })
     for (const { key, bytes } of files) {
       const temporary = path.join(dir, `.${key}.${process.pid}`)
       await writeFile(temporary, bytes)
