@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
+# tsc, then the server bundled into dist/bundle/server.js (dist/server.js runs it).
+COPY scripts/bundle-server.mjs ./scripts/
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

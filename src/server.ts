@@ -1,8 +1,8 @@
-import { buildApp } from './app.js'
 import { parseCommandLine } from './cli/args.js'
 import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
 import { openConfiguredDatabase } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
+import { prepareEmbeddedCluster } from './db/pglite-template.js'
 import { runMigrations } from './db/migrate.js'
 import { stopTracing } from './lib/tracing.js'
 import { demoAuthor } from './seed/demo-content.js'
@@ -31,13 +31,20 @@ applies the migrations and loads the demo publication on the first start. Takes 
     throw error
   }
 
-  let database
-  try {
-    database = await openConfiguredDatabase(config.database, { replica: true })
-  } catch (error) {
-    if (error instanceof DataDirLockedError) fail(error.message)
-    throw error
+  // The database opens (embedded PGlite compiles its WebAssembly off the main thread) while the
+  // app's modules load: both are most of a start. A new DATA_DIR starts from a copy of a fresh cluster.
+  const dbConfig = config.database
+  const opening = (dbConfig.kind === 'pglite' ? prepareEmbeddedCluster(dbConfig.dataDir) : Promise.resolve()).then(() => openConfiguredDatabase(dbConfig, { replica: true })).then(
+    (database) => ({ database }),
+    (error: unknown) => ({ error }),
+  )
+  const { buildApp } = await import('./app.js')
+  const opened = await opening
+  if ('error' in opened) {
+    if (opened.error instanceof DataDirLockedError) fail(opened.error.message)
+    throw opened.error
   }
+  const { database } = opened
 
   const app = await buildApp({ config, database, workers: true })
   if (config.database.kind === 'postgres' && !config.mail.smtpUrl) {

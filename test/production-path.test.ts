@@ -88,6 +88,10 @@ t.test('the Dockerfile is multi-stage, ships runtime dependencies only and runs 
   t.match(finalStage, /COPY --from=build \/app\/dist \.\/dist/, 'the runtime stage takes only the compiled output from the build stage')
   t.match(finalStage, /npm ci --omit=dev/, 'and installs production dependencies only')
   t.match(finalStage, /COPY migrations \.\/migrations/)
+  // npm run build runs scripts of its own (the server bundle): the build stage copies each of them.
+  const buildStage = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '))
+  const buildScript = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build
+  for (const [script] of buildScript.matchAll(/scripts\/[\w./-]+/g)) t.ok(buildStage.includes(`COPY ${script} `) || buildStage.includes('COPY scripts '), `the build stage copies ${script}`)
   const user = /^USER\s+(\S+)/m.exec(finalStage)?.[1]
   t.ok(user && !['root', '0', '0:0'].includes(user), `runs as ${user}`)
   t.ok(finalStage.indexOf('USER ') < finalStage.indexOf('CMD '), 'USER comes before CMD')

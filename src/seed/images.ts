@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { loadSharp } from '../lib/sharp.js'
-import { IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../services/media/images.js'
+import { IMAGE_CONTENT_TYPES, IMAGE_EXTENSIONS, processImage, renditionWidths, type ImageFormat, type RenditionOptions } from '../services/media/images.js'
 import { storeProcessed, type KeyOf, type StoredImage } from '../services/media/library.js'
 import { contentKey, type MediaStorage } from '../services/storage.js'
 
@@ -55,9 +59,41 @@ async function readStored(storage: MediaStorage, key: string): Promise<Buffer | 
 }
 
 /**
+ * Rendering the cards (SVG text, then every rendition re-encoded, as for an upload) was most of a
+ * first start's seeding. A card rendered once on this machine is kept in the system's temporary
+ * directory, shared by every DATA_DIR (a new one, a test's, a fresh clone's), under the libvips
+ * version and rendition settings that made it; best effort: a cache that cannot be read or written
+ * only means rendering again.
+ */
+function cardCacheDir(sharpVersions: Record<string, string | undefined>, options: RenditionOptions): string {
+  const digest = createHash('sha256').update(JSON.stringify([sharpVersions, options.widths, options.fallbackFormat])).digest('hex').slice(0, 16)
+  return path.join(os.tmpdir(), `newsroom-demo-cards-${digest}`)
+}
+
+/** Only from a directory this user made and nobody else can write to (the temporary directory may be shared). */
+async function readCached(dir: string, key: string): Promise<Buffer | null> {
+  const owned = await stat(dir).then((s) => s.isDirectory() && (process.getuid === undefined || s.uid === process.getuid()) && (s.mode & 0o022) === 0, () => false)
+  return owned ? readFile(path.join(dir, key)).catch(() => null) : null
+}
+
+async function writeCached(dir: string, files: { key: string; bytes: Buffer }[]): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    for (const { key, bytes } of files) {
+      const temporary = path.join(dir, `.${key}.${process.pid}`)
+      await writeFile(temporary, bytes)
+      await rename(temporary, path.join(dir, key))
+    }
+  } catch {
+    // Not cached: the next first start renders the card again.
+  }
+}
+
+/**
  * Puts a card through the media pipeline (the same re-encoding and renditions as an upload) and
  * stores its files under keys hashed from the card's SVG, so a card already stored (by an earlier
- * seed, or another test run sharing the directory) is read back instead of rendered again.
+ * seed, or another test run sharing the directory) is read back instead of rendered again, and a
+ * card rendered on this machine before (the card cache above) is copied instead of rendered.
  */
 export async function storeDemoCard(storage: MediaStorage, svg: string, name: string, options: RenditionOptions): Promise<StoredImage & { width: number; height: number; format: ImageFormat }> {
   const keyOf: KeyOf = (encoded, suffix) => contentKey(svg, `${name}-${suffix}`, IMAGE_EXTENSIONS[encoded.format])
@@ -70,7 +106,15 @@ export async function storeDemoCard(storage: MediaStorage, svg: string, name: st
   ].map((p) => ({ ...p, key: keyOf({ bytes: Buffer.alloc(0), width: 0, height: 0, format: p.format }, p.suffix) }))
 
   const sharp = await loadSharp()
+  const cache = cardCacheDir(sharp.versions as Record<string, string | undefined>, options)
   const existing = await Promise.all(planned.map((p) => readStored(storage, p.key)))
+  if (existing.some((bytes) => bytes === null)) {
+    const cached = await Promise.all(planned.map((p, i) => existing[i] ?? readCached(cache, p.key)))
+    if (cached.every((bytes) => bytes !== null)) {
+      await Promise.all(planned.map((p, i) => (existing[i] ? undefined : storage.put(p.key, cached[i]!, IMAGE_CONTENT_TYPES[p.format]))))
+      existing.splice(0, existing.length, ...cached)
+    }
+  }
   if (existing.every((bytes) => bytes !== null)) {
     const sizes = await Promise.all(existing.map(async (bytes) => ({ bytes: bytes!, meta: await sharp(bytes!).metadata() })))
     const [original, ...renditions] = planned.map((p, i) => ({ ...p, ...sizes[i]! }))
@@ -87,5 +131,9 @@ export async function storeDemoCard(storage: MediaStorage, svg: string, name: st
   const card = await sharp(Buffer.from(svg)).webp({ quality: 90 }).toBuffer()
   const processed = await processImage(card, { maxPixels: CARD_WIDTH * CARD_HEIGHT }, options)
   const stored = await storeProcessed(storage, processed, keyOf)
+  await writeCached(cache, [
+    { key: stored.originalKey, bytes: processed.original.bytes },
+    ...processed.renditions.map((r) => ({ key: keyOf(r, `${r.width}w`), bytes: r.bytes })),
+  ])
   return { ...stored, format: processed.format, width: processed.width, height: processed.height }
 }
