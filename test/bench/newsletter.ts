@@ -172,6 +172,14 @@ function readLoad(url: string, duration: number) {
 
 async function main() {
   const cleanups: (() => Promise<void>)[] = []
+  // Ctrl-C stops the API and drops the database too, as the end of a run does.
+  process.once('SIGINT', () => {
+    process.stderr.write('interrupted: stopping the API and dropping the database\n')
+    void (async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
+      process.exit(130)
+    })()
+  })
   let failed: boolean
   try {
     // 1. A fresh database.
