@@ -261,9 +261,14 @@ async function main() {
     const others = Number((await db.query(`select count(*)::int as n from subscribers where status = 'confirmed' and cadence = 'instant' and email not like '%@bench.example'`)).rows[0].n)
 
     // 4. Log in, publish an article (not sent on publication: the send below is the measured one).
-    const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })
-    if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`)
-    const auth = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}` }
+    // Access tokens are short-lived and a send outlasts one: log in again when it has expired.
+    const auth: { authorization: string } = { authorization: '' }
+    const logIn = async () => {
+      const login = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })
+      if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`)
+      auth.authorization = `Bearer ${((await login.json()) as { access_token: string }).access_token}`
+    }
+    await logIn()
     const json = { ...auth, 'content-type': 'application/json' }
     const created = await fetch(`${api.url}/v1/admin/articles`, {
       method: 'POST',
@@ -289,7 +294,16 @@ async function main() {
     if (sendRes.status !== 202) throw new Error(`the send answered ${sendRes.status}: ${await sendRes.text()}`)
     const sendId = ((await sendRes.json()) as { data: { id: string } }).data.id
     type Send = { status: string; recipients: number; queued: number; delivered: number; failed: number; bounced: number; skipped: number }
-    const getSend = async () => ((await (await fetch(`${api.url}/v1/admin/newsletter/sends/${sendId}`, { headers: auth })).json()) as { data: Send }).data
+    const getSend = async (): Promise<Send> => {
+      let res = await fetch(`${api.url}/v1/admin/newsletter/sends/${sendId}`, { headers: auth })
+      if (res.status === 401) {
+        await res.arrayBuffer()
+        await logIn()
+        res = await fetch(`${api.url}/v1/admin/newsletter/sends/${sendId}`, { headers: auth })
+      }
+      if (res.status !== 200) throw new Error(`GET /v1/admin/newsletter/sends/${sendId} answered ${res.status}: ${await res.text()}`)
+      return ((await res.json()) as { data: Send }).data
+    }
     const expected = options.subscribers + others
     let queuedAt: number | undefined
     let send = await getSend()
