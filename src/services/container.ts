@@ -163,7 +163,7 @@ export function createServices({ config, database, clock, log, tokens, previews,
     preferenceTokens,
     log,
     kickOutbox: () => outbox.kick(),
-    settings: { fanoutChunk: 1000, ratePerSecond: config.mail.ratePerSecond, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs, ...newsletterLinks },
+    settings: { fanoutChunk: 1000, fanoutBudgetMs: 1000, ratePerSecond: config.mail.ratePerSecond, pollMs: config.outbox.pollMs, leaseMs: config.outbox.leaseMs, ...newsletterLinks },
   })
   outboxHandlers[AUTOSEND_TOPIC] = newsletterSends.autoSend
   const digests = createNewsletterDigests({ uow, clock, permalinks, sends: newsletterSends, chunk: 1000 })

@@ -17,6 +17,8 @@ import { presentArticleSummary } from './presenters.js'
 export interface NewsletterSendSettings {
   /** Recipients written per fan-out transaction. */
   fanoutChunk: number
+  /** How long a round may go on writing fan-out chunks before it delivers a batch (ms). */
+  fanoutBudgetMs: number
   /** Messages per second this process sends at most (0: no limit). */
   ratePerSecond: number
   pollMs: number
@@ -190,9 +192,15 @@ export function createNewsletterSends(deps: {
     pollMs: settings.pollMs,
   })
 
-  /** One round: a fan-out chunk, a batch of deliveries, then the sends that are done. True when there is more. */
+  /**
+   * One round: fan-out chunks, a batch of deliveries, then the sends that are done. True when there
+   * is more. Fan-out goes first, chunk after chunk for up to `fanoutBudgetMs`: a big list is queued
+   * in seconds instead of one chunk per delivery batch, and deliveries still run between budgets.
+   */
   async function runOnce(): Promise<boolean> {
-    const more = await fanOutOnce()
+    const budgetEnds = performance.now() + settings.fanoutBudgetMs
+    let more = await fanOutOnce()
+    while (more && performance.now() < budgetEnds) more = await fanOutOnce()
     const delivered = await worker.runOnce()
     const finished = await uow.repos.newsletterSends.finishDrained(clock.now())
     for (const id of finished) sendCache.delete(id)

@@ -7,7 +7,7 @@ import { CLIS, runCli, SCRIPT_CLIS } from '../helpers/clis.js'
  */
 t.test('the CLIs found in package.json are the ones we know of', async (t) => {
   const names = SCRIPT_CLIS.map((c) => c.name)
-  for (const name of ['npm run start', 'npm run seed', 'npm run user:create', 'npm run db:migrate', 'npm run openapi', 'npm run bench:data', 'npm run bench:discovery', 'npm run bench', 'npm run test:security']) {
+  for (const name of ['npm run start', 'npm run seed', 'npm run user:create', 'npm run db:migrate', 'npm run openapi', 'npm run bench:data', 'npm run bench:discovery', 'npm run bench', 'npm run bench:newsletter', 'npm run bench:start', 'npm run test:security']) {
     t.ok(names.includes(name), name)
   }
 })
