@@ -101,13 +101,16 @@ function writeAtomically(file: string, data: Buffer): void {
   renameSync(temp, file) // parallel test files may race to write the same file
 }
 
-/** A migrated PGlite data directory, built once per migration set. */
+/**
+ * A migrated PGlite data directory, built once per migration set. Kept as a plain tar (~45 MB with
+ * the pool's baselines): PGlite opens it ~0.3 s sooner than gzip's, in every test process.
+ */
 export async function pgliteSnapshot(): Promise<Blob> {
-  const file = path.join(CACHE_DIR, `pglite-${migrationsHash()}.tar.gz`)
+  const file = path.join(CACHE_DIR, `pglite-${migrationsHash()}.tar`)
   if (existsSync(file)) return new Blob([readFileSync(file)])
   const database = await createDatabase({ kind: 'pglite' })
   await runMigrations(database)
-  const dump = await database.pglite!.dumpDataDir('gzip')
+  const dump = await database.pglite!.dumpDataDir('none')
   await database.close()
   writeAtomically(file, Buffer.from(await dump.arrayBuffer()))
   return dump
@@ -184,7 +187,7 @@ const SCHEMA_FINGERPRINT = `
 
 /** The migrated database with both baselines inside it, built once per version of the code. */
 async function pglitePoolSnapshot(): Promise<Blob> {
-  const file = path.join(CACHE_DIR, `pglite-pool-${seedHash()}.tar.gz`)
+  const file = path.join(CACHE_DIR, `pglite-pool-${seedHash()}.tar`)
   if (existsSync(file)) {
     await ensureSeedMedia()
     return new Blob([readFileSync(file)])
@@ -194,11 +197,12 @@ async function pglitePoolSnapshot(): Promise<Blob> {
     await captureBaseline(database, 'empty')
     await seedInto(database)
     await captureBaseline(database, 'seed')
-    const dump = await database.pglite!.dumpDataDir('gzip')
+    const dump = await database.pglite!.dumpDataDir('none')
     writeAtomically(file, Buffer.from(await dump.arrayBuffer()))
     // Snapshots of earlier versions of the code are of no further use.
     for (const name of readdirSync(CACHE_DIR)) {
-      if (/^pglite-pool-[0-9a-f]+\.tar\.gz$/.test(name) && path.join(CACHE_DIR, name) !== file) rmSync(path.join(CACHE_DIR, name), { force: true })
+      const keep = [file, path.join(CACHE_DIR, `pglite-${migrationsHash()}.tar`)]
+      if (/^pglite-(pool-)?[0-9a-f]+\.tar(\.gz)?$/.test(name) && !keep.includes(path.join(CACHE_DIR, name))) rmSync(path.join(CACHE_DIR, name), { force: true })
     }
     return dump
   } finally {
