@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { EnvSchema, loadConfig } from '../src/config.js'
+import { imageNodeOptions } from './bench/settings.js'
 
 /**
  * The production path as files: docker-compose.yml and the Dockerfile are read and checked for
@@ -103,6 +104,15 @@ t.test('the Dockerfile is multi-stage, ships runtime dependencies only and runs 
   for (const stage of stages) t.match(stage.image, /^node:24-bookworm-slim$/, `${stage.name ?? 'stage'} runs on node:24-bookworm-slim`)
   const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n')
   for (const entry of ['node_modules', 'data', '.git']) t.ok(ignored.includes(entry), `.dockerignore keeps ${entry} out of the build context`)
+})
+
+t.test("the image's NODE_OPTIONS are what the benchmarks run the API with, and Node accepts them", async (t) => {
+  const options = imageNodeOptions(dockerfile)
+  t.match(options, /--max-old-space-size=\d+/, `NODE_OPTIONS=${options}`)
+  t.equal(imageNodeOptions('ENV NODE_ENV=production NODE_OPTIONS="--a=1 --b"\n'), '--a=1 --b', 'several flags, quoted')
+  t.equal(imageNodeOptions('ENV NODE_OPTIONS=--a=1 PORT=3000\n'), '--a=1', 'one flag')
+  const run = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.execArgv.length))'], { env: { ...process.env, NODE_OPTIONS: options }, encoding: 'utf8' })
+  t.equal(run.status, 0, `node starts with them: ${run.stderr}`)
 })
 
 const docker = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' })

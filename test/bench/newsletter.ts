@@ -17,7 +17,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { Instance } from 'autocannon'
 import { parseCommandLine } from '../../src/cli/args.js'
-import { BENCH_JWT_SECRET, benchEnv, describeSettings, integerAtLeast, onOff } from './settings.js'
+import { BENCH_JWT_SECRET, benchEnv, describeSettings, imageNodeOptions, integerAtLeast, onOff } from './settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const USAGE = `Usage: npm run bench:newsletter -- [options]
@@ -209,7 +209,7 @@ async function main() {
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
     const sink = await startSink()
     cleanups.push(() => sink.close())
-    const nodeOptions = [/ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '', args['node-options']!].filter(Boolean).join(' ')
+    const nodeOptions = [imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')), args['node-options']!].filter(Boolean).join(' ')
     const env = {
       DATABASE_URL: databaseUrl.toString(),
       JWT_SECRET: BENCH_JWT_SECRET,

@@ -4,7 +4,9 @@
  * running the same SQL, and loads each with autocannon (20 connections, fixed duration) on the main
  * public reads, plain and compressed (Accept-Encoding: br, gzip). Prints its configuration, then one
  * table — requests/s, p50, p99, errors, server RSS, bytes and server CPU time per response, ratio to
- * the baseline — and checks the targets of issue #8. Exits 1 when a target is missed.
+ * the baseline — and checks the targets of issue #8. Exits 1 when a target is missed. With
+ * `--soak S` it instead holds a fixed rate of mixed reads for S seconds and reports the API's RSS
+ * over time (issue #20's transient peak).
  *
  * The API and the baseline get no API variable from the caller's environment: everything the table
  * reports is set here (test/bench/settings.ts), the rest takes its default.
@@ -15,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseCommandLine } from '../../src/cli/args.js'
-import { BENCH_JWT_SECRET, benchEnv, describeSettings, integerAtLeast } from './settings.js'
+import { BENCH_JWT_SECRET, benchEnv, describeSettings, imageNodeOptions, integerAtLeast } from './settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const USAGE = `Usage: npm run bench -- [options]
@@ -31,6 +33,11 @@ targets it checks (exit 1 when one is missed). Builds its own database and delet
                            (default postgres://postgres@127.0.0.1:5432/postgres, or BENCH_ADMIN_URL)
   --brotli-quality N       COMPRESSION_BROTLI_QUALITY of the API (default 5)
   --gzip-level N           COMPRESSION_GZIP_LEVEL of the API (default 6)
+  --soak S                 instead of the table: S seconds of a fixed-rate mix of the public reads
+                           (latest, article, tag, search, related; response cache at its default, on)
+                           against the API alone, its RSS sampled every 100 ms; prints the peak, the
+                           RSS at the end and after 10 s at rest, and checks the peak < 250 MB
+  --soak-rate N            requests per second of the soak (default 150)
   -h, --help               this text`
 const args = parseCommandLine(USAGE, {
   pglite: { type: 'boolean', default: false },
@@ -41,14 +48,18 @@ const args = parseCommandLine(USAGE, {
   'admin-url': { type: 'string', default: process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   'brotli-quality': { type: 'string', default: '5' },
   'gzip-level': { type: 'string', default: '6' },
+  soak: { type: 'string', default: '0' },
+  'soak-rate': { type: 'string', default: '150' },
 })
-let numbers: { articles: number; duration: number; warmup: number; connections: number }
+let numbers: { articles: number; duration: number; warmup: number; connections: number; soak: number; soakRate: number }
 try {
   numbers = {
     articles: integerAtLeast(1, args.articles, '--articles'),
     duration: integerAtLeast(1, args.duration, '--duration'),
     warmup: integerAtLeast(0, args.warmup, '--warmup'),
     connections: integerAtLeast(1, args.connections, '--connections'),
+    soak: integerAtLeast(0, args.soak, '--soak'),
+    soakRate: integerAtLeast(1, args['soak-rate'], '--soak-rate'),
   }
   integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
   integerAtLeast(1, args['gzip-level'], '--gzip-level')
@@ -123,7 +134,7 @@ async function startApi(env: Record<string, string>): Promise<{ child: ChildProc
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // As the Docker image runs it: compiled, production mode, the image's heap budget.
-  const nodeOptions = /ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''
+  const nodeOptions = imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))
   const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: benchEnv(process.env, { NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, ...env, PORT: String(port), PUBLIC_URL: url }, []), stdio: ['ignore', 'inherit', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
@@ -176,6 +187,56 @@ async function load(run: string, route: string, base: string, paths: string[], p
   return { run, route, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected, rssMb: Math.round(rss), kb, cpu }
 }
 
+/**
+ * `--soak S`: the API alone (response cache at its default), a fixed rate of mixed public reads for
+ * S seconds, RSS sampled every 100 ms: the peak, the RSS when the load stops and after 10 s at rest.
+ */
+async function soak(env: Record<string, string>): Promise<void> {
+  const api = await startApi(env)
+  try {
+    const pid = api.child.pid!
+    const sample = ((await (await fetch(`${api.url}/v1/articles?limit=100`)).json()) as { data: { slug: string; tags: { slug: string }[] }[] }).data
+    if (sample.length === 0) throw new Error('no public article to load: raise --articles')
+    const tags = [...new Set(sample.flatMap((a) => a.tags.map((t) => t.slug)))].slice(0, 20)
+    const paths = [
+      ...['', '?limit=20', '?limit=50'].map((q) => `/v1/articles${q}`),
+      ...sample.map((a) => `/v1/articles/${a.slug}`),
+      ...sample.slice(0, 30).map((a) => `/v1/articles/${a.slug}/related`),
+      ...tags.map((t) => `/v1/articles?tag=${t}&limit=20`),
+      ...['missile', 'china', 'submarine', 'air defence', '"aircraft carrier"', 'navy', 'drone', 'treaty'].map((q) => `/v1/search?q=${encodeURIComponent(q)}`),
+    ]
+    const idle = rssMb(pid)
+    let peak = idle
+    let peakAt = 0
+    const started = Date.now()
+    const sampler = setInterval(() => {
+      const rss = rssMb(pid)
+      if (rss > peak) [peak, peakAt] = [rss, (Date.now() - started) / 1000]
+    }, 100)
+    const result = await autocannon({ url: api.url, connections, duration: numbers.soak, overallRate: numbers.soakRate, requests: paths.map((p) => ({ method: 'GET' as const, path: p })) })
+    clearInterval(sampler)
+    const atEnd = rssMb(pid)
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    const rested = rssMb(pid)
+    const codes = (result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}
+    const errors = result.errors + result.timeouts + Object.entries(codes).filter(([code]) => code !== '200').reduce((n, [, v]) => n + v.count, 0)
+    process.stdout.write(
+      `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${args.articles} articles\n` +
+        `soak: ${numbers.soak} s at ${numbers.soakRate} req/s over ${connections} connections, ${paths.length} URLs (latest, article, related, tag, search), RSS sampled every 100 ms\n\n` +
+        `requests ${result.requests.total} (${result.requests.average.toFixed(0)} req/s), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${errors}\n` +
+        `RSS: ${idle.toFixed(0)} MB at rest before, peak ${peak.toFixed(0)} MB (at ${peakAt.toFixed(0)} s), ${atEnd.toFixed(0)} MB when the load stopped, ${rested.toFixed(0)} MB after 10 s at rest\n\n`,
+    )
+    const checks: [string, boolean][] = [
+      [`peak RSS < 250 MB (${peak.toFixed(0)} MB)`, peak < 250],
+      [`zero errors (${errors})`, errors === 0],
+    ]
+    for (const [name, ok] of checks) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}\n`)
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1
+  } finally {
+    await stop(api.child)
+  }
+}
+
 async function main() {
   const cleanups: (() => Promise<void>)[] = []
   try {
@@ -223,9 +284,16 @@ async function main() {
     const ceilingRows: Row[] = []
     const roundNotes: string[] = []
     const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_POOL_SIZE: '10' }
+    if (numbers.soak > 0) {
+      process.stdout.write(
+        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults — RESPONSE_CACHE too, on):\n${describeSettings({ ...env, PORT: undefined })}\n` +
+          `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))}\n`,
+      )
+      return await soak(env)
+    }
     process.stdout.write(
       `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +
-        `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${/ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''}; ` +
+        `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))}; ` +
         `load: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per route${args.pglite ? ', no ceiling (PGlite is in-process)' : `, ${ROUNDS} API/ceiling rounds for latest 20 and article by slug with the cache off`}\n\n`,
     )
 

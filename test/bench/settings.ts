@@ -49,3 +49,12 @@ export function describeSettings(env: Record<string, string | undefined>): strin
     .map(([name, value]) => `  ${name}=${name === 'JWT_SECRET' ? '…' : value!.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:…@')}`)
     .join('\n')
 }
+
+/**
+ * The image's NODE_OPTIONS (the Dockerfile's runtime `ENV`), which every benchmark of the compiled
+ * API runs with: one flag (`NODE_OPTIONS=--flag`) or several in quotes (`NODE_OPTIONS="--a --b"`).
+ */
+export function imageNodeOptions(dockerfile: string): string {
+  const match = /^ENV [^\n]*?\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile)
+  return (match?.[1] ?? match?.[2] ?? '').trim()
+}

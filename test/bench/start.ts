@@ -15,7 +15,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseCommandLine } from '../../src/cli/args.js'
-import { BENCH_JWT_SECRET, benchEnv, describeSettings, integerAtLeast } from './settings.js'
+import { BENCH_JWT_SECRET, benchEnv, describeSettings, imageNodeOptions, integerAtLeast } from './settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const USAGE = `Usage: npm run bench:start -- [options]
@@ -151,7 +151,7 @@ const databaseUrl = (() => {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-start-'))
 const pgliteDir = path.join(scratch, 'pglite')
 // As the Docker image runs it: compiled, production mode, the image's heap budget.
-const nodeOptions = /ENV [^\n]*NODE_OPTIONS=(\S+)/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? ''
+const nodeOptions = imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))
 const apiSettings = { NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, HOST: '127.0.0.1', JWT_SECRET: BENCH_JWT_SECRET, SEED: 'false' }
 
 const admin = new pg.Client({ connectionString: adminUrl })
