@@ -40,7 +40,7 @@ if (!process.features.typescript || typeof registerHooks !== 'function') {
         // Any other relative import of an existing file needs no more than URL resolution, and its
         // format follows from its extension and its package's "type", looked up once per folder:
         // Node's own resolve re-reads the package scope for each of the ~1,800 modules a test
-        // loads (a quarter of a second of CPU per process, most of it drizzle-orm's large
+        // loads (about half a second of CPU per process, most of it drizzle-orm's large
         // package.json, once per file of it).
         const extension = /\.(m?js|cjs)$/.exec(specifier)?.[1]
         if (extension) {
