@@ -209,7 +209,7 @@ async function main() {
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
     const sink = await startSink()
     cleanups.push(() => sink.close())
-    const nodeOptions = [imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')), args['node-options']!].filter(Boolean).join(' ')
+    const nodeOptions = [imageNodeOptions(), args['node-options']!].filter(Boolean).join(' ')
     const env = {
       DATABASE_URL: databaseUrl.toString(),
       JWT_SECRET: BENCH_JWT_SECRET,

@@ -34,7 +34,7 @@ targets it checks (exit 1 when one is missed). Builds its own database and delet
   --brotli-quality N       COMPRESSION_BROTLI_QUALITY of the API (default 5)
   --gzip-level N           COMPRESSION_GZIP_LEVEL of the API (default 6)
   --soak S                 instead of the table: S seconds of a fixed-rate mix of the public reads
-                           (latest, article, tag, search, related; response cache at its default, on)
+                           (latest, article, tag, search, related; RESPONSE_CACHE=true, the default)
                            against the API alone, its RSS sampled every 100 ms; prints the peak, the
                            RSS at the end and after 10 s at rest, and checks the peak < 250 MB
   --soak-rate N            requests per second of the soak (default 150)
@@ -134,7 +134,7 @@ async function startApi(env: Record<string, string>): Promise<{ child: ChildProc
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   // As the Docker image runs it: compiled, production mode, the image's heap budget.
-  const nodeOptions = imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))
+  const nodeOptions = imageNodeOptions()
   const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: benchEnv(process.env, { NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, ...env, PORT: String(port), PUBLIC_URL: url }, []), stdio: ['ignore', 'inherit', 'inherit'] })
   const deadline = Date.now() + 120_000
   while (Date.now() < deadline) {
@@ -188,7 +188,7 @@ async function load(run: string, route: string, base: string, paths: string[], p
 }
 
 /**
- * `--soak S`: the API alone (response cache at its default), a fixed rate of mixed public reads for
+ * `--soak S`: the API alone (response cache on, as by default), a fixed rate of mixed public reads for
  * S seconds, RSS sampled every 100 ms: the peak, the RSS when the load stops and after 10 s at rest.
  */
 async function soak(env: Record<string, string>): Promise<void> {
@@ -285,15 +285,16 @@ async function main() {
     const roundNotes: string[] = []
     const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_POOL_SIZE: '10' }
     if (numbers.soak > 0) {
+      const soakEnv = { ...env, RESPONSE_CACHE: 'true' }
       process.stdout.write(
-        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults — RESPONSE_CACHE too, on):\n${describeSettings({ ...env, PORT: undefined })}\n` +
-          `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))}\n`,
+        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults):\n${describeSettings({ ...soakEnv, PORT: undefined })}\n` +
+          `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}\n`,
       )
-      return await soak(env)
+      return await soak(soakEnv)
     }
     process.stdout.write(
       `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +
-        `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))}; ` +
+        `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}; ` +
         `load: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per route${args.pglite ? ', no ceiling (PGlite is in-process)' : `, ${ROUNDS} API/ceiling rounds for latest 20 and article by slug with the cache off`}\n\n`,
     )
 

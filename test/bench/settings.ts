@@ -4,6 +4,8 @@
  * dropped from the environment so it takes its documented default, and the configuration is
  * printed before the numbers.
  */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { EnvSchema } from '../../src/config.js'
 
 /** Any key of the right length: benchmarks sign nothing a client keeps. */
@@ -53,8 +55,9 @@ export function describeSettings(env: Record<string, string | undefined>): strin
 /**
  * The image's NODE_OPTIONS (the Dockerfile's runtime `ENV`), which every benchmark of the compiled
  * API runs with: one flag (`NODE_OPTIONS=--flag`) or several in quotes (`NODE_OPTIONS="--a --b"`).
+ * Reads the project's Dockerfile unless given another's text.
  */
-export function imageNodeOptions(dockerfile: string): string {
+export function imageNodeOptions(dockerfile = readFileSync(path.resolve(import.meta.dirname, '../../Dockerfile'), 'utf8')): string {
   const match = /^ENV [^\n]*?\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile)
   return (match?.[1] ?? match?.[2] ?? '').trim()
 }

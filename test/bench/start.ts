@@ -10,7 +10,7 @@
  * (test/bench/settings.ts), the rest takes its default.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -151,7 +151,7 @@ const databaseUrl = (() => {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-start-'))
 const pgliteDir = path.join(scratch, 'pglite')
 // As the Docker image runs it: compiled, production mode, the image's heap budget.
-const nodeOptions = imageNodeOptions(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))
+const nodeOptions = imageNodeOptions()
 const apiSettings = { NODE_ENV: 'production', NODE_OPTIONS: nodeOptions, HOST: '127.0.0.1', JWT_SECRET: BENCH_JWT_SECRET, SEED: 'false' }
 
 const admin = new pg.Client({ connectionString: adminUrl })
