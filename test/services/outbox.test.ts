@@ -80,6 +80,31 @@ t.test('a job whose worker died is taken over when its lease expires', async (t)
   t.match(await repository.findById(id), { status: 'done', attempts: 2 })
 })
 
+t.test('a claim takes jobs whose lease ran out first, then due jobs oldest first, never more than asked, of the topics asked', async (t) => {
+  const { repository, clock } = await setup(t, {})
+  const start = clock.now().getTime()
+  const at = (ms: number) => new Date(start + ms)
+  // The orphan was due after the others: a claim in run_at order alone would leave it behind them.
+  const orphan = (await repository.enqueue({ topic: 'a', payload: { n: 'orphan' }, runAt: at(5_000) }))!
+  t.equal((await repository.claim(at(5_000), 1, 10_000, ['a'])).length, 1, 'a worker takes one job and dies')
+  const due = [
+    (await repository.enqueue({ topic: 'a', payload: { n: 3 }, runAt: at(3_000) }))!,
+    (await repository.enqueue({ topic: 'a', payload: { n: 1 }, runAt: at(1_000) }))!,
+    (await repository.enqueue({ topic: 'a', payload: { n: 2 }, runAt: at(2_000) }))!,
+  ]
+  const otherTopic = (await repository.enqueue({ topic: 'b', payload: {}, runAt: at(0) }))!
+  const notYet = (await repository.enqueue({ topic: 'a', payload: {}, runAt: at(60_000) }))!
+  const now = at(20_000) // the orphan's lease (until 15 s) has run out; the three jobs are due
+  const first = await repository.claim(now, 2, 10_000, ['a'])
+  t.same(first.map((row) => row.id).sort(), [orphan, due[1]].sort(), 'two asked: the orphan and the oldest due job')
+  t.match(await repository.findById(orphan), { status: 'processing', attempts: 2 }, 'the orphan is leased again, one attempt more')
+  const second = await repository.claim(now, 10, 10_000, ['a'])
+  t.same(second.map((row) => row.id).sort(), [due[0], due[2]].sort(), 'then the rest of the due jobs of that topic, not the future one')
+  t.match(await repository.findById(otherTopic), { status: 'pending', attempts: 0 }, 'another topic is left alone')
+  t.match(await repository.findById(notYet), { status: 'pending', attempts: 0 }, 'a job not yet due is left alone')
+  t.same(await repository.claim(now, 10, 10_000, ['a']), [], 'nothing left to claim: every lease is fresh')
+})
+
 t.test('dedupe keys make enqueueing idempotent', async (t) => {
   const { repository, clock } = await setup(t, {})
   t.ok(await repository.enqueue({ topic: 'x', payload: {}, runAt: clock.now(), dedupeKey: 'once' }))
