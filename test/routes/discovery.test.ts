@@ -248,6 +248,51 @@ t.test('sitemaps: every public article exactly once, with sections, author pages
   t.equal((await app.inject({ method: 'GET', url: '/sitemaps/pages.xml' })).statusCode, 200)
 })
 
+t.test('relevance pages: ranked title matches first, then body-only ones newest first — across the page where one gives way to the other, by page and by cursor', async (t) => {
+  const app = await build(t)
+  const db = app.database.db
+  const section = await createSection(db)
+  const author = await createAuthor(db)
+  // 12 title matches and 15 body-only matches, interleaved in time: with 5 a page, pages 1–2 come
+  // from the ranked window alone (the body matches are then not read), page 3 holds the last two
+  // ranked hits and the three newest body-only ones, pages 4–6 the rest.
+  const titled: string[] = []
+  const bodyOnly: string[] = []
+  for (let i = 0; i < 27; i++) {
+    const inTitle = i % 9 < 3 || i >= 24
+    const slug = `${inTitle ? 'titled' : 'body'}-${String(i).padStart(2, '0')}`
+    await createArticle(db, {
+      sectionId: section.id,
+      authorId: author.id,
+      slug,
+      title: inTitle ? `Frigate trials ${i}` : `Harbour notes ${i}`,
+      excerpt: 'Weekly round-up.',
+      body: inTitle ? 'Sea trials went well.' : 'A frigate was seen at sea.',
+      publishedAt: new Date(Date.UTC(2025, 0, 1 + i)),
+    })
+    ;(inTitle ? titled : bodyOnly).unshift(slug)
+  }
+  t.equal(titled.length, 12)
+  const expected = [...titled, ...bodyOnly]
+  const byPage: Hit[] = []
+  for (let page = 1; page <= 6; page++) {
+    const body = (await app.inject({ method: 'GET', url: `/v1/search?q=frigate&limit=5&page=${page}` })).json()
+    t.match(body.meta, { total: 27, pages: 6, page })
+    byPage.push(...body.data)
+  }
+  t.same(byPage.map((h) => h.slug), expected, 'every title match (equal rank: newest first), then every body-only match newest first')
+  t.ok(byPage.slice(0, 12).every((h) => h.score > 0) && byPage.slice(12).every((h) => h.score === 0), 'ranked, then rank 0')
+  const byCursor: string[] = []
+  let cursor: string | null = null
+  do {
+    const res: { json(): { data: Hit[]; meta: { next_cursor: string | null } } } = await app.inject({ method: 'GET', url: `/v1/search?q=frigate&limit=4${cursor ? `&cursor=${cursor}` : ''}` })
+    const body = res.json()
+    byCursor.push(...body.data.map((h) => h.slug))
+    cursor = body.meta.next_cursor
+  } while (cursor)
+  t.same(byCursor, expected, 'cursor pages of another size: the same order, each hit once')
+})
+
 t.test('relevance: a title match outranks an excerpt match, which outranks a body-only match (newer first among equals)', async (t) => {
   const app = await build(t)
   const db = app.database.db

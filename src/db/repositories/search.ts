@@ -168,6 +168,11 @@ export function createSearchRepository(db: Executor, options: { facetCap?: numbe
       if (mode !== 'prefix' && NEGATION.test(q)) headWhere.push(matchCondition(mode, q))
       const tier2Where = [...base, sql`not (${headMatch(mode, q)} and (${articles.publishedAt}, ${articles.id}) >= ((select at from edge), (select id from edge)))`]
       if (bound) tier2Where.push(sql`(0::real, ${articles.publishedAt}, ${articles.id}) < ${bound}`)
+      // Every ranked row comes before every rank-0 one: when the window alone has `take` ranked rows
+      // past the cursor, no rank-0 row can reach this page, and the body matches are not read at
+      // all (a one-time filter). For a common word that is the first pages, where reading them
+      // (each row's whole search vector, for a phrase) was most of a search.
+      tier2Where.push(sql`(select count(*) from win where rank > 0 ${bound ? sql`and (rank, published_at, id) < ${bound}` : sql``}) < ${take}`)
       return rows(sql`
         with win as materialized (
           select ${articles.id} as id, ${rank} as rank, ${articles.publishedAt} as published_at
