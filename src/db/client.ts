@@ -1,6 +1,4 @@
-import { PGlite } from '@electric-sql/pglite'
-import { citext } from '@electric-sql/pglite/contrib/citext'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -61,6 +59,12 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
   }
   let client: PGlite
   try {
+    // Loaded here, not at the top: a server on PostgreSQL never loads the embedded database.
+    const [{ PGlite }, { citext }, { pg_trgm }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/citext'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+    ])
     client = new PGlite({
       ...(dataDir ? { dataDir } : {}),
       ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),

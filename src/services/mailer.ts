@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import { traced } from '../lib/tracing.js'
 import { DeliveryFailure, PermanentFailure, type DeliveryReport } from './outbox.js'
 
@@ -46,7 +46,7 @@ export function createMailer(options: {
   const port = url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587
   // Short timeouts: a hung SMTP server must fail the attempt well within the outbox lease, so no
   // other worker retries a message while this one may still be sending it.
-  const transporter = nodemailer.createTransport({
+  const transportOptions = {
     host: url.hostname,
     port,
     secure: url.protocol === 'smtps:',
@@ -57,20 +57,35 @@ export function createMailer(options: {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  })
+  }
+  // nodemailer is loaded on the first send, not at start: most processes start, serve and stop
+  // without sending a message.
+  let transporter: Transporter | undefined
+  let loading: Promise<Transporter> | undefined
+  let closed = false
+  const transport = () =>
+    (loading ??= import('nodemailer').then(({ default: nodemailer }) => {
+      transporter = nodemailer.createTransport(transportOptions)
+      return transporter
+    }))
   const spanOptions = { kind: 'client' as const, attributes: { 'server.address': url.hostname, 'server.port': port } }
   return {
     transport: 'smtp',
     // With tracing on, a client span `smtp send` (inside the job's `outbox email.send`).
     send: (message) => traced('smtp send', spanOptions, () => sendOnce(message)),
     close() {
-      transporter.close()
+      closed = true
+      transporter?.close()
     },
   }
 
   async function sendOnce(message: EmailMessage): Promise<DeliveryReport> {
     try {
-      const info = await transporter.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: message.headers ?? {} })
+      const smtp = await transport()
+      // Closed while nodemailer loaded: close it at once (this send then fails, to be retried), or
+      // its pooled connections would outlive the mailer.
+      if (closed) smtp.close()
+      const info = await smtp.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: message.headers ?? {} })
       const code = Number.parseInt(String(info.response ?? '').slice(0, 3), 10)
       return { responseStatus: Number.isFinite(code) ? code : 250 }
     } catch (error) {

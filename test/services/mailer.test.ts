@@ -3,6 +3,7 @@ import { outbox, outboxAttempts } from '../../src/db/schema/index.js'
 import { build } from '../helpers/build.js'
 import { startSmtpServer } from '../helpers/smtp.js'
 import { createMailer } from '../../src/services/mailer.js'
+import { DeliveryFailure, PermanentFailure } from '../../src/services/outbox.js'
 
 t.test('with SMTP_URL, the confirmation email goes out over SMTP with one-click unsubscribe headers', async (t) => {
   const smtp = await startSmtpServer()
@@ -58,4 +59,23 @@ t.test('without SMTP_URL, info logs name the recipient and subject only: the bod
   t.same(info[0]!.obj, { email: { to: 'reader@example.com', subject: 'Reset your password' } })
   t.notMatch(JSON.stringify(info), /secret-token-123/, 'no token at info level')
   t.match(JSON.stringify(lines.filter((l) => l.level === 'debug')), /secret-token-123/, 'the body is there at debug, for a laptop')
+})
+
+t.test('the SMTP mailer opens nothing until its first send; closed, it sends nothing and says the attempt may be retried', async (t) => {
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const log = { info() {}, debug() {} }
+  const message = { to: 'reader@example.com', subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' }
+  // Closed before any send: nothing was opened, so nothing to close.
+  createMailer({ smtpUrl: smtp.url, from: 'news@example.com', pool: true, log }).close()
+  const mailer = createMailer({ smtpUrl: smtp.url, from: 'news@example.com', pool: true, log })
+  t.same(await mailer.send(message), { responseStatus: 250 })
+  t.equal(smtp.received.length, 1)
+  mailer.close()
+  const error = await mailer.send(message).then(
+    () => null,
+    (e: unknown) => e,
+  )
+  t.ok(error instanceof DeliveryFailure && !(error instanceof PermanentFailure), 'a send after close fails as a retryable failure')
+  t.equal(smtp.received.length, 1, 'nothing more reached the server')
 })
