@@ -5,8 +5,9 @@ export interface ChangeChannel {
   /** Tell every process (this one included) that something changed. */
   publish(message: string): Promise<void>
   /**
-   * Listen until the returned function is called. After a lost connection the handler is also
-   * called with `null`: notifications may have been missed, so listeners must assume a change.
+   * Listen until the returned function is called. The handler is also called with `null` after a
+   * lost connection and each time listening (re)starts: notifications may have been missed (before
+   * the first LISTEN, or between a connection and the next), so listeners must assume a change.
    */
   subscribe(handler: (message: string | null) => void): Promise<() => Promise<void>>
 }
@@ -50,6 +51,7 @@ export function createChangeChannel(database: Database, log: { warn(obj: object,
           await next.query(`LISTEN ${CHANNEL}`)
           client = next
           delay = 500
+          handler(null)
         } catch (error) {
           log.warn({ err: error }, 'change listener could not connect; retrying')
           await next.end().catch(() => {})

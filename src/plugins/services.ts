@@ -67,19 +67,27 @@ export const servicesPlugin = fp(
       if (!changesPublicContent(change)) return
       channel.publish(JSON.stringify({ origin, ...change })).catch((error: unknown) => app.log.warn({ err: error }, 'could not notify other processes of a change'))
     })
-    let unsubscribe: (() => Promise<void>) | undefined
+    // Not awaited: the server answers while its listener connects (a connection of its own, ~60 ms
+    // of a start). What it caches meanwhile cannot go stale: once listening, the channel calls the
+    // handler with null, and every cache is cleared.
+    let listening: Promise<(() => Promise<void>) | undefined> | undefined
     app.addHook('onReady', async () => {
-      unsubscribe = await channel.subscribe((message) => {
-        if (message === null) return services.invalidateCaches()
-        try {
-          if ((JSON.parse(message) as { origin?: string }).origin !== origin) services.invalidateCaches()
-        } catch {
-          services.invalidateCaches()
-        }
-        services.relatedLists.kick()
-      })
+      listening = channel
+        .subscribe((message) => {
+          if (message === null) return services.invalidateCaches()
+          try {
+            if ((JSON.parse(message) as { origin?: string }).origin !== origin) services.invalidateCaches()
+          } catch {
+            services.invalidateCaches()
+          }
+          services.relatedLists.kick()
+        })
+        .catch((error: unknown) => {
+          app.log.warn({ err: error }, 'could not listen for changes made by other processes')
+          return undefined
+        })
     })
-    app.addHook('onClose', async () => unsubscribe?.())
+    app.addHook('onClose', async () => (await listening)?.())
   },
   { name: 'services', dependencies: ['auth'] },
 )
