@@ -1,6 +1,5 @@
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { errorTable, problemType } from '../errors.js'
 import { openapiWebhooks } from '../schemas/webhook-events.js'
@@ -92,6 +91,9 @@ export function routeFactsOf(app: FastifyInstance): ReadonlyMap<string, RouteFac
 }
 
 /** The document as served: `servers` names this deployment's public address. */
+/** Headers of the docs app's answer that belong to its own connection, not to the one it is passed on to. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date'])
+
 function servedDocument(document: unknown, publicUrl: string): Record<string, unknown> {
   return { ...(document as Record<string, unknown>), servers: [{ url: publicUrl, description: 'This API' }] }
 }
@@ -144,12 +146,45 @@ export const openapiPlugin = fp(
     })
 
     if (options.docs) {
-      await app.register(swaggerUi, {
-        routePrefix: '/docs',
-        staticCSP: true,
-        uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true },
-        transformSpecification: (document) => servedDocument(document, app.config.publicUrl),
-      })
+      // @fastify/swagger-ui globs its static files and registers a route for each at start, and
+      // loads @fastify/static, send, glob and yaml: ~50 ms of every start, for a page most processes
+      // never serve. So /docs is an app of its own, built on its first request; its answers (CSP,
+      // ETags, 304s, redirects included) pass through this one's hooks like any other.
+      let docsApp: Promise<FastifyInstance> | undefined
+      const buildDocs = async (): Promise<FastifyInstance> => {
+        const { default: swaggerUi } = await import('@fastify/swagger-ui')
+        const docs = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } })
+        // The document is this app's: swagger-ui asks for it through the decorator @fastify/swagger provides.
+        await docs.register(
+          fp(async (instance) => void instance.decorate('swagger', () => app.swagger()), { name: '@fastify/swagger' }),
+        )
+        await docs.register(swaggerUi, {
+          routePrefix: '/docs',
+          staticCSP: true,
+          uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true },
+          transformSpecification: (document) => servedDocument(document, app.config.publicUrl),
+        })
+        await docs.ready()
+        return docs
+      }
+      app.addHook('onClose', async () => (await docsApp?.catch(() => undefined))?.close())
+      const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+        docsApp ??= buildDocs().catch((error: unknown) => {
+          docsApp = undefined
+          throw error
+        })
+        // Always a GET: for a HEAD, Fastify drops the body of this route's answer itself.
+        const answer = await (await docsApp).inject({ method: 'GET', url: request.url, headers: request.headers })
+        // No such file (or one it will not serve): this app's 404, problem+json like every other.
+        if (answer.statusCode === 404 || answer.statusCode === 403) return reply.callNotFound()
+        if (answer.statusCode >= 500) throw new Error(`the /docs app answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`)
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value)
+        }
+        return reply.code(answer.statusCode).send(answer.rawPayload)
+      }
+      app.get('/docs', { schema: { hide: true } }, forward)
+      app.get('/docs/*', { schema: { hide: true } }, forward)
     }
 
     app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
