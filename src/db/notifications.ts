@@ -5,9 +5,10 @@ export interface ChangeChannel {
   /** Tell every process (this one included) that something changed. */
   publish(message: string): Promise<void>
   /**
-   * Listen until the returned function is called. The handler is also called with `null` after a
-   * lost connection and each time listening (re)starts: notifications may have been missed (before
-   * the first LISTEN, or between a connection and the next), so listeners must assume a change.
+   * Listen until the returned function is called (it resolves once the first attempt to listen
+   * is over, listening or not). The handler is also called with `null` after a lost connection, and
+   * when listening starts on a later attempt: notifications may have been missed meanwhile, so
+   * listeners must assume a change.
    */
   subscribe(handler: (message: string | null) => void): Promise<() => Promise<void>>
 }
@@ -35,8 +36,10 @@ export function createChangeChannel(database: Database, log: { warn(obj: object,
       let delay = 500
       let timer: NodeJS.Timeout | undefined
 
+      let attempts = 0
       const connect = async (): Promise<void> => {
         if (stopped) return
+        const later = attempts++ > 0
         const next = new pg.Client({ ...connection, application_name: 'newsroom-cms-listener' })
         next.on('notification', (n) => handler(n.payload ?? ''))
         next.on('error', () => {})
@@ -51,7 +54,7 @@ export function createChangeChannel(database: Database, log: { warn(obj: object,
           await next.query(`LISTEN ${CHANNEL}`)
           client = next
           delay = 500
-          handler(null)
+          if (later) handler(null)
         } catch (error) {
           log.warn({ err: error }, 'change listener could not connect; retrying')
           await next.end().catch(() => {})

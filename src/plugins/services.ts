@@ -67,25 +67,26 @@ export const servicesPlugin = fp(
       if (!changesPublicContent(change)) return
       channel.publish(JSON.stringify({ origin, ...change })).catch((error: unknown) => app.log.warn({ err: error }, 'could not notify other processes of a change'))
     })
-    // Not awaited: the server answers while its listener connects (a connection of its own, ~60 ms
-    // of a start). What it caches meanwhile cannot go stale: once listening, the channel calls the
-    // handler with null, and every cache is cleared.
-    let listening: Promise<(() => Promise<void>) | undefined> | undefined
+    // The listener connects (a connection of its own, ~60 ms) while the rest of the app is built
+    // and the migrations are checked, and the server is ready once it listens: a change another
+    // process makes from then on reaches this one's caches. When the connection is lost, and when
+    // a later attempt listens again, the channel calls the handler with null: every cache is cleared.
+    const listening = channel
+      .subscribe((message) => {
+        if (message === null) return services.invalidateCaches()
+        try {
+          if ((JSON.parse(message) as { origin?: string }).origin !== origin) services.invalidateCaches()
+        } catch {
+          services.invalidateCaches()
+        }
+        services.relatedLists.kick()
+      })
+      .catch((error: unknown) => {
+        app.log.warn({ err: error }, 'could not listen for changes made by other processes')
+        return undefined
+      })
     app.addHook('onReady', async () => {
-      listening = channel
-        .subscribe((message) => {
-          if (message === null) return services.invalidateCaches()
-          try {
-            if ((JSON.parse(message) as { origin?: string }).origin !== origin) services.invalidateCaches()
-          } catch {
-            services.invalidateCaches()
-          }
-          services.relatedLists.kick()
-        })
-        .catch((error: unknown) => {
-          app.log.warn({ err: error }, 'could not listen for changes made by other processes')
-          return undefined
-        })
+      await listening
     })
     app.addHook('onClose', async () => (await listening)?.())
   },
