@@ -90,10 +90,10 @@ export function routeFactsOf(app: FastifyInstance): ReadonlyMap<string, RouteFac
   return routeFactsByApp.get(app) ?? new Map()
 }
 
-/** The document as served: `servers` names this deployment's public address. */
 /** Headers of the docs app's answer that belong to its own connection, not to the one it is passed on to. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date'])
 
+/** The document as served: `servers` names this deployment's public address. */
 function servedDocument(document: unknown, publicUrl: string): Record<string, unknown> {
   return { ...(document as Record<string, unknown>), servers: [{ url: publicUrl, description: 'This API' }] }
 }
