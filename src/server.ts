@@ -1,6 +1,6 @@
 import { parseCommandLine } from './cli/args.js'
 import { ConfigError, loadConfig, withEmbeddedSecrets, type Config } from './config.js'
-import { openConfiguredDatabase } from './db/client.js'
+import { openConfiguredDatabase, type Database } from './db/client.js'
 import { DataDirLockedError } from './db/lock.js'
 import { prepareEmbeddedCluster } from './db/pglite-template.js'
 import { runMigrations } from './db/migrate.js'
@@ -9,6 +9,16 @@ import { demoAuthor } from './seed/demo-content.js'
 import { seedOnFirstStart } from './seed/seed.js'
 
 const DEMO_AUTHOR_SLUG = demoAuthor.slug
+
+type Settled<T> = { value: T } | { error: unknown }
+
+/** A promise's outcome as a value: started early, awaited later, never an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  )
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`)
@@ -31,32 +41,47 @@ applies the migrations and loads the demo publication on the first start. Takes 
     throw error
   }
 
-  // The database opens (embedded PGlite compiles its WebAssembly off the main thread) while the
-  // app's modules load: both are most of a start. A new DATA_DIR starts from a copy of a fresh cluster.
+  // Everything that waits on the database happens while the app's modules load and the app is
+  // built (most of a start, CPU-bound in this process): the database opens (embedded PGlite
+  // compiles its WebAssembly off the main thread; a new DATA_DIR starts from a copy of a fresh
+  // cluster), the server's pools open a connection each, and the migrations are checked. Start-up
+  // work (migrations, the first start's demo content) may wait for another process doing the same
+  // and takes what it takes on a loaded machine: on PostgreSQL it runs on connections of its own,
+  // without the request deadline (DATABASE_TIMEOUT_MS), like the CLIs. Workers start only once the
+  // server listens, after all of it.
   const dbConfig = config.database
-  const opening = (dbConfig.kind === 'pglite' ? prepareEmbeddedCluster(dbConfig.dataDir) : Promise.resolve()).then(() => openConfiguredDatabase(dbConfig, { replica: true })).then(
-    (database) => ({ database }),
-    (error: unknown) => ({ error }),
-  )
+  const opening = settle((dbConfig.kind === 'pglite' ? prepareEmbeddedCluster(dbConfig.dataDir) : Promise.resolve()).then(() => openConfiguredDatabase(dbConfig, { replica: true, warm: true })))
+  const migrating: Promise<Settled<Database>> =
+    dbConfig.kind === 'postgres'
+      ? settle(
+          openConfiguredDatabase(dbConfig, { poolSize: 2, timeoutMs: 0 }).then(async (startup) => {
+            try {
+              await runMigrations(startup)
+              return startup
+            } catch (error) {
+              await startup.close()
+              throw error
+            }
+          }),
+        )
+      : opening.then((opened) => ('error' in opened ? opened : settle(runMigrations(opened.value).then(() => opened.value))))
   const { buildApp } = await import('./app.js')
   const opened = await opening
   if ('error' in opened) {
     if (opened.error instanceof DataDirLockedError) fail(opened.error.message)
     throw opened.error
   }
-  const { database } = opened
+  const database = opened.value
 
   const app = await buildApp({ config, database, workers: true })
   if (config.database.kind === 'postgres' && !config.mail.smtpUrl) {
     app.log.warn('SMTP_URL is not set: no email is sent (newsletter confirmations, password resets, editorial notifications stay in the outbox, GET /v1/admin/outbox)')
   }
   try {
-    // Start-up work (migrations, the first start's demo content) may wait for another process doing
-    // the same and takes what it takes on a loaded machine: on PostgreSQL it runs on its own
-    // connections, without the request deadline (DATABASE_TIMEOUT_MS), like the CLIs.
-    const startup = config.database.kind === 'postgres' ? await openConfiguredDatabase(config.database, { poolSize: 2, timeoutMs: 0 }) : database
+    const migrated = await migrating
+    if ('error' in migrated) throw migrated.error
+    const startup = migrated.value
     try {
-      await runMigrations(startup)
       if (config.seed) await seedOnFirstStart({ database: startup, config, storage: app.services.storage, log: app.log })
     } finally {
       if (startup !== database) await startup.close()

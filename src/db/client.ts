@@ -1,7 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -18,7 +17,16 @@ export type Executor = Db | Tx
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
-  | { kind: 'postgres'; url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }
+  | {
+      kind: 'postgres'
+      url: string
+      poolSize?: number | undefined
+      applicationName?: string | undefined
+      timeoutMs?: number | undefined
+      readUrl?: string | undefined
+      /** Open a connection per pool at once (the server) instead of on first use. */
+      warm?: boolean | undefined
+    }
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres'
@@ -58,12 +66,15 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
     dataDir = path.join(options.dataDir, 'pglite')
   }
   let client: PGlite
+  let db: Db
   try {
-    // Loaded here, not at the top: a server on PostgreSQL never loads the embedded database.
-    const [{ PGlite }, { citext }, { pg_trgm }] = await Promise.all([
+    // Loaded here, not at the top (drizzle's PGlite driver imports PGlite too): a server on
+    // PostgreSQL never loads the embedded database (~40 ms of its start).
+    const [{ PGlite }, { citext }, { pg_trgm }, driver] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite/contrib/citext'),
       import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('drizzle-orm/pglite'),
     ])
     client = new PGlite({
       ...(dataDir ? { dataDir } : {}),
@@ -71,11 +82,11 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
       extensions: { citext, pg_trgm },
     })
     await client.waitReady
+    db = driver.drizzle({ client, schema }) as unknown as Db
   } catch (error) {
     lock?.release()
     throw error
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db
   let closed = false
   return {
     kind: 'pglite',
@@ -166,7 +177,7 @@ function createPool(
   return { pool, stop: timeoutMs ? watchQueryDeadlines(pool, timeoutMs, onAbort) : () => {} }
 }
 
-async function createPostgres(options: { url: string; poolSize?: number | undefined; applicationName?: string | undefined; timeoutMs?: number | undefined; readUrl?: string | undefined }): Promise<Database> {
+async function createPostgres(options: Omit<Extract<DatabaseOptions, { kind: 'postgres' }>, 'kind'>): Promise<Database> {
   const applicationName = options.applicationName ?? 'newsroom-cms'
   const poolSize = options.poolSize ?? 10
   const stats = { queryDeadlineAborts: 0 }
@@ -181,6 +192,12 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
   const replicaHot = options.readUrl ? createPool(options.readUrl, poolSize, `${applicationName}-read-hot`, options.timeoutMs, stats, HOT_SESSION_OPTIONS) : undefined
   if (replica && replicaHot) setHotPool(replica.pool, replicaHot.pool)
   const readPool = replica?.pool
+  if (options.warm) {
+    // One connection per pool is opened now, in the background (a PostgreSQL backend takes tens of
+    // ms to start): the server's start-up work and first requests find them open. A failure here
+    // is not reported: the first query that needs the connection reports its own.
+    for (const p of [primary, primaryHot, replica, replicaHot]) p?.pool.connect().then((client) => client.release(), () => {})
+  }
   const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : db
   let closed = false
   return {
@@ -215,8 +232,11 @@ async function createPostgres(options: { url: string; poolSize?: number | undefi
  */
 export function openConfiguredDatabase(
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs?: number; readUrl?: string },
-  /** CLIs (migrations, data generation) pass `timeoutMs: 0`: their long statements are expected. */
-  options: { poolSize?: number; timeoutMs?: number; replica?: boolean } = {},
+  /**
+   * CLIs (migrations, data generation) pass `timeoutMs: 0`: their long statements are expected.
+   * `warm: true` (the server) opens a connection per pool at once instead of on first use.
+   */
+  options: { poolSize?: number; timeoutMs?: number; replica?: boolean; warm?: boolean } = {},
 ): Promise<Database> {
   return database.kind === 'postgres'
     ? createDatabase({
@@ -225,6 +245,7 @@ export function openConfiguredDatabase(
         poolSize: options.poolSize ?? database.poolSize,
         timeoutMs: options.timeoutMs ?? database.timeoutMs,
         readUrl: options.replica === true ? database.readUrl : undefined,
+        warm: options.warm,
       })
     : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
 }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { count, isNotNull, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { acquireDirectoryLock } from '../../src/db/lock.js'
-import { appliedMigrationCount } from '../../src/db/migrate.js'
+import { appliedMigrationCount, migrationsUpToDate, runMigrations } from '../../src/db/migrate.js'
 import { articles, articleTags, authors, media as mediaTable, pages, sections, siteSettings, tags } from '../../src/db/schema/index.js'
 import { seedDemoContent, seedOnFirstStart } from '../../src/seed/seed.js'
 import { createStorage } from '../../src/services/storage.js'
@@ -32,6 +32,32 @@ t.test('migrations apply to an empty database and create the content model', asy
   const ext = await testDb.database.db.execute(sql`select extname from pg_extension order by extname`)
   const names = (ext as unknown as { rows: { extname: string }[] }).rows.map((r) => r.extname)
   t.ok(names.includes('citext') && names.includes('pg_trgm'))
+})
+
+t.test('a start finds a migrated database up to date in one query, and anything less is migrated', async (t) => {
+  const testDb = await createTestDatabase()
+  t.teardown(() => testDb.destroy())
+  const { db } = testDb.database
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] }
+  const newest = Math.max(...journal.entries.map((entry) => entry.when))
+  t.equal(await migrationsUpToDate(testDb.database), true, 'every migration applied')
+  await runMigrations(testDb.database)
+  t.equal(await appliedMigrationCount(testDb.database), journal.entries.length, 'running them again applies nothing')
+
+  // drizzle applies every migration newer than the newest created_at recorded.
+  await db.execute(sql`update drizzle.__drizzle_migrations set created_at = ${newest - 1} where created_at = ${newest}`)
+  t.equal(await migrationsUpToDate(testDb.database), false, 'the newest migration not recorded: not up to date')
+  await db.execute(sql`update drizzle.__drizzle_migrations set created_at = ${newest} where created_at = ${newest - 1}`)
+  t.equal(await migrationsUpToDate(testDb.database), true)
+
+  await db.execute(sql`alter table drizzle.__drizzle_migrations rename to moved_away`)
+  t.equal(await migrationsUpToDate(testDb.database), false, 'no migrations table: never migrated')
+  await db.execute(sql`alter table drizzle.moved_away rename to __drizzle_migrations`)
+  await db.execute(sql`alter schema drizzle rename to drizzle_moved`)
+  t.equal(await migrationsUpToDate(testDb.database), false, 'no drizzle schema: never migrated')
+  await db.execute(sql`alter schema drizzle_moved rename to drizzle`)
+  await db.execute(sql`delete from drizzle.__drizzle_migrations`)
+  t.equal(await migrationsUpToDate(testDb.database), false, 'an empty migrations table: never migrated')
 })
 
 t.test('the seed is idempotent and seeds once on first start', async (t) => {
