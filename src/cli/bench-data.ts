@@ -105,7 +105,7 @@ export async function generateBenchData(db: Db, options: { articles: number; tag
         paragraphs.push(sentences.join(' '))
       }
       const source = paragraphs.join('\n\n')
-      const body = renderBody(source, 'markdown')
+      const body = await renderBody(source, 'markdown')
       const roll = random()
       const status = roll < 0.03 ? 'draft' : roll < 0.05 ? 'scheduled' : 'published'
       const publishedAt =

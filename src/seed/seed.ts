@@ -117,8 +117,8 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
   const insertedPages = await db
     .insert(pages)
     .values(
-      demoPages.map((p) => {
-        const body = renderBody(p.body, 'markdown')
+      await Promise.all(demoPages.map(async (p) => {
+        const body = await renderBody(p.body, 'markdown')
         return {
           slug: p.slug,
           title: p.title,
@@ -129,7 +129,7 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
           status: 'published' as const,
           seoMetaDescription: p.metaDescription,
         }
-      }),
+      })),
     )
     .onConflictDoNothing()
     .returning({ id: pages.id })
@@ -154,7 +154,7 @@ export async function seedDemoContent(db: Executor, options: SeedOptions): Promi
   for (const demo of demoArticles) {
     const sectionId = sectionIds.get(demo.section)
     if (!sectionId) throw new Error(`demo article "${demo.title}" names unknown section ${demo.section}`)
-    const body = renderBody(demo.body, 'markdown')
+    const body = await renderBody(demo.body, 'markdown')
     const publishedAt = new Date(demo.publishedAt)
     const [inserted] = await db
       .insert(articles)

@@ -116,14 +116,14 @@ function nextPermalinks(row: SiteSettingsRow, input: Partial<PermalinkPatterns>)
   return { permalinks: after, permalinkHistory: history }
 }
 
-function pageValues(input: PageInput, current?: PageRow) {
+async function pageValues(input: PageInput, current?: PageRow) {
   const values: Partial<PageRow> = {}
   if (input.title !== undefined) values.title = input.title.trim()
   if (input.status !== undefined) values.status = input.status
   if (input.body !== undefined || input.body_format !== undefined) {
     const format = input.body_format ?? current?.bodyFormat ?? 'markdown'
     const source = input.body ?? current?.bodySource ?? ''
-    const body = renderBody(source, format)
+    const body = await renderBody(source, format)
     Object.assign(values, { bodyFormat: format, bodySource: source, bodyHtml: body.html, bodyText: body.text })
   }
   if (input.seo?.meta_title !== undefined) values.seoMetaTitle = input.seo.meta_title
@@ -152,7 +152,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
       const slug = slugFromName(input.slug, input.title, 'title')
       return write('page.created', undefined, async (repos, links) => {
         if (await repos.pages.findBySlug(slug)) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${slug}"`)
-        const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...pageValues({ body: '', ...input }) })
+        const row = await repos.pages.insert({ slug, title: input.title, status: input.status ?? 'draft', ...(await pageValues({ body: '', ...input })) })
         await audit(repos, actor, { action: 'page.create', entityType: 'page', entityId: row.id, summary: `Created page ${row.title}` })
         const value = presentAdminPage(row, links)
         return { value, data: { current: value, previous: null } }
@@ -163,7 +163,7 @@ export function createSiteAdmin(deps: { uow: UnitOfWork; clock: Clock; events: C
       return write('page.updated', id, async (repos, links) => {
         const current = await page(repos, id)
         checkVersion('page', current, precondition)
-        const values = pageValues(input, current)
+        const values = await pageValues(input, current)
         if (input.slug !== undefined && input.slug !== current.slug) {
           const other = await repos.pages.findBySlug(input.slug)
           if (other) throw new AppError('SLUG_TAKEN', `Another page uses the slug "${input.slug}"`)

@@ -28,7 +28,7 @@ export async function createArticle(
   values: Partial<typeof articles.$inferInsert> & { sectionId: string; authorId: string; body?: string; tagIds?: string[] },
 ) {
   const { body = 'Placeholder body text for a test article.', tagIds = [], ...rest } = values
-  const rendered = renderBody(body, 'markdown')
+  const rendered = await renderBody(body, 'markdown')
   const slug = rest.slug ?? `article-${suffix()}`
   const [row] = await db
     .insert(articles)

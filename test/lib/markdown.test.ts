@@ -1,9 +1,10 @@
 import t from 'tap'
-import { htmlToText, renderBody } from '../../src/lib/markdown.js'
+import { htmlToText } from '../../src/lib/body-renderer.js'
+import { renderBody } from '../../src/lib/markdown.js'
 import { countWords, readingTimeMinutes } from '../../src/lib/reading-time.js'
 
 t.test('Markdown renders to HTML with text and counts', async (t) => {
-  const body = renderBody('# Title\n\nHello **world**, a [link](https://example.com).\n\n- one\n- two', 'markdown')
+  const body = await renderBody('# Title\n\nHello **world**, a [link](https://example.com).\n\n- one\n- two', 'markdown')
   t.equal(body.html, '<h2>Title</h2>\n<p>Hello <strong>world</strong>, a <a href="https://example.com">link</a>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>')
   t.equal(body.text, 'Title Hello world, a link. one two')
   t.equal(body.wordCount, 7)
@@ -11,7 +12,7 @@ t.test('Markdown renders to HTML with text and counts', async (t) => {
 })
 
 t.test('HTML input is sanitised: scripts, handlers, javascript: URLs and styles are dropped', async (t) => {
-  const body = renderBody(
+  const body = await renderBody(
     '<p onclick="x()">Hi<script>alert(1)</script><img src="javascript:alert(1)" onerror="alert(2)"><a href="javascript:alert(3)">x</a><iframe src="https://evil"></iframe><style>p{}</style></p><a href="https://ok.example" target="_blank">ok</a>',
     'html',
   )
@@ -20,7 +21,7 @@ t.test('HTML input is sanitised: scripts, handlers, javascript: URLs and styles 
 })
 
 t.test('Markdown cannot smuggle raw HTML either', async (t) => {
-  const body = renderBody('Text <script>alert(1)</script> and <img src=x onerror=alert(1)>', 'markdown')
+  const body = await renderBody('Text <script>alert(1)</script> and <img src=x onerror=alert(1)>', 'markdown')
   t.notMatch(body.html, /<script|onerror/)
 })
 

@@ -60,7 +60,7 @@ export async function articleValues(repos: Repositories, actor: Actor, current: 
     const source = input.body ?? current?.bodySource ?? ''
     const images = await bodyImages(repos, source)
     bodyMediaIds = [...images.keys()]
-    const body = renderBody(source, format, images)
+    const body = await renderBody(source, format, images)
     Object.assign(values, { bodyFormat: format, bodySource: source, bodyHtml: body.html, bodyText: body.text, wordCount: body.wordCount, readingTimeMinutes: body.readingTimeMinutes })
     if (!current && input.excerpt === undefined) values.excerpt = autoExcerpt(body.text)
   }

@@ -292,7 +292,7 @@ export function createImportWriter(options: ImportWriterOptions) {
     let tally: { created: number; skipped: number } | undefined
     const id = await upsert('article', item.sourceId, hashed, item.originalUrls[0] ?? null, async (repos, existingId) => {
       const body = await bodyWithMedia(repos, item.html, refs)
-      const rendered = renderBody(body.html, 'html', body.images)
+      const rendered = await renderBody(body.html, 'html', body.images)
       const featured = featuredId && featuredId !== PLANNED ? await repos.media.findById(featuredId) : undefined
       const now = clock.now()
       const values = {
@@ -373,7 +373,7 @@ export function createImportWriter(options: ImportWriterOptions) {
     const refs = await bodyMedia(item)
     return upsert('page', item.sourceId, item, item.originalUrls[0] ?? null, async (repos, existingId) => {
       const body = await bodyWithMedia(repos, item.html, refs)
-      const rendered = renderBody(body.html, 'html', body.images)
+      const rendered = await renderBody(body.html, 'html', body.images)
       const values = { title: item.title.trim() || 'Untitled', bodyFormat: 'html' as const, bodySource: body.html, bodyHtml: rendered.html, bodyText: rendered.text, status: item.status, updatedAt: clock.now() }
       const current = existingId ? await repos.pages.findById(existingId) : undefined
       let pageId: string
