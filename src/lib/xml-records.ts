@@ -1,4 +1,3 @@
-import { SaxesParser } from 'saxes'
 
 /** One element read from an XML file, with its children: a record is small (one post and its comments). */
 export interface XmlNode {
@@ -48,6 +47,8 @@ export const childrenNamed = (node: XmlNode, name: string): XmlNode[] => node.ch
 export async function* readXmlRecords(source: AsyncIterable<Uint8Array>, options: XmlRecordOptions): AsyncGenerator<{ node: XmlNode; path: string[] }> {
   const maxRecord = options.maxRecordChars ?? DEFAULT_MAX_RECORD
   const maxPrologue = options.maxPrologueChars ?? DEFAULT_MAX_PROLOGUE
+  // The XML parser is loaded for the archives that need it, not by every start.
+  const { SaxesParser } = await import('saxes')
   const parser = new SaxesParser({ xmlns: false, position: true })
   const decoder = new TextDecoder('utf-8', { fatal: true })
   const stack: XmlNode[] = []

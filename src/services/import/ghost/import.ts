@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml'
 import { csvObjects } from '../../../lib/csv.js'
 import { XmlFileError } from '../../../lib/xml-records.js'
 import { DEFAULT_MAPPING, type ArticleItem, type AuthorItem, type ImportMapping, type MediaRef, type PageItem, type RedirectItem, type TermItem } from '../model.js'
@@ -106,7 +105,7 @@ export async function importGhost(open: OpenFile, writer: ImportWriter, mapping:
     return importExport(exportData(json), writer, mapping)
   }
   const firstLine = text.slice(0, text.search(/\r?\n|$/)).toLowerCase()
-  if (/^\s*30[12]\s*:/m.test(text.slice(0, 4096))) return importRedirects(redirectsFromYaml(text), writer)
+  if (/^\s*30[12]\s*:/m.test(text.slice(0, 4096))) return importRedirects(await redirectsFromYaml(text), writer)
   if (/(^|,)\s*"?email"?\s*(,|$)/.test(firstLine)) return importMembersCsv(text, writer)
   throw new XmlFileError('Not a Ghost file: expected the JSON export, redirects (redirects.json or redirects.yaml) or the members CSV')
 }
@@ -170,7 +169,9 @@ function redirectsFromJson(json: unknown[]): { from: string; to: string; permane
   })
 }
 
-function redirectsFromYaml(text: string): { from: string; to: string; permanent: boolean }[] {
+async function redirectsFromYaml(text: string): Promise<{ from: string; to: string; permanent: boolean }[]> {
+  // The YAML parser (~0.25 MB) is loaded for the files that need it, not by every start.
+  const { parse: parseYaml } = await import('yaml')
   let doc: unknown
   try {
     doc = parseYaml(text, { maxAliasCount: 0, uniqueKeys: false })
