@@ -22,8 +22,9 @@ process.once('exit', () => {
  * it exits first. No clock: on a starved machine a start takes what it takes (tap's per-file timeout
  * is the bound), and the process is killed when the test process ends.
  */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...TS_NODE_ARGS, 'src/server.ts'], {
+export async function startServer(env: Record<string, string>, options: { args?: string[] } = {}): Promise<ServerProcess> {
+  // `args`: what Node runs instead of src/server.ts (the built bundle, say).
+  const child = spawn(process.execPath, options.args ?? [...TS_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,83 @@
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startServer } from './helpers/server-process.js'
+import { createTestDatabase } from './helpers/database.js'
+
+/**
+ * What production runs is not src/server.ts but the esbuild bundle `npm run build` makes
+ * (scripts/bundle-server.mjs): chunks loaded on demand, Node's built-ins through the bundle's
+ * require, packages left in node_modules. It is built here (to a folder of this run's own) and
+ * started as the image starts it, on this run's database.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..')
+
+t.test('the bundled server starts, serves reads and the docs, and loads what it loads on demand', async (t) => {
+  const outdir = path.join(ROOT, '.cache', `bundle-test-${process.pid}`)
+  t.teardown(() => rmSync(outdir, { recursive: true, force: true }))
+  execFileSync(process.execPath, ['scripts/bundle-server.mjs', '--outdir', outdir], { cwd: ROOT, stdio: 'pipe' })
+  const files = readdirSync(outdir)
+  t.ok(files.includes('server.js'), 'the entry point')
+  const bodyRenderer = files.find((file) => /^body-renderer-.*\.js$/.test(file))
+  t.ok(bodyRenderer, 'the body renderer is a chunk of its own')
+  // What a start loads: the entry, the app chunk it imports, and every chunk they import statically.
+  const atStart = new Set(['server.js', ...files.filter((file) => /^app-.*\.js$/.test(file))])
+  for (const file of atStart) {
+    for (const m of readFileSync(path.join(outdir, file), 'utf8').matchAll(/^import (?:[^'"]*from )?"\.\/([^"]+)"/gm)) atStart.add(m[1]!)
+  }
+  t.ok(atStart.size > 2, `a start loads ${[...atStart].join(', ')}`)
+  t.notOk(atStart.has(bodyRenderer!), 'and not the body renderer')
+  for (const file of atStart) {
+    t.notMatch(readFileSync(path.join(outdir, file), 'utf8'), /^\/\/ node_modules\/(sanitize-html|marked|saxes)\//m, `${file} holds none of the renderer's or the importers' parsers`)
+  }
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    t.notMatch(readFileSync(path.join(outdir, file), 'utf8'), /^import [^;]*from "node:(?!module")/m, `${file} imports no built-in as an ES module (its facade would read every export)`)
+  }
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    SEED: 'false',
+    JWT_SECRET: 'b'.repeat(64),
+    ADMIN_EMAIL: 'desk@example.com',
+    ADMIN_PASSWORD: 'a-bundled-password',
+  }
+  if (process.env.TEST_DATABASE_URL) {
+    const db = await createTestDatabase()
+    t.teardown(() => db.destroy())
+    env.DATABASE_URL = db.url!
+  } else {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'newsroom-bundle-'))
+    t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+    env.DATA_DIR = dataDir
+  }
+  const server = await startServer(env, { args: [path.join(outdir, 'server.js')] })
+  t.teardown(() => server.stop('SIGKILL'))
+
+  const articles = await fetch(`${server.url}/v1/articles`)
+  t.equal(articles.status, 200)
+  t.equal(((await articles.json()) as { meta: { total: number } }).meta.total, 0)
+  const docs = await fetch(`${server.url}/docs/`)
+  t.equal(docs.status, 200, '/docs (built on its first request)')
+  t.match(await docs.text(), /swagger-ui/)
+  const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string }
+  t.match(spec.openapi, /^3\./)
+
+  // A body is rendered by the chunk loaded on the first render.
+  const login = await fetch(`${server.url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'desk@example.com', password: 'a-bundled-password' }),
+  })
+  t.equal(login.status, 200)
+  const { access_token: token } = (await login.json()) as { access_token: string }
+  const created = await fetch(`${server.url}/v1/admin/pages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ title: 'Ethics Policy', body: 'We **correct** errors.<script>alert(1)</script>' }),
+  })
+  t.equal(created.status, 201)
+  t.match(((await created.json()) as { data: { body_html: string } }).data, { body_html: '<p>We <strong>correct</strong> errors.</p>' })
+  t.equal(await server.stop(), 0, 'and it stops cleanly')
+})
