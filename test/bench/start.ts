@@ -2,7 +2,7 @@
  * `npm run bench:start`: how long the compiled API takes from spawn to its first 200 on a read route,
  * with a migrated database — on PostgreSQL and on embedded PGlite — against a bare fastify + pg
  * server (one route, one query) measured in the same run, rounds interleaved so a busy moment hits
- * every case alike. Then a first start: `npm start` (tsx, as a newcomer runs it) on an empty
+ * every case alike. Then a first start: `npm start` (as a newcomer runs it) on an empty
  * DATA_DIR, migrations and demo seeding included. Prints its configuration, median/min/max per case,
  * the ratio to the bare server and the targets of issue #20; exits 1 when one is missed.
  *
@@ -218,7 +218,7 @@ try {
     for (let i = 0; i < firstStarts; i++) {
       const dataDir = path.join(scratch, `first-${i}`)
       const port = await freePort()
-      // As a newcomer runs it: npm start (tsx), no settings but the port, an empty DATA_DIR.
+      // As a newcomer runs it: npm start, no settings but the port, an empty DATA_DIR.
       values.push(await timeToFirst200(['npm', 'start', '--silent'], benchEnv(process.env, { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` }, []), port))
       rmSync(dataDir, { recursive: true, force: true })
     }
