@@ -122,12 +122,15 @@ try {
     // Progress: the file is read twice (references, then content); the second pass sets the pace.
     let pass = 0
     let read = 0
-    const open = () => {
+    // Counted as the importer reads it: a 'data' listener would set the stream flowing at once, and
+    // what it read before the importer's loop began (the XML parser is loaded first) would be lost.
+    const open = async function* () {
       pass++
       read = 0
-      const stream = createReadStream(file, { highWaterMark: 256 * 1024 })
-      stream.on('data', (chunk) => (read += chunk.length))
-      return stream
+      for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+        read += chunk.length
+        yield chunk
+      }
     }
     const started = Date.now()
     let passStarted = started
