@@ -29,7 +29,9 @@ function newestMigrationMillis(): number {
  */
 export async function migrationsUpToDate(database: Database): Promise<boolean> {
   try {
-    const result = await database.db.execute(sql`select max(created_at) as last from drizzle.__drizzle_migrations`)
+    // The row drizzle's migrator reads, by the same query (a NULL created_at sorts first: drizzle
+    // would then apply everything, and so the check says "not up to date").
+    const result = await database.db.execute(sql`select created_at as last from drizzle.__drizzle_migrations order by created_at desc limit 1`)
     const last = (result as unknown as { rows: { last: string | number | null }[] }).rows[0]?.last
     return last !== null && last !== undefined && Number(last) >= newestMigrationMillis()
   } catch (error) {

@@ -34,7 +34,7 @@ t.test('migrations apply to an empty database and create the content model', asy
   t.ok(names.includes('citext') && names.includes('pg_trgm'))
 })
 
-t.test('a start finds a migrated database up to date in one query, and anything less is migrated', async (t) => {
+t.test('a start finds a migrated database up to date in one query, and nothing less', async (t) => {
   const testDb = await createTestDatabase()
   t.teardown(() => testDb.destroy())
   const { db } = testDb.database
@@ -44,20 +44,35 @@ t.test('a start finds a migrated database up to date in one query, and anything 
   await runMigrations(testDb.database)
   t.equal(await appliedMigrationCount(testDb.database), journal.entries.length, 'running them again applies nothing')
 
-  // drizzle applies every migration newer than the newest created_at recorded.
-  await db.execute(sql`update drizzle.__drizzle_migrations set created_at = ${newest - 1} where created_at = ${newest}`)
-  t.equal(await migrationsUpToDate(testDb.database), false, 'the newest migration not recorded: not up to date')
-  await db.execute(sql`update drizzle.__drizzle_migrations set created_at = ${newest} where created_at = ${newest - 1}`)
-  t.equal(await migrationsUpToDate(testDb.database), true)
-
-  await db.execute(sql`alter table drizzle.__drizzle_migrations rename to moved_away`)
-  t.equal(await migrationsUpToDate(testDb.database), false, 'no migrations table: never migrated')
-  await db.execute(sql`alter table drizzle.moved_away rename to __drizzle_migrations`)
-  await db.execute(sql`alter schema drizzle rename to drizzle_moved`)
-  t.equal(await migrationsUpToDate(testDb.database), false, 'no drizzle schema: never migrated')
-  await db.execute(sql`alter schema drizzle_moved rename to drizzle`)
-  await db.execute(sql`delete from drizzle.__drizzle_migrations`)
-  t.equal(await migrationsUpToDate(testDb.database), false, 'an empty migrations table: never migrated')
+  // Each case changes the bookkeeping and puts it back (a pooled test database is reused).
+  const changed = async (label: string, change: string | string[], undo: string | string[]) => {
+    for (const statement of [change].flat()) await db.execute(sql.raw(statement))
+    try {
+      t.equal(await migrationsUpToDate(testDb.database), false, label)
+    } finally {
+      for (const statement of [undo].flat()) await db.execute(sql.raw(statement))
+    }
+  }
+  // drizzle applies every migration newer than the newest created_at it recorded.
+  await changed(
+    'the newest migration not recorded: not up to date',
+    `update drizzle.__drizzle_migrations set created_at = ${newest - 1} where created_at = ${newest}`,
+    `update drizzle.__drizzle_migrations set created_at = ${newest} where created_at = ${newest - 1}`,
+  )
+  await changed(
+    'a row without a time (drizzle reads it first, and would apply everything): not up to date',
+    `insert into drizzle.__drizzle_migrations (hash, created_at) values ('no-time', null)`,
+    `delete from drizzle.__drizzle_migrations where hash = 'no-time'`,
+  )
+  await changed('no migrations table: never migrated', 'alter table drizzle.__drizzle_migrations rename to moved_away', 'alter table drizzle.moved_away rename to __drizzle_migrations')
+  await changed('no drizzle schema: never migrated', 'alter schema drizzle rename to drizzle_moved', 'alter schema drizzle_moved rename to drizzle')
+  await changed(
+    'an empty migrations table: never migrated',
+    ['alter table drizzle.__drizzle_migrations rename to kept', 'create table drizzle.__drizzle_migrations (like drizzle.kept including all)'],
+    ['drop table drizzle.__drizzle_migrations', 'alter table drizzle.kept rename to __drizzle_migrations'],
+  )
+  t.equal(await migrationsUpToDate(testDb.database), true, 'and as it was after all that')
+  t.equal(await appliedMigrationCount(testDb.database), journal.entries.length)
 })
 
 t.test('the seed is idempotent and seeds once on first start', async (t) => {
