@@ -13,12 +13,12 @@ import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 // `--outdir DIR` (the tests) writes the bundle there instead of dist/bundle, and no dist/server.js.
-// DIR must sit two levels below the project root, as dist/bundle does (the bundle finds migrations/
-// and openapi/ two levels up).
+// DIR is emptied first, so it must be a folder of dist/ or .cache/, two levels below the project
+// root as dist/bundle is (the bundle finds migrations/ and openapi/ two levels up).
 const outdirArg = process.argv.indexOf('--outdir')
 const OUTDIR = outdirArg > 0 ? path.resolve(process.argv[outdirArg + 1] ?? '') : path.join(ROOT, 'dist/bundle')
-if (path.dirname(path.dirname(OUTDIR)) !== ROOT) {
-  console.error(`--outdir must be two levels below ${ROOT} (as dist/bundle is): ${OUTDIR}`)
+if (!['dist', '.cache'].includes(path.relative(ROOT, path.dirname(OUTDIR))) || path.basename(OUTDIR).startsWith('.')) {
+  console.error(`--outdir must be a folder of dist/ or .cache/ in ${ROOT}: ${OUTDIR}`)
   process.exit(2)
 }
 
