@@ -122,8 +122,8 @@ try {
     // Progress: the file is read twice (references, then content); the second pass sets the pace.
     let pass = 0
     let read = 0
-    // Counted as the importer reads it: a 'data' listener would set the stream flowing at once, and
-    // what it read before the importer's loop began (the XML parser is loaded first) would be lost.
+    // Counted as the importer reads it (not by a 'data' listener, which would set the stream
+    // flowing whether or not anything reads it yet).
     const open = async function* () {
       pass++
       read = 0

@@ -44,10 +44,12 @@ export const childrenNamed = (node: XmlNode, name: string): XmlNode[] => node.ch
  * an entity other than the five XML ones, bytes that are not UTF-8, an encoding other than UTF-8,
  * and a record or a run of text longer than `maxRecordChars`.
  */
-export async function* readXmlRecords(source: AsyncIterable<Uint8Array>, options: XmlRecordOptions): AsyncGenerator<{ node: XmlNode; path: string[] }> {
+export async function* readXmlRecords(open: () => AsyncIterable<Uint8Array>, options: XmlRecordOptions): AsyncGenerator<{ node: XmlNode; path: string[] }> {
   const maxRecord = options.maxRecordChars ?? DEFAULT_MAX_RECORD
   const maxPrologue = options.maxPrologueChars ?? DEFAULT_MAX_PROLOGUE
-  // The XML parser is loaded for the archives that need it, not by every start.
+  // The XML parser is loaded for the archives that need it, not by every start; the source is
+  // opened after it, right before it is read (a stream made earlier could flow, or fail to open,
+  // with nobody listening yet).
   const { SaxesParser } = await import('saxes')
   const parser = new SaxesParser({ xmlns: false, position: true })
   const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -117,7 +119,7 @@ export async function* readXmlRecords(source: AsyncIterable<Uint8Array>, options
     if (parser.position - lastEvent > maxRecord) fail(`A run of text is longer than ${maxRecord} characters`)
   }
 
-  for await (const chunk of source) {
+  for await (const chunk of open()) {
     let text: string
     try {
       text = decoder.decode(chunk, { stream: true })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createReadStream } from 'node:fs'
 import { readXmlRecords, XmlFileError, type XmlNode } from '../../src/lib/xml-records.js'
 
 /** The document cut into chunks of `size` bytes (so every boundary — inside a tag, a CDATA, a character — is met). */
@@ -9,7 +10,7 @@ async function* chunks(text: string | Buffer, size: number) {
 
 async function records(text: string | Buffer, size = 7, options: { maxRecordChars?: number; maxPrologueChars?: number } = {}) {
   const out: { node: XmlNode; path: string[] }[] = []
-  for await (const record of readXmlRecords(chunks(text, size), { recordDepth: 3, ...options })) out.push(record)
+  for await (const record of readXmlRecords(() => chunks(text, size), { recordDepth: 3, ...options })) out.push(record)
   return out
 }
 
@@ -46,4 +47,18 @@ t.test('hostile or broken input is refused with the reason', async (t) => {
   t.match(await refused(`<!-- ${'x'.repeat(200)} -->`, { maxPrologueChars: 100 }), /No root element/)
   t.match(await refused(`<rss><channel><item><a>${'y'.repeat(500)}</a></item></channel></rss>`, { maxRecordChars: 100 }), /longer than 100 characters/)
   t.match(await refused(`<rss><channel>${'z'.repeat(500)}</channel></rss>`, { maxRecordChars: 100 }), /longer than 100 characters/)
+})
+
+t.test('the source is opened when reading starts (after the parser is loaded), and a file that cannot be opened fails the read', async (t) => {
+  let opened = 0
+  const reading = readXmlRecords(
+    () => {
+      opened++
+      return createReadStream('/nonexistent/newsroom-export.xml')
+    },
+    { recordDepth: 3 },
+  )
+  t.equal(opened, 0, 'not opened by asking for the records')
+  await t.rejects(reading.next(), { code: 'ENOENT' }, 'the open error is the read error, not an unhandled stream error')
+  t.equal(opened, 1)
 })

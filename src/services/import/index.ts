@@ -109,12 +109,7 @@ export function createImportService(deps: {
       if (!actor || actor.disabled) throw new Error('the account that started the import no longer exists or is disabled')
       report = await run({
         source: claimed.source as ImportSource,
-        // The file is opened when the importer starts reading it (an async generator's body runs
-        // on its first next()): a stream made earlier could fail to open (the spooled file gone)
-        // while the importer loads its parser, with no listener for that error yet.
-        open: async function* () {
-          yield* createReadStream(claimed.filePath, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>
-        },
+        open: () => createReadStream(claimed.filePath, { highWaterMark: 256 * 1024 }),
         actor: { id: actor.id, email: actor.email, name: actor.name, role: actor.role, authorId: actor.authorId },
         dryRun: claimed.dryRun,
         mapping: claimed.mapping as Partial<ImportMapping>,

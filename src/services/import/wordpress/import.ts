@@ -19,7 +19,7 @@ interface Attachment {
 /** The records of a WXR file (the children of rss > channel), checking it is one. */
 async function* wxrRecords(open: OpenFile): AsyncGenerator<XmlNode> {
   let version: string | undefined
-  for await (const { node, path } of readXmlRecords(open(), { recordDepth: 3 })) {
+  for await (const { node, path } of readXmlRecords(open, { recordDepth: 3 })) {
     if (path[0] !== 'rss' || path[1] !== 'channel') throw new XmlFileError(`Not a WordPress export: expected <rss><channel>, found <${path.join('><')}>`)
     if (node.name === 'wp:wxr_version') version = node.text.trim()
     else if (!version && (node.name === 'item' || node.name.startsWith('wp:'))) {
