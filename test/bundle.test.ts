@@ -1,9 +1,10 @@
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { asciiOnly } from '../scripts/ascii-only.mjs'
 import { startServer } from './helpers/server-process.js'
 import { createTestDatabase } from './helpers/database.js'
 
@@ -43,6 +44,10 @@ t.test('the bundled server starts, serves reads and the docs, and loads what it 
       [],
       `${file} imports no built-in as an ES module (its facade would read every export)`,
     )
+  }
+
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    t.notMatch(readFileSync(path.join(outdir, file), 'latin1'), /[\u0080-\uffff]/, `${file} is ASCII (a one-byte string for V8)`)
   }
 
   const env: Record<string, string> = {
@@ -88,5 +93,36 @@ t.test('the bundled server starts, serves reads and the docs, and loads what it 
   })
   t.equal(created.status, 201)
   t.match(((await created.json()) as { data: { body_html: string } }).data, { body_html: '<p>We <strong>correct</strong> errors.</p>' })
+  // slugify's /['’`]/ reached the bundle as /['\u2019`]/: the same expression.
+  const curly = await fetch(`${server.url}/v1/admin/pages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ title: 'Reader’s Guide — Café', body: 'Ça va.' }),
+  })
+  t.equal(curly.status, 201)
+  t.match(((await curly.json()) as { data: { slug: string; title: string } }).data, { slug: 'readers-guide-cafe', title: 'Reader’s Guide — Café' })
   t.equal(await server.stop(), 0, 'and it stops cleanly')
+})
+
+t.test('asciiOnly: the same module in ASCII, or a clear refusal', async (t) => {
+  t.equal(asciiOnly('const a = 1\n'), 'const a = 1\n', 'ASCII code is returned as it is')
+  const code = "// a comment — with § and 😀\nconst re = /['’`]/g\nconst s = 'Café 😀'\n/* é */ export { re, s }\n"
+  const ascii = asciiOnly(code)
+  t.notMatch(ascii, /[\u0080-\uffff]/, 'no character left outside ASCII')
+  t.equal(ascii.split('\n')[0]!.length, code.split('\n')[0]!.length, 'a comment keeps its length (columns stay put)')
+  t.match(ascii, "/['\\u2019`]/g")
+  const dir = mkdtempSync(path.join(tmpdir(), 'ascii-only-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const load = async (source: string, name: string) => {
+    const file = path.join(dir, name)
+    writeFileSync(file, source)
+    return (await import(file)) as { re: RegExp; s: string }
+  }
+  const before = await load(code, 'before.mjs')
+  const after = await load(ascii, 'after.mjs')
+  t.equal(after.s, before.s, 'a string means the same')
+  t.equal(after.re.source.length > 0 && 'It’s'.replace(after.re, ''), 'Its', 'a regular expression matches the same')
+  t.throws(() => asciiOnly('const café = 1\n', 'x.js'), /x\.js: a non-ASCII character outside a comment, string or regular expression/, 'an identifier is refused')
+  t.throws(() => asciiOnly('const t = `é`\n'), /outside a comment, string or regular expression/, 'a template literal too (its raw text would change)')
+  t.throws(() => asciiOnly("const s = '\\é'\n"), /an escaped non-ASCII character/, 'an identity escape would become a backslash and u00e9')
 })

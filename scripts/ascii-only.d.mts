@@ -1,0 +1,2 @@
+/** See scripts/ascii-only.mjs. */
+export function asciiOnly(code: string, name?: string): string
