@@ -8,6 +8,7 @@ import pg from 'pg'
 import * as schema from './schema/index.js'
 import { acquireDirectoryLock, type DirectoryLock } from './lock.js'
 import { HOT_SESSION_OPTIONS, setHotPool } from './hot/pools.js'
+import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './pglite-settings.js'
 
 /** One type for both drivers (TOOLCHAIN pitfall 4: a union of the two breaks `.returning()`). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -16,7 +17,13 @@ export type Tx = PgTransaction<PgQueryResultHKT, typeof schema>
 export type Executor = Db | Tx
 
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined }
+  | {
+      kind: 'pglite'
+      dataDir?: string | undefined
+      snapshot?: Blob | undefined
+      /** PostgreSQL's shared_buffers inside PGlite, in MB (PGLITE_SHARED_BUFFERS_MB); see PGLITE_SHARED_BUFFERS_MB_DEFAULT. */
+      sharedBuffersMb?: number | undefined
+    }
   | {
       kind: 'postgres'
       url: string
@@ -56,7 +63,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   return createPglite(options)
 }
 
-async function createPglite(options: { dataDir?: string | undefined; snapshot?: Blob | undefined }): Promise<Database> {
+async function createPglite(options: Omit<Extract<DatabaseOptions, { kind: 'pglite' }>, 'kind'>): Promise<Database> {
   let lock: DirectoryLock | undefined
   let dataDir: string | undefined
   if (options.dataDir) {
@@ -80,6 +87,7 @@ async function createPglite(options: { dataDir?: string | undefined; snapshot?: 
       ...(dataDir ? { dataDir } : {}),
       ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
       extensions: { citext, pg_trgm },
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? PGLITE_SHARED_BUFFERS_MB_DEFAULT}MB`],
     })
     await client.waitReady
     db = driver.drizzle({ client, schema }) as unknown as Db
@@ -231,7 +239,7 @@ async function createPostgres(options: Omit<Extract<DatabaseOptions, { kind: 'po
  * `replica: true` (the server) also opens DATABASE_READ_URL's pool; tools that only write do not.
  */
 export function openConfiguredDatabase(
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs?: number; readUrl?: string },
+  database: { kind: 'pglite'; dataDir: string; sharedBuffersMb?: number } | { kind: 'postgres'; url: string; poolSize: number; timeoutMs?: number; readUrl?: string },
   /**
    * CLIs (migrations, data generation) pass `timeoutMs: 0`: their long statements are expected.
    * `warm: true` (the server) opens a connection per pool at once instead of on first use.
@@ -247,5 +255,5 @@ export function openConfiguredDatabase(
         readUrl: options.replica === true ? database.readUrl : undefined,
         warm: options.warm,
       })
-    : createDatabase({ kind: 'pglite', dataDir: database.dataDir })
+    : createDatabase({ kind: 'pglite', dataDir: database.dataDir, sharedBuffersMb: database.sharedBuffersMb })
 }

@@ -128,3 +128,29 @@ t.test('a lock left by a dead process is taken over', async (t) => {
   t.equal(readFileSync(path.join(dir, 'server.lock'), 'utf8'), String(process.pid))
   lock.release()
 })
+
+t.test("the embedded database's shared_buffers: 16 MB unless PGLITE_SHARED_BUFFERS_MB says otherwise", async (t) => {
+  const { PGLITE_SHARED_BUFFERS_MB_DEFAULT } = await import('../../src/db/pglite-settings.js')
+  const { createDatabase, openConfiguredDatabase } = await import('../../src/db/client.js')
+  const { ConfigError, loadConfig } = await import('../../src/config.js')
+  const sharedBuffers = async (database: Awaited<ReturnType<typeof createDatabase>>) =>
+    ((await database.db.execute(sql`select current_setting('shared_buffers') as value`)) as unknown as { rows: { value: string }[] }).rows[0]!.value
+
+  t.equal(PGLITE_SHARED_BUFFERS_MB_DEFAULT, 16)
+  const plain = await createDatabase({ kind: 'pglite' })
+  t.teardown(() => plain.close())
+  t.equal(await sharedBuffers(plain), '16MB', "a PGlite opened without the setting (tests, CLIs): 16 MB, not PGlite's 128 MB")
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'newsroom-buffers-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const config = loadConfig({ DATA_DIR: dir, PGLITE_SHARED_BUFFERS_MB: '24' })
+  t.same(config.database, { kind: 'pglite', dataDir: dir, sharedBuffersMb: 24 })
+  const configured = await openConfiguredDatabase(config.database)
+  t.teardown(() => configured.close())
+  t.equal(await sharedBuffers(configured), '24MB', 'the server opens it with the configured size')
+  t.same(loadConfig({ DATA_DIR: dir }).database, { kind: 'pglite', dataDir: dir, sharedBuffersMb: 16 }, 'unset: the default')
+
+  for (const bad of ['1', '1025', '16MB', '-4', '8.5']) {
+    t.throws(() => loadConfig({ PGLITE_SHARED_BUFFERS_MB: bad }), ConfigError, `PGLITE_SHARED_BUFFERS_MB=${JSON.stringify(bad)} is refused`)
+  }
+})
