@@ -18,6 +18,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseCommandLine } from '../../src/cli/args.js'
 import { BENCH_JWT_SECRET, benchEnv, describeSettings, imageNodeOptions, integerAtLeast } from './settings.js'
+import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from '../../src/db/pglite-settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const USAGE = `Usage: npm run bench -- [options]
@@ -25,6 +26,7 @@ The delivery benchmark: the compiled API (response cache off, then on) against a
 server running the same SQL, loaded with autocannon; prints its configuration, a table and the
 targets it checks (exit 1 when one is missed). Builds its own database and deletes it afterwards.
   --pglite                 embedded PGlite instead of PostgreSQL (no ceiling then)
+  --pglite-shared-buffers N  with --pglite: PGLITE_SHARED_BUFFERS_MB of the API (default 16)
   --articles N             generated articles (default 10000)
   --duration S             measured seconds per route (default 10, or BENCH_DURATION)
   --warmup S               seconds of load before each measured run (default 5, or BENCH_WARMUP)
@@ -41,6 +43,7 @@ targets it checks (exit 1 when one is missed). Builds its own database and delet
   -h, --help               this text`
 const args = parseCommandLine(USAGE, {
   pglite: { type: 'boolean', default: false },
+  'pglite-shared-buffers': { type: 'string', default: String(PGLITE_SHARED_BUFFERS_MB_DEFAULT) },
   articles: { type: 'string', default: '10000' },
   duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
   warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '5' },
@@ -63,6 +66,7 @@ try {
   }
   integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
   integerAtLeast(1, args['gzip-level'], '--gzip-level')
+  integerAtLeast(2, args['pglite-shared-buffers'], '--pglite-shared-buffers')
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
   process.exit(2)
@@ -248,8 +252,10 @@ async function main() {
       const database = await createDatabase({ kind: 'pglite', dataDir })
       await runMigrations(database)
       await generateBenchData(database.db, { articles: Number(args.articles), tags: 500, authors: 40, seed: 42, log: () => {} })
+      // As on PostgreSQL below: statistics fresh, visibility map set.
+      await database.pglite!.exec('vacuum analyze')
       await database.close()
-      databaseEnv = { DATA_DIR: dataDir }
+      databaseEnv = { DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: args['pglite-shared-buffers']! }
     } else {
       const name = `newsroom_bench_${Date.now().toString(36)}`
       const admin = new pg.Client({ connectionString: args['admin-url'] })
