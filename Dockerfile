@@ -7,7 +7,7 @@ RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src
 # tsc, then the server bundled into dist/bundle/server.js (dist/server.js runs it).
-COPY scripts/bundle-server.mjs ./scripts/
+COPY scripts/bundle-server.mjs scripts/ascii-only.mjs ./scripts/
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

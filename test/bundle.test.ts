@@ -106,7 +106,7 @@ t.test('the bundled server starts, serves reads and the docs, and loads what it 
 
 t.test('asciiOnly: the same module in ASCII, or a clear refusal', async (t) => {
   t.equal(asciiOnly('const a = 1\n'), 'const a = 1\n', 'ASCII code is returned as it is')
-  const code = "// a comment — with § and 😀\nconst re = /['’`]/g\nconst s = 'Café 😀'\n/* é */ export { re, s }\n"
+  const code = "// a comment — with § and 😀\nconst re = /['’`]/g\nconst s = 'Café 😀'\nconst astral = /^[😀é]+$/u\n/* é */ export { re, s, astral }\n"
   const ascii = asciiOnly(code)
   t.notMatch(ascii, /[\u0080-\uffff]/, 'no character left outside ASCII')
   t.equal(ascii.split('\n')[0]!.length, code.split('\n')[0]!.length, 'a comment keeps its length (columns stay put)')
@@ -116,12 +116,14 @@ t.test('asciiOnly: the same module in ASCII, or a clear refusal', async (t) => {
   const load = async (source: string, name: string) => {
     const file = path.join(dir, name)
     writeFileSync(file, source)
-    return (await import(file)) as { re: RegExp; s: string }
+    return (await import(file)) as { re: RegExp; s: string; astral: RegExp }
   }
   const before = await load(code, 'before.mjs')
   const after = await load(ascii, 'after.mjs')
   t.equal(after.s, before.s, 'a string means the same')
   t.equal(after.re.source.length > 0 && 'It’s'.replace(after.re, ''), 'Its', 'a regular expression matches the same')
+  for (const input of ['😀é😀', '\ud83d', 'x']) t.equal(after.astral.test(input), before.astral.test(input), `a /u class with an astral character: ${JSON.stringify(input)} the same`)
+  t.throws(() => asciiOnly('// é\u2028const x = 1\n'), /line or paragraph separator/, 'U+2028 would end a line comment: refused, not turned into ?')
   t.throws(() => asciiOnly('const café = 1\n', 'x.js'), /x\.js: a non-ASCII character outside a comment, string or regular expression/, 'an identifier is refused')
   t.throws(() => asciiOnly('const t = `é`\n'), /outside a comment, string or regular expression/, 'a template literal too (its raw text would change)')
   t.throws(() => asciiOnly("const s = '\\é'\n"), /an escaped non-ASCII character/, 'an identity escape would become a backslash and u00e9')

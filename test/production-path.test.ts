@@ -94,7 +94,18 @@ t.test('the Dockerfile is multi-stage, ships runtime dependencies only and runs 
   // npm run build runs scripts of its own (the server bundle): the build stage copies each of them.
   const buildStage = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '))
   const buildScript = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build
-  for (const [script] of buildScript.matchAll(/scripts\/[\w./-]+/g)) t.ok(buildStage.includes(`COPY ${script} `) || buildStage.includes('COPY scripts '), `the build stage copies ${script}`)
+  // And the scripts those import (their static relative imports, followed to the end).
+  const scripts = [...buildScript.matchAll(/scripts\/[\w./-]+/g)].map(([script]) => path.normalize(script))
+  for (let i = 0; i < scripts.length; i++) {
+    const text = readFileSync(path.join(ROOT, scripts[i]!), 'utf8')
+    for (const [, relative] of text.matchAll(/^import\s[^'"\n]*?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      const imported = path.normalize(path.join(path.dirname(scripts[i]!), relative!))
+      if (!scripts.includes(imported)) scripts.push(imported)
+    }
+  }
+  t.ok(scripts.includes(path.normalize('scripts/ascii-only.mjs')), 'imports are followed (bundle-server imports ascii-only)')
+  const copied = [...buildStage.matchAll(/^COPY\s+(.+?)\s+\.\/scripts\/\s*$/gm)].flatMap(([, sources]) => sources!.split(/\s+/).map((s) => path.normalize(s)))
+  for (const script of scripts) t.ok(copied.includes(script) || buildStage.includes('COPY scripts '), `the build stage copies ${script}`)
   const user = /^USER\s+(\S+)/m.exec(finalStage)?.[1]
   t.ok(user && !['root', '0', '0:0'].includes(user), `runs as ${user}`)
   t.ok(finalStage.indexOf('USER ') < finalStage.indexOf('CMD '), 'USER comes before CMD')

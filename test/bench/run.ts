@@ -66,7 +66,9 @@ try {
   }
   integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
   integerAtLeast(1, args['gzip-level'], '--gzip-level')
-  integerAtLeast(2, args['pglite-shared-buffers'], '--pglite-shared-buffers')
+  if (!/^[0-9]+$/.test(args['pglite-shared-buffers']!) || Number(args['pglite-shared-buffers']) < 2 || Number(args['pglite-shared-buffers']) > 1024) {
+    throw new Error(`--pglite-shared-buffers must be an integer from 2 to 1024 (MB), not ${JSON.stringify(args['pglite-shared-buffers'])}`)
+  }
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
   process.exit(2)
