@@ -3,7 +3,7 @@ import { Value } from 'typebox/value'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from './db/pglite-settings.js'
+import { PGLITE_SHARED_BUFFERS_MB_DEFAULT, PGLITE_SHARED_BUFFERS_MB_RANGE } from './db/pglite-settings.js'
 
 /**
  * Every environment variable the service reads, with its type and default. This module is the only
@@ -24,7 +24,7 @@ export const EnvSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'pg pool size' }),
   DATABASE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000, description: 'Longest wait for a database connection or query before the request answers 503 (0 = none is not allowed)' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Embedded database and local files' }),
-  PGLITE_SHARED_BUFFERS_MB: Type.Integer({ minimum: 2, maximum: 1024, default: PGLITE_SHARED_BUFFERS_MB_DEFAULT, description: "The embedded database's shared_buffers in MB (PGlite's own 128 MB took ~0.45 s of each start)" }),
+  PGLITE_SHARED_BUFFERS_MB: Type.Integer({ ...PGLITE_SHARED_BUFFERS_MB_RANGE, default: PGLITE_SHARED_BUFFERS_MB_DEFAULT, description: "The embedded database's shared_buffers in MB (PGlite's own 128 MB took ~0.45 s of each start)" }),
   MEDIA_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Local media files (default DATA_DIR/media)' })),
   MEDIA_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 500 * 1024 * 1024, default: 20 * 1024 * 1024, description: 'Largest accepted image upload in bytes (larger → 413)' }),
   MEDIA_MAX_PIXELS: Type.Integer({ minimum: 1, maximum: 268402689, default: 50_000_000, description: 'Largest accepted image in pixels (width × height); guards against decompression bombs' }),

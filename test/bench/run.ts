@@ -18,7 +18,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseCommandLine } from '../../src/cli/args.js'
 import { BENCH_JWT_SECRET, benchEnv, describeSettings, imageNodeOptions, integerAtLeast } from './settings.js'
-import { PGLITE_SHARED_BUFFERS_MB_DEFAULT } from '../../src/db/pglite-settings.js'
+import { PGLITE_SHARED_BUFFERS_MB_DEFAULT, PGLITE_SHARED_BUFFERS_MB_RANGE } from '../../src/db/pglite-settings.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const USAGE = `Usage: npm run bench -- [options]
@@ -66,8 +66,10 @@ try {
   }
   integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
   integerAtLeast(1, args['gzip-level'], '--gzip-level')
-  if (!/^[0-9]+$/.test(args['pglite-shared-buffers']!) || Number(args['pglite-shared-buffers']) < 2 || Number(args['pglite-shared-buffers']) > 1024) {
-    throw new Error(`--pglite-shared-buffers must be an integer from 2 to 1024 (MB), not ${JSON.stringify(args['pglite-shared-buffers'])}`)
+  const { minimum, maximum } = PGLITE_SHARED_BUFFERS_MB_RANGE
+  const buffers = args['pglite-shared-buffers']!
+  if (!/^[0-9]+$/.test(buffers) || Number(buffers) < minimum || Number(buffers) > maximum) {
+    throw new Error(`--pglite-shared-buffers must be an integer from ${minimum} to ${maximum} (MB), not ${JSON.stringify(buffers)}`)
   }
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`)
