@@ -94,6 +94,8 @@ function refuseWhileClosing(app: FastifyInstance): void {
  * | onRequest  | refuseWhileClosing                | 503 problem+json with Retry-After once shutting down           |
  * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
  * | onRequest  | services (with a read replica)    | anonymous public GETs may read the replica                     |
+ * | onRequest  | services (on PGlite)              | counts the request in flight until its response closes, so     |
+ * |            |                                   | background passes step aside (Foreground)                      |
  * | onRequest  | caching (`config.cache: 'public'`)| answers from the response cache (or 304); else joins a miss    |
  * |            |                                   | (and shares its 503 when the database did not answer it)       |
  * | onRequest  | admin (routes under /v1/admin)    | bearer token → 401; `config.roles` → 403                       |

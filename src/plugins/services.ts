@@ -40,6 +40,15 @@ export const servicesPlugin = fp(
         else done()
       })
     }
+    // On the embedded database, background passes wait for the requests in flight (see Foreground):
+    // counted from onRequest to the response's close, which also comes when the client goes away.
+    const foreground = services.foreground
+    if (foreground) {
+      app.addHook('onRequest', (_request, reply, done) => {
+        reply.raw.once('close', foreground.enter())
+        done()
+      })
+    }
     // Background work (the outbox) runs in servers, not in tests unless they ask for it.
     if (options.workers) {
       app.addHook('onReady', async () => {
@@ -47,8 +56,10 @@ export const servicesPlugin = fp(
         services.newsletterSends.start()
         services.scheduler.start()
         services.relatedLists.start()
+        services.embeddedMaintenance?.start()
       })
       app.addHook('onClose', async () => {
+        await services.embeddedMaintenance?.stop()
         await services.relatedLists.stop()
         await services.scheduler.stop()
         await services.outbox.stop()

@@ -33,6 +33,9 @@ import { createPermalinks } from './permalinks.js'
 import { createPublicSiteService } from './public-site.js'
 import { createResolver } from './resolver.js'
 import { createRelatedLists, createRelatedService } from './related.js'
+import { createForeground } from '../lib/foreground.js'
+import { createEmbeddedMaintenance } from './embedded-maintenance.js'
+import { createMaintenanceRepository } from '../db/repositories/maintenance.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
 import { createScheduler } from './scheduler.js'
@@ -45,6 +48,9 @@ import { createWorkQueue } from '../lib/work-queue.js'
 import { createWebhookService } from './webhooks.js'
 import { createTaxonomyAdmin } from './taxonomy-admin.js'
 import { createUserService } from './users.js'
+
+/** Under unbroken traffic on the embedded database, a background pass still takes a step this often. */
+const BACKGROUND_MAX_WAIT_MS = 1000
 
 export interface ServiceDependencies {
   config: Config
@@ -120,7 +126,25 @@ export function createServices({ config, database, clock, log, tokens, previews,
     responseCache?.clear()
   }
   // Precomputed Related Posts, ranked on the primary (reads use them through reads.related).
-  const relatedLists = createRelatedLists({ related: createRelatedRepository(database.db), articles: repos.articleReads, clock, log, pollMs: 300_000 })
+  // On the embedded database, background passes step aside for requests (see Foreground).
+  const foreground = database.kind === 'pglite' ? createForeground() : undefined
+  const relatedLists = createRelatedLists({
+    related: createRelatedRepository(database.db),
+    articles: repos.articleReads,
+    clock,
+    log,
+    pollMs: 300_000,
+    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
+  })
+  // PGlite runs no autovacuum: the server does its work (vacuum, analyze) by autovacuum's rules.
+  const embeddedMaintenance =
+    foreground &&
+    createEmbeddedMaintenance({
+      maintenance: createMaintenanceRepository(database.db),
+      pause: () => foreground.idle(BACKGROUND_MAX_WAIT_MS),
+      log,
+      pollMs: 60_000,
+    })
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
     if (change.kind === 'article' || change.kind === 'tag' || change.kind === 'section') relatedLists.kick()
@@ -174,6 +198,8 @@ export function createServices({ config, database, clock, log, tokens, previews,
     responseCache,
     invalidateCaches,
     relatedLists,
+    foreground,
+    embeddedMaintenance,
     permalinks,
     resolver,
     outbox,

@@ -87,9 +87,15 @@ export function createRelatedLists(deps: {
   log: { warn(obj: object, msg: string): void }
   pollMs: number
   batch?: number
+  /**
+   * Awaited before each statement of a pass: on the embedded database, until no request is in
+   * flight (Foreground.idle), since a pass over a large archive would otherwise hold every read.
+   */
+  pause?: (() => Promise<void>) | undefined
 }) {
   const { related, articles, clock } = deps
   const batch = deps.batch ?? 50
+  const pause = deps.pause ?? (() => Promise.resolve())
   const totalPublic = createTotalPublic(articles)
   // A pass: everything (boot, the timer), or after a change only the articles of pools stamped
   // since the last pass began (`since`), so an edit does not rescan every article.
@@ -108,10 +114,14 @@ export function createRelatedLists(deps: {
         next = null
       }
       if (!pass) return { more: false, computed: 0 }
+      await pause()
       const now = clock.now()
       const due = await related.listsToCompute(now, pass.cursor, batch, pass.since)
       const total = await totalPublic(now)
-      for (const { id } of due) await related.computeList(id, now, { ...POOL, totalPublic: total, weights: RELATED_WEIGHTS })
+      for (const { id } of due) {
+        await pause()
+        await related.computeList(id, now, { ...POOL, totalPublic: total, weights: RELATED_WEIGHTS })
+      }
       pass.cursor = due.length === batch ? due[due.length - 1]! : null
       if (pass.cursor === null) [stamped, pass] = [pass.startedAt, null]
       return { more: pass !== null || next !== null, computed: due.length }

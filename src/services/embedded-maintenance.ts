@@ -1,0 +1,94 @@
+import type { MaintenanceRepository, TableActivity } from '../db/repositories/maintenance.js'
+import { createPoller } from './poller.js'
+
+/**
+ * PostgreSQL's autovacuum defaults: a table is vacuumed once its dead rows pass
+ * `vacuumThreshold + vacuumScale × rows` or its inserts since the last vacuum pass
+ * `insertThreshold + insertScale × rows`, and analyzed once its changes pass
+ * `analyzeThreshold + analyzeScale × rows`.
+ */
+export const AUTOVACUUM_DEFAULTS = {
+  vacuumThreshold: 50,
+  vacuumScale: 0.2,
+  insertThreshold: 1000,
+  insertScale: 0.2,
+  analyzeThreshold: 50,
+  analyzeScale: 0.1,
+} as const
+
+/**
+ * The counters start at zero with each process, so what an earlier one left (an import, a
+ * generated archive) shows in the catalog instead: a table of at least this many pages with less
+ * than this share of them all-visible is vacuumed, once per process. Without it, every index-only
+ * scan of a freshly filled table visits the heap (the Related Posts ranking took twice as long).
+ */
+export const VISIBILITY = { minPages: 8, minAllVisibleShare: 0.5 } as const
+
+export type MaintenanceAction = 'vacuum' | 'analyze'
+
+/**
+ * What autovacuum would do to this table now (vacuum includes analyze), or nothing. The catalog's
+ * signs (pages not all-visible, no statistics) count only for a table this process has not
+ * vacuumed or analyzed yet: after that the counters tell (a table emptied by deletes has pages
+ * but no statistics however often it is analyzed).
+ */
+export function maintenanceFor(table: TableActivity, options: { touchedByThisProcess: boolean }): MaintenanceAction | null {
+  const d = AUTOVACUUM_DEFAULTS
+  if (table.deadTuples > d.vacuumThreshold + d.vacuumScale * table.tuples) return 'vacuum'
+  if (table.insertedSinceVacuum > d.insertThreshold + d.insertScale * table.tuples) return 'vacuum'
+  const earlier = !options.touchedByThisProcess
+  if (earlier && table.pages >= VISIBILITY.minPages && table.allVisiblePages < VISIBILITY.minAllVisibleShare * table.pages) return 'vacuum'
+  if (table.modifiedSinceAnalyze > d.analyzeThreshold + d.analyzeScale * table.tuples) return 'analyze'
+  // Filled by another process and never analyzed: the planner would guess every row count.
+  if (earlier && !table.analyzed && table.pages > 0) return 'analyze'
+  return null
+}
+
+/**
+ * Autovacuum for the embedded database (PGlite runs no autovacuum worker): every `pollMs`, and
+ * once at start, each table autovacuum would vacuum or analyze is, one statement at a time, each
+ * after `pause()` (the requests in flight first; see Foreground). A statement holds PGlite's one
+ * thread while it runs: ~1 s for the articles table of a 10,000-article archive, once.
+ */
+export function createEmbeddedMaintenance(deps: {
+  maintenance: MaintenanceRepository
+  pause: () => Promise<void>
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
+  pollMs: number
+  now?: () => number
+}) {
+  const { maintenance, pause, log } = deps
+  const now = deps.now ?? (() => performance.now())
+  const touched = new Set<string>()
+
+  /** One pass over every table; resolves with what it did, in order. */
+  async function round(): Promise<{ table: string; action: MaintenanceAction }[]> {
+    await pause()
+    const done: { table: string; action: MaintenanceAction }[] = []
+    for (const table of await maintenance.tables()) {
+      const action = maintenanceFor(table, { touchedByThisProcess: touched.has(table.name) })
+      if (!action) continue
+      await pause()
+      const started = now()
+      if (action === 'vacuum') await maintenance.vacuumAnalyze(table.name)
+      else await maintenance.analyze(table.name)
+      touched.add(table.name)
+      log.info({ table: table.name, action, ms: Math.round(now() - started) }, `embedded database: ${action === 'vacuum' ? 'vacuumed and analyzed' : 'analyzed'} ${table.name}`)
+      done.push({ table: table.name, action })
+    }
+    return done
+  }
+
+  const poller = createPoller({
+    round: async () => {
+      await round()
+      return false
+    },
+    pollMs: deps.pollMs,
+    log,
+    name: 'embedded database maintenance',
+  })
+  return { start: () => poller.start(), stop: () => poller.stop(), round }
+}
+
+export type EmbeddedMaintenance = ReturnType<typeof createEmbeddedMaintenance>
