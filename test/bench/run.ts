@@ -40,6 +40,11 @@ targets it checks (exit 1 when one is missed). Builds its own database and delet
                            against the API alone, its RSS sampled every 100 ms; prints the peak, the
                            RSS at the end and after 10 s at rest, and checks the peak < 250 MB
   --soak-rate N            requests per second of the soak (default 150)
+  --first-start-reads S    instead of the table: the API's first start on the generated archive
+                           (RESPONSE_CACHE=false), while its Related Posts backfill ranks every
+                           article's list, read by one client, one request at a time (latest 20, an
+                           article, its related, in turn) for S seconds; prints the latency per 5 s
+                           and overall (p50, p95, p99, max); exit 1 on an error
   -h, --help               this text`
 const args = parseCommandLine(USAGE, {
   pglite: { type: 'boolean', default: false },
@@ -53,8 +58,9 @@ const args = parseCommandLine(USAGE, {
   'gzip-level': { type: 'string', default: '6' },
   soak: { type: 'string', default: '0' },
   'soak-rate': { type: 'string', default: '150' },
+  'first-start-reads': { type: 'string', default: '0' },
 })
-let numbers: { articles: number; duration: number; warmup: number; connections: number; soak: number; soakRate: number }
+let numbers: { articles: number; duration: number; warmup: number; connections: number; soak: number; soakRate: number; firstStartReads: number }
 try {
   numbers = {
     articles: integerAtLeast(1, args.articles, '--articles'),
@@ -63,7 +69,9 @@ try {
     connections: integerAtLeast(1, args.connections, '--connections'),
     soak: integerAtLeast(0, args.soak, '--soak'),
     soakRate: integerAtLeast(1, args['soak-rate'], '--soak-rate'),
+    firstStartReads: integerAtLeast(0, args['first-start-reads'], '--first-start-reads'),
   }
+  if (numbers.soak > 0 && numbers.firstStartReads > 0) throw new Error('--soak and --first-start-reads are two different runs: one at a time')
   integerAtLeast(0, args['brotli-quality'], '--brotli-quality')
   integerAtLeast(1, args['gzip-level'], '--gzip-level')
   const { minimum, maximum } = PGLITE_SHARED_BUFFERS_MB_RANGE
@@ -245,6 +253,54 @@ async function soak(env: Record<string, string>): Promise<void> {
   }
 }
 
+/** The `q` quantile of ascending `sorted` values. */
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0
+
+/**
+ * `--first-start-reads S`: the API's first start on the generated archive, whose Related Posts
+ * backfill then ranks every article's list, read by one client one request at a time for S seconds
+ * from the moment it is ready. On PGlite this is what a reader of a newly imported site meets.
+ */
+async function firstStartReads(env: Record<string, string>): Promise<void> {
+  const api = await startApi(env)
+  try {
+    const sample = ((await (await fetch(`${api.url}/v1/articles?limit=50`)).json()) as { data: { slug: string }[] }).data
+    if (sample.length === 0) throw new Error('no public article to load: raise --articles')
+    const paths = sample.flatMap((a, i) => [`/v1/articles?limit=20&page=${(i % 7) + 1}`, `/v1/articles/${a.slug}`, `/v1/articles/${a.slug}/related`])
+    const all: number[] = []
+    let window: number[] = []
+    let errors = 0
+    const started = Date.now()
+    let windowEnds = started + 5000
+    const line = (label: string, values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      const f = (q: number) => quantile(sorted, q).toFixed(1)
+      return `${label.padEnd(12)} reads ${String(sorted.length).padStart(5)}  p50 ${f(0.5).padStart(7)}  p95 ${f(0.95).padStart(7)}  p99 ${f(0.99).padStart(7)}  max ${(sorted.at(-1) ?? 0).toFixed(1).padStart(7)} ms\n`
+    }
+    process.stdout.write(`\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${args.pglite ? 'PGlite' : 'PostgreSQL'}, ${numbers.articles} articles, one client, ${numbers.firstStartReads} s from ready\n\n`)
+    for (let i = 0; Date.now() - started < numbers.firstStartReads * 1000; i++) {
+      const t0 = performance.now()
+      const res = await fetch(`${api.url}${paths[i % paths.length]!}`)
+      await res.arrayBuffer()
+      const ms = performance.now() - t0
+      if (res.status !== 200) errors++
+      all.push(ms)
+      window.push(ms)
+      if (Date.now() >= windowEnds) {
+        process.stdout.write(line(`${Math.round((windowEnds - started) / 1000)} s`, window))
+        window = []
+        windowEnds += 5000
+      }
+    }
+    if (window.length > 0) process.stdout.write(line('rest', window))
+    process.stdout.write(line('overall', all))
+    process.stdout.write(`\n${errors === 0 ? 'PASS' : 'FAIL'}  zero errors (${errors})\n`)
+    process.exitCode = errors === 0 ? 0 : 1
+  } finally {
+    await stop(api.child)
+  }
+}
+
 async function main() {
   const cleanups: (() => Promise<void>)[] = []
   try {
@@ -301,6 +357,14 @@ async function main() {
           `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}\n`,
       )
       return await soak(soakEnv)
+    }
+    if (numbers.firstStartReads > 0) {
+      const readsEnv = { ...env, RESPONSE_CACHE: 'false' }
+      process.stdout.write(
+        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults):\n${describeSettings({ ...readsEnv, PORT: undefined })}\n` +
+          `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}\n`,
+      )
+      return await firstStartReads(readsEnv)
     }
     process.stdout.write(
       `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +

@@ -16,3 +16,15 @@ t.test('a stray argument is refused the same way', async (t) => {
   t.equal(stray.code, 2)
   t.match(stray.stderr, /Unexpected argument 'extra'.*\n\nUsage: npm run seed/s)
 })
+
+t.test('npm run bench refuses bad values and two runs at once before it builds anything', async (t) => {
+  for (const [argv, message] of [
+    [['--first-start-reads', 'ten'], /^--first-start-reads must be an integer ≥ 0, not "ten"\n\nUsage: npm run bench/],
+    [['--soak', '5', '--first-start-reads', '5'], /^--soak and --first-start-reads are two different runs: one at a time\n\nUsage: npm run bench/],
+  ] as const) {
+    const refused = await runCli('test/bench/run.ts', [...argv])
+    t.equal(refused.code, 2, argv.join(' '))
+    t.match(refused.stderr, message)
+    t.equal(refused.stdout, '')
+  }
+})
