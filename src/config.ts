@@ -71,6 +71,12 @@ export const EnvSchema = Type.Object({
   MAIL_RATE_PER_SECOND: Type.Integer({ minimum: 0, maximum: 100000, default: 0, description: 'Newsletter messages each process sends per second at most (0 = no limit)' }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'Outbox worker poll interval' }),
   OUTBOX_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 60000, description: 'How long a claimed outbox job is held before another worker may retry it' }),
+  OUTBOX_RETENTION_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    default: 30,
+    description: 'Days a finished outbox job (an email, a webhook delivery, a newsletter recipient) and its attempts are kept before housekeeping deletes them',
+  }),
   NEWSLETTER_TOKEN_TTL: Type.Integer({ minimum: 300, maximum: 2592000, default: 86400, description: 'Confirmation link lifetime (s)' }),
   NEWSLETTER_RESEND_INTERVAL: Type.Integer({ minimum: 0, maximum: 86400, default: 600, description: 'Minimum seconds between confirmation emails to one address' }),
   NEWSLETTER_BLOCKED_DOMAINS: Type.String({
@@ -164,7 +170,7 @@ export interface Config {
   /** Slow-client protection, all in milliseconds. */
   timeouts: { request: number; headers: number; connection: number; keepAlive: number }
   mail: { smtpUrl: string | undefined; from: string; ratePerSecond: number }
-  outbox: { pollMs: number; leaseMs: number }
+  outbox: { pollMs: number; leaseMs: number; retentionDays: number }
   newsletter: {
     tokenTtl: number
     resendInterval: number
@@ -397,7 +403,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
     timeouts: { request: e.REQUEST_TIMEOUT_MS, headers: e.HEADERS_TIMEOUT_MS, connection: e.CONNECTION_TIMEOUT_MS, keepAlive: e.KEEP_ALIVE_TIMEOUT_MS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, ratePerSecond: e.MAIL_RATE_PER_SECOND },
-    outbox: { pollMs: e.OUTBOX_POLL_MS, leaseMs: e.OUTBOX_LEASE_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, leaseMs: e.OUTBOX_LEASE_MS, retentionDays: e.OUTBOX_RETENTION_DAYS },
     newsletter: {
       tokenTtl: e.NEWSLETTER_TOKEN_TTL,
       resendInterval: e.NEWSLETTER_RESEND_INTERVAL,

@@ -57,8 +57,10 @@ export const servicesPlugin = fp(
         services.scheduler.start()
         services.relatedLists.start()
         services.embeddedMaintenance?.start()
+        services.housekeeping.start()
       })
       app.addHook('onClose', async () => {
+        await services.housekeeping.stop()
         await services.embeddedMaintenance?.stop()
         await services.relatedLists.stop()
         await services.scheduler.stop()

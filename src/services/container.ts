@@ -35,6 +35,7 @@ import { createResolver } from './resolver.js'
 import { createRelatedLists, createRelatedService } from './related.js'
 import { createForeground } from '../lib/foreground.js'
 import { createEmbeddedMaintenance } from './embedded-maintenance.js'
+import { createHousekeeping } from './housekeeping.js'
 import { createMaintenanceRepository } from '../db/repositories/maintenance.js'
 import { createSearchService } from './search.js'
 import { createSiteAdmin } from './site-admin.js'
@@ -136,6 +137,14 @@ export function createServices({ config, database, clock, log, tokens, previews,
     pollMs: 300_000,
     pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
   })
+  const housekeeping = createHousekeeping({
+    uow,
+    clock,
+    retentionDays: config.outbox.retentionDays,
+    log,
+    pollMs: 3_600_000,
+    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
+  })
   // PGlite runs no autovacuum: the server does its work (vacuum, analyze) by autovacuum's rules.
   const embeddedMaintenance =
     foreground &&
@@ -200,6 +209,7 @@ export function createServices({ config, database, clock, log, tokens, previews,
     relatedLists,
     foreground,
     embeddedMaintenance,
+    housekeeping,
     permalinks,
     resolver,
     outbox,

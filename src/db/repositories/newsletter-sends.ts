@@ -101,6 +101,9 @@ export function createNewsletterSendRepository(db: Executor) {
     },
 
     async counts(sendId: string): Promise<SendCounts> {
+      // Kept on the send once housekeeping has deleted its recipients' jobs.
+      const [kept] = await db.select({ counts: newsletterSends.finalCounts }).from(newsletterSends).where(eq(newsletterSends.id, sendId))
+      if (kept?.counts) return kept.counts
       const rows = rowsOf(
         await db.execute(sql`
           select status::text as status, coalesce(last_error like 'bounced:%', false) as bounced, coalesce(last_error like 'skipped:%', false) as skipped, count(*) as n
@@ -120,6 +123,44 @@ export function createNewsletterSendRepository(db: Executor) {
         } else counts.queued += n
       }
       return counts
+    },
+
+    /**
+     * Housekeeping: up to `limit` sends over (sent or cancelled) before `before`, with no job left
+     * pending or in flight, whose recipients' jobs are still there (counts not kept yet).
+     */
+    async settledBefore(before: Date, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: newsletterSends.id })
+        .from(newsletterSends)
+        .where(
+          and(
+            inArray(newsletterSends.status, ['sent', 'cancelled']),
+            sql`${newsletterSends.finalCounts} is null`,
+            sql`coalesce(${newsletterSends.finishedAt}, ${newsletterSends.createdAt}) < ${before.toISOString()}::timestamptz`,
+            sql`not exists (select 1 from ${outbox} o where o.topic = ${DELIVER_TOPIC} and o.payload ->> 'send_id' = ${newsletterSends.id}::text and o.status in ('pending', 'processing'))`,
+          ),
+        )
+        .orderBy(newsletterSends.createdAt)
+        .limit(limit)
+      return rows.map((r) => r.id)
+    },
+
+    /** Keeps the send's counts on it (once): from then on they no longer need its recipients' jobs. */
+    async keepCounts(sendId: string, counts: SendCounts): Promise<void> {
+      await db.update(newsletterSends).set({ finalCounts: counts }).where(and(eq(newsletterSends.id, sendId), sql`${newsletterSends.finalCounts} is null`))
+    },
+
+    /** Housekeeping, after keepCounts: up to `limit` of the send's finished jobs; returns how many. */
+    async deleteFinishedJobs(sendId: string, limit: number): Promise<number> {
+      const result = (await db.execute(sql`
+        delete from ${outbox} where id in (
+          select id from ${outbox}
+          where topic = ${DELIVER_TOPIC} and payload ->> 'send_id' = ${sendId} and status in ('done', 'failed')
+          limit ${limit}
+        ) returning id
+      `)) as unknown as { rows: unknown[] }
+      return result.rows.length
     },
 
     /** Sending sends with no job left pending or in flight are sent. */

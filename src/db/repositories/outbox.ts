@@ -101,6 +101,22 @@ export function createOutboxRepository(db: Executor) {
         .where(eq(outbox.id, id))
     },
 
+    /**
+     * Housekeeping: up to `limit` finished jobs (done, or failed for good) created before `before`,
+     * oldest first, with their attempts; none of topic `exceptTopic` (a newsletter send's jobs go
+     * with their send, its counts kept first). Returns how many.
+     */
+    async deleteFinished(before: Date, limit: number, exceptTopic: string): Promise<number> {
+      const result = (await db.execute(sql`
+        delete from ${outbox} where id in (
+          select id from ${outbox}
+          where status in ('done', 'failed') and created_at < ${before.toISOString()}::timestamptz and topic <> ${exceptTopic}
+          order by created_at limit ${limit}
+        ) returning id
+      `)) as unknown as { rows: unknown[] }
+      return result.rows.length
+    },
+
     async recordAttempt(values: typeof outboxAttempts.$inferInsert): Promise<void> {
       await db.insert(outboxAttempts).values(values)
     },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { articles } from './articles.js'
 import { users } from './users.js'
 import { citext } from './types.js'
@@ -77,6 +77,11 @@ export const newsletterSends = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * The send's counts by outcome, kept when housekeeping deletes its recipients' outbox jobs
+     * (which they are counted from until then); null while the jobs are there.
+     */
+    finalCounts: jsonb('final_counts').$type<Record<'queued' | 'delivered' | 'failed' | 'bounced' | 'skipped', number>>(),
   },
   (t) => [index('newsletter_sends_article_idx').on(t.articleId, t.createdAt), index('newsletter_sends_created_idx').on(t.createdAt.desc().nullsFirst())],
 )

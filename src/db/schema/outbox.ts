@@ -30,6 +30,8 @@ export const outbox = pgTable(
     index('outbox_due_idx').on(t.runAt).where(sql`status = 'pending'`),
     index('outbox_leased_idx').on(t.lockedUntil).where(sql`status = 'processing'`),
     index('outbox_topic_idx').on(t.topic, t.id),
+    // Housekeeping: finished jobs by age (OUTBOX_RETENTION_DAYS).
+    index('outbox_finished_idx').on(t.createdAt).where(sql`status in ('done', 'failed')`),
     // A newsletter send's counts (its recipients' jobs by status).
     index('outbox_newsletter_send_idx').on(sql`(payload ->> 'send_id')`, t.status).where(sql`topic = 'newsletter.deliver'`),
   ],

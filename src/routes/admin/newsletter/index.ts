@@ -160,7 +160,8 @@ export const adminNewsletterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Editor: outbox'],
         operationId: 'adminListOutbox',
         summary: 'The outbox: queued and sent emails and other deliveries',
-        description: 'Without SMTP_URL (the embedded default) emails are not sent but logged and kept here: read the confirmation links in `text`.',
+        description:
+          'Without SMTP_URL (the embedded default) emails are not sent but logged and kept here: read the confirmation links in `text`. Finished jobs (done, or failed for good) are kept OUTBOX_RETENTION_DAYS (default 30) after they were queued; a newsletter send’s recipients’ jobs that long after the send is over (its counts stay on the send).',
         querystring: Type.Object(
           { topic: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), limit: PaginationQuery.limit, page: PaginationQuery.page },
           { additionalProperties: false },
