@@ -172,6 +172,18 @@ t.test('a 5xx bounce marks the address and stops; a 4xx is retried with backoff;
   t.same(smtp.received.slice(2).map((m) => m.to[0]).sort(), ['flaky@example.com', 'ok@example.com'])
   const listed = (await app.inject({ url: '/v1/admin/subscribers?status=bounced&status=complained', headers: editor.auth })).json()
   t.match(listed.meta.counts, { bounced: 1, complained: 1 })
+
+  // Past OUTBOX_RETENTION_DAYS (30; jobs are stamped by the database's clock), housekeeping deletes
+  // both sends' recipients' jobs: each send reads the same, its counts kept on it.
+  const read = async (auth: Record<string, string>) => (await app.inject({ url: `/v1/admin/newsletter/sends/${send.id}`, headers: auth })).json().data
+  const before = await read(editor.auth)
+  clock.set(new Date(Date.now() + 31 * 86_400_000))
+  t.match(await app.services.housekeeping.round(), { sends: 2 })
+  const later = await createUser(app, 'editor') // a month on, the first editor's token has expired
+  const jobs = await app.database.db.execute(sql`select count(*)::int as n from outbox where topic = 'newsletter.deliver'`)
+  t.equal((jobs as unknown as { rows: { n: number }[] }).rows[0]!.n, 0, 'no recipient job left')
+  t.same(await read(later.auth), before, 'the send reads the same')
+  t.match(before, { delivered: 2, bounced: 1, queued: 0, failed: 0 })
 })
 
 t.test('cancelling drops the recipients not yet sent to; erasing a subscriber removes them from queued sends', async (t) => {
