@@ -94,12 +94,12 @@ function refuseWhileClosing(app: FastifyInstance): void {
  * | onRequest  | refuseWhileClosing                | 503 problem+json with Retry-After once shutting down           |
  * | onRequest  | @fastify/cors (when configured)   | CORS headers; answers preflights                               |
  * | onRequest  | services (with a read replica)    | anonymous public GETs may read the replica                     |
- * | onRequest  | services (on PGlite)              | counts the request in flight until its response closes, so     |
- * |            |                                   | background passes step aside (Foreground)                      |
  * | onRequest  | caching (`config.cache: 'public'`)| answers from the response cache (or 304); else joins a miss    |
  * |            |                                   | (and shares its 503 when the database did not answer it)       |
  * | onRequest  | admin (routes under /v1/admin)    | bearer token → 401; `config.roles` → 403                       |
  * | validation | validation                        | TypeBox schemas; 400 problem+json                              |
+ * | preHandler | services (on PGlite)              | counts the request in flight until its response ends, so       |
+ * |            |                                   | background passes step aside (Foreground)                      |
  * | handler    | idempotency (`config.idempotent`) | Idempotency-Key: replay, 409, 422, or run the handler          |
  * | handler    | the route                         | calls a service; names its surrogate keys (describeArticles…)  |
  * | onSend     | caching                           | Cache-Control, ETag, purge keys, store, 304, br/gzip (public)  |

@@ -1,10 +1,10 @@
 /**
  * Requests come first. The embedded database (PGlite) runs every statement to its end on the one
  * JavaScript thread, so background work that queries it back to back (the Related Posts backfill
- * of a 10,000-article archive is minutes of statements) would hold every request behind it: before
- * each of its steps, such work awaits `idle()`, which lets the event loop take in what has arrived
- * and waits until no request is in flight. Under unbroken traffic it still takes a step every
- * `maxWaitMs`, so it finishes in the end.
+ * of a large archive) would hold every request behind it: before each of its steps, such work
+ * awaits `idle()`, which lets the event loop take in what has arrived and waits until no request
+ * is in flight. Under unbroken traffic it still takes a step every `maxWaitMs`, so it finishes in
+ * the end.
  */
 export interface Foreground {
   /** Call when a request starts; the returned function, once only, when it ends (answered or aborted). */

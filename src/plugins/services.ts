@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import type { Clock } from '../lib/clock.js'
 import { randomUUID } from 'node:crypto'
+import { finished } from 'node:stream'
 import { createChangeChannel } from '../db/notifications.js'
 import { allowReplicaReads } from '../db/read-routing.js'
 import { createServices, type Services } from '../services/container.js'
@@ -41,11 +42,12 @@ export const servicesPlugin = fp(
       })
     }
     // On the embedded database, background passes wait for the requests in flight (see Foreground):
-    // counted from onRequest to the response's close, which also comes when the client goes away.
+    // counted once the body is read and valid (a client slow to send one holds nothing up) until the
+    // response ends, or its client goes away; finished() also answers for a response already closed.
     const foreground = services.foreground
     if (foreground) {
-      app.addHook('onRequest', (_request, reply, done) => {
-        reply.raw.once('close', foreground.enter())
+      app.addHook('preHandler', (_request, reply, done) => {
+        finished(reply.raw, foreground.enter())
         done()
       })
     }

@@ -2,14 +2,15 @@ import type { MaintenanceRepository, TableActivity } from '../db/repositories/ma
 import { createPoller } from './poller.js'
 
 /**
- * PostgreSQL's autovacuum defaults: a table is vacuumed once its dead rows pass
- * `vacuumThreshold + vacuumScale × rows` or its inserts since the last vacuum pass
- * `insertThreshold + insertScale × rows`, and analyzed once its changes pass
- * `analyzeThreshold + analyzeScale × rows`.
+ * PostgreSQL 18's autovacuum defaults (PGlite 0.5 is PostgreSQL 18): a table is vacuumed once its
+ * dead rows pass `vacuumThreshold + vacuumScale × rows` (at most `vacuumMaxThreshold`) or its
+ * inserts since the last vacuum pass `insertThreshold + insertScale × rows × the unfrozen share of
+ * its pages`, and analyzed once its changes pass `analyzeThreshold + analyzeScale × rows`.
  */
 export const AUTOVACUUM_DEFAULTS = {
   vacuumThreshold: 50,
   vacuumScale: 0.2,
+  vacuumMaxThreshold: 100_000_000,
   insertThreshold: 1000,
   insertScale: 0.2,
   analyzeThreshold: 50,
@@ -20,7 +21,8 @@ export const AUTOVACUUM_DEFAULTS = {
  * The counters start at zero with each process, so what an earlier one left (an import, a
  * generated archive) shows in the catalog instead: a table of at least this many pages with less
  * than this share of them all-visible is vacuumed, once per process. Without it, every index-only
- * scan of a freshly filled table visits the heap (the Related Posts ranking took twice as long).
+ * scan of a freshly filled table visits the heap. (Rows an earlier process updated or deleted
+ * leave pages all-visible: they wait for this process's own changes to pass the thresholds.)
  */
 export const VISIBILITY = { minPages: 8, minAllVisibleShare: 0.5 } as const
 
@@ -34,8 +36,8 @@ export type MaintenanceAction = 'vacuum' | 'analyze'
  */
 export function maintenanceFor(table: TableActivity, options: { touchedByThisProcess: boolean }): MaintenanceAction | null {
   const d = AUTOVACUUM_DEFAULTS
-  if (table.deadTuples > d.vacuumThreshold + d.vacuumScale * table.tuples) return 'vacuum'
-  if (table.insertedSinceVacuum > d.insertThreshold + d.insertScale * table.tuples) return 'vacuum'
+  if (table.deadTuples > Math.min(d.vacuumThreshold + d.vacuumScale * table.tuples, d.vacuumMaxThreshold)) return 'vacuum'
+  if (table.insertedSinceVacuum > d.insertThreshold + d.insertScale * table.tuples * table.unfrozenShare) return 'vacuum'
   const earlier = !options.touchedByThisProcess
   if (earlier && table.pages >= VISIBILITY.minPages && table.allVisiblePages < VISIBILITY.minAllVisibleShare * table.pages) return 'vacuum'
   if (table.modifiedSinceAnalyze > d.analyzeThreshold + d.analyzeScale * table.tuples) return 'analyze'
@@ -46,9 +48,10 @@ export function maintenanceFor(table: TableActivity, options: { touchedByThisPro
 
 /**
  * Autovacuum for the embedded database (PGlite runs no autovacuum worker): every `pollMs`, and
- * once at start, each table autovacuum would vacuum or analyze is, one statement at a time, each
- * after `pause()` (the requests in flight first; see Foreground). A statement holds PGlite's one
- * thread while it runs: ~1 s for the articles table of a 10,000-article archive, once.
+ * once at start, each table autovacuum would vacuum or analyze is, one table at a time, each after
+ * `pause()` (the requests in flight first; see Foreground). A statement holds PGlite's one thread
+ * while it runs (a large table's vacuum is noticeable, once). A table that fails is logged and
+ * skipped: the others are still done, and it is tried again next round.
  */
 export function createEmbeddedMaintenance(deps: {
   maintenance: MaintenanceRepository
@@ -70,8 +73,13 @@ export function createEmbeddedMaintenance(deps: {
       if (!action) continue
       await pause()
       const started = now()
-      if (action === 'vacuum') await maintenance.vacuumAnalyze(table.name)
-      else await maintenance.analyze(table.name)
+      try {
+        if (action === 'vacuum') await maintenance.vacuumAnalyze(table.name)
+        else await maintenance.analyze(table.name)
+      } catch (error) {
+        log.warn({ err: error, table: table.name, action }, `embedded database: could not ${action} ${table.name}; trying the other tables`)
+        continue
+      }
       touched.add(table.name)
       log.info({ table: table.name, action, ms: Math.round(now() - started) }, `embedded database: ${action === 'vacuum' ? 'vacuumed and analyzed' : 'analyzed'} ${table.name}`)
       done.push({ table: table.name, action })

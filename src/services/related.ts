@@ -88,8 +88,9 @@ export function createRelatedLists(deps: {
   pollMs: number
   batch?: number
   /**
-   * Awaited before each statement of a pass: on the embedded database, until no request is in
-   * flight (Foreground.idle), since a pass over a large archive would otherwise hold every read.
+   * Awaited before a batch is selected and before each ranking: on the embedded database, until no
+   * request is in flight (Foreground.idle), since a pass over a large archive would otherwise hold
+   * every read.
    */
   pause?: (() => Promise<void>) | undefined
 }) {

@@ -7,8 +7,9 @@ import { build } from '../helpers/build.js'
 
 /**
  * On the embedded database (one thread for every statement), background passes step aside for
- * requests: the server counts the requests in flight (answered or abandoned by their client), and
- * the Related Posts backfill awaits its pause before every statement.
+ * requests: the server counts the requests in flight (from their handler until their response ends
+ * or their client goes away), and the Related Posts backfill awaits its pause before it selects a
+ * batch and before each ranking.
  */
 const pglite = !process.env.TEST_DATABASE_URL
 const quiet = { warn() {} }
@@ -18,14 +19,28 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setImmediate(resolve))
 }
 
-t.test('the server counts each request in flight until its response closes', async (t) => {
-  const app = await build(t)
+t.test('the server counts each request in flight from its handler until its response ends', async (t) => {
+  // Without the response cache: a hit is answered in onRequest, before any handler (and not counted).
+  const app = await build(t, { env: { RESPONSE_CACHE: 'false' } })
   const foreground = app.services.foreground
   if (!pglite) {
     t.equal(foreground, undefined, 'on PostgreSQL nothing is counted (statements run on the server, not on this thread)')
+    t.equal(app.services.embeddedMaintenance, undefined, 'nor is there embedded upkeep (autovacuum runs there)')
     return
   }
   t.ok(foreground)
+  // Every count and release, seen through the object the hook calls.
+  let entered = 0
+  let left = 0
+  const enter = foreground!.enter.bind(foreground)
+  foreground!.enter = () => {
+    entered++
+    const leave = enter()
+    return () => {
+      left++
+      leave()
+    }
+  }
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
   const open = () =>
@@ -33,34 +48,63 @@ t.test('the server counts each request in flight until its response closes', asy
       const socket = connect(port, '127.0.0.1', () => resolve(socket))
       socket.once('error', reject)
     })
+  const get = async (url: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}${url}`)
+    await res.arrayBuffer()
+    return res.status
+  }
 
-  // A body that never ends: in flight until the client goes away.
+  t.equal(await get('/v1/sections'), 200)
+  await until(() => left === 1)
+  t.equal(entered, 1, 'an answered request was counted')
+  t.equal(foreground!.inFlight, 0, 'and is not any more')
+
+  // A body that never ends: the client is slow, the thread is free, nothing should wait for it.
   const stalled = await open()
   stalled.write('POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":')
-  await until(() => foreground!.inFlight === 1)
-  t.pass('a request waiting for its body is in flight')
-  const answered = await fetch(`http://127.0.0.1:${port}/v1/sections`)
-  t.equal(answered.status, 200)
-  await answered.arrayBuffer()
-  await until(() => foreground!.inFlight === 1)
-  t.pass('an answered one is not, once its response has closed')
+  t.equal(await get('/v1/sections'), 200, 'another request meanwhile')
+  await until(() => left === 2)
+  t.equal(entered, 2, 'the request still sending its body is not counted')
   stalled.destroy()
-  await until(() => foreground!.inFlight === 0)
-  t.pass('nor one its client abandoned')
 
-  for (const url of ['/v1/nowhere', '/v1/articles?limit=-1']) {
-    const res = await fetch(`http://127.0.0.1:${port}${url}`)
-    t.ok(res.status >= 400, `${url}: ${res.status}`)
-    await res.arrayBuffer()
-  }
-  await until(() => foreground!.inFlight === 0)
-  t.pass('refused requests leave the count as they found it')
+  // A client that goes away right after sending: counted or not (by when it went), never left behind.
+  const gone = await open()
+  gone.write('POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 48\r\n\r\n{"email":"nobody@example.com","password":"wrong"}')
+  gone.destroy()
+  for (const url of ['/v1/nowhere', '/v1/articles?limit=-1']) t.ok((await get(url)) >= 400, `${url}: refused before any handler`)
   t.equal((await app.inject({ url: '/v1/sections' })).statusCode, 200)
-  await until(() => foreground!.inFlight === 0)
-  t.pass('so do injected ones')
+  await until(() => foreground!.inFlight === 0 && entered === left)
+  t.pass(`every count released (${entered} counted): abandoned, refused and injected requests included`)
 })
 
-t.test('the Related Posts pass awaits its pause before every statement', async (t) => {
+t.test('the server’s background passes pause through the foreground', { skip: !pglite && 'PGlite only' }, async (t) => {
+  const app = await build(t, { seed: true })
+  const foreground = app.services.foreground!
+  const idle = foreground.idle.bind(foreground)
+  let calls = 0
+  foreground.idle = (maxWaitMs) => {
+    calls++
+    return idle(maxWaitMs)
+  }
+  for (const [name, run] of [
+    ['related lists', () => app.services.relatedLists.computeAll()],
+    ['embedded upkeep', () => app.services.embeddedMaintenance!.round()],
+    ['housekeeping', () => app.services.housekeeping.round()],
+  ] as const) {
+    calls = 0
+    await run()
+    t.ok(calls > 0, `${name}: paused ${calls} times`)
+  }
+})
+
+t.test('a server with workers starts them: the Related Posts lists get ranked', async (t) => {
+  const app = await build(t, { seed: true, workers: true })
+  const pending = async () => (await createRelatedRepository(app.database.db).listsToCompute(app.clock.now(), null, 1000)).length
+  while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.pass('every public article has its list')
+})
+
+t.test('the Related Posts pass awaits its pause before each batch and each ranking', async (t) => {
   const app = await build(t, { seed: true })
   const repo = createRelatedRepository(app.database.db)
   const events: string[] = []

@@ -13,14 +13,16 @@ export interface TableActivity {
   deadTuples: number
   modifiedSinceAnalyze: number
   insertedSinceVacuum: number
+  /** The share of its pages (pg_class.relpages) the visibility map does not mark all-frozen, 0..1. */
+  unfrozenShare: number
   /** Whether the planner has column statistics for it at all. */
   analyzed: boolean
 }
 
 /**
  * The embedded database's own upkeep, which PostgreSQL's autovacuum does on a server: PGlite runs
- * PostgreSQL in single-user mode, where no autovacuum worker ever starts. Never called on a
- * PostgreSQL server (its autovacuum does this).
+ * PostgreSQL (18) in single-user mode, where no autovacuum worker ever starts. Never called on a
+ * PostgreSQL server (its autovacuum does this; relallfrozen is PostgreSQL 18's).
  */
 export function createMaintenanceRepository(db: Db) {
   return {
@@ -31,6 +33,7 @@ export function createMaintenanceRepository(db: Db) {
       const result = (await db.execute(sql`
         select c.relname as name, greatest(c.reltuples, 0)::float8 as tuples,
           (pg_relation_size(c.oid) / current_setting('block_size')::int)::int as pages, c.relallvisible as all_visible,
+          case when c.relpages > 0 and c.relallfrozen > 0 then 1 - least(c.relallfrozen, c.relpages)::float8 / c.relpages else 1 end as unfrozen,
           s.n_dead_tup::int as dead, s.n_mod_since_analyze::int as modified, s.n_ins_since_vacuum::int as inserted,
           exists (select 1 from pg_statistic st where st.starelid = c.oid) as analyzed
         from pg_class c join pg_stat_user_tables s on s.relid = c.oid
@@ -45,6 +48,7 @@ export function createMaintenanceRepository(db: Db) {
         deadTuples: Number(r.dead),
         modifiedSinceAnalyze: Number(r.modified),
         insertedSinceVacuum: Number(r.inserted),
+        unfrozenShare: Number(r.unfrozen),
         analyzed: Boolean(r.analyzed),
       }))
     },
