@@ -177,6 +177,7 @@ export function createServices({ config, database, clock, log, tokens, previews,
     events,
     settings: { allowPrivateFetch: config.imports.allowPrivateFetch, maxImageBytes: config.media.maxBytes },
     kickOutbox: () => outbox.kick(),
+    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
   })
   outboxHandlers[IMPORT_TOPIC] = imports.runJob
   const unsubscribeTokens = createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe')

@@ -63,6 +63,12 @@ export function createImportService(deps: {
   events: ContentEvents
   settings: { allowPrivateFetch: boolean; maxImageBytes: number }
   kickOutbox: () => void
+  /**
+   * Awaited by an import job between items (each item is its own transaction): on the embedded
+   * database, until no request is in flight (see Foreground), so a site stays readable while
+   * its archive moves in.
+   */
+  pause?: (() => Promise<void>) | undefined
 }) {
   const { uow, clock, events } = deps
 
@@ -114,6 +120,7 @@ export function createImportService(deps: {
         dryRun: claimed.dryRun,
         mapping: claimed.mapping as Partial<ImportMapping>,
         onProgress: async (_done, current) => {
+          await deps.pause?.()
           report = current
           const now = clock.now().getTime()
           if (now - lastBeat < 2_000) return
