@@ -72,7 +72,8 @@ export const EnvSchema = Type.Object({
   OUTBOX_POLL_MS: Type.Integer({ minimum: 50, maximum: 60000, default: 1000, description: 'Outbox worker poll interval' }),
   OUTBOX_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 3600000, default: 60000, description: 'How long a claimed outbox job is held before another worker may retry it' }),
   OUTBOX_RETENTION_DAYS: Type.Integer({
-    minimum: 1,
+    // A dedupe key stops a repeat only while its job is kept: longer than a weekly digest's period.
+    minimum: 8,
     maximum: 3650,
     default: 30,
     description: 'Days a finished outbox job (an email, a webhook delivery, a newsletter recipient) and its attempts are kept before housekeeping deletes them',

@@ -76,3 +76,10 @@ t.test('JWT_SECRET: required with DATABASE_URL, generated once and kept on the e
   const configured = withEmbeddedSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: 'c'.repeat(40) }))
   t.equal(configured.auth.jwtSecret, 'c'.repeat(40), 'a configured key wins')
 })
+
+t.test('OUTBOX_RETENTION_DAYS: 30 by default, at least 8 (a dedupe key stops a repeat only while its job is kept)', async (t) => {
+  t.equal(loadConfig({}).outbox.retentionDays, 30)
+  t.equal(loadConfig({ OUTBOX_RETENTION_DAYS: '8' }).outbox.retentionDays, 8)
+  const error = t.throws(() => loadConfig({ OUTBOX_RETENTION_DAYS: '7' })) as ConfigError
+  t.match(error.message, /OUTBOX_RETENTION_DAYS must be an integer >= 8 and <= 3650 \(got "7"\)/)
+})

@@ -57,6 +57,31 @@ t.test('finished jobs past the retention go with their attempts; everything else
   await deliver(sending!.id, 'done')
   await deliver(sending!.id, 'pending')
 
+  // Cancelled 40 days ago after one recipient: over too.
+  const [cancelled] = await db
+    .insert(newsletterSends)
+    .values({ sectionSlug: 'world', status: 'cancelled', subject: 'Cancelled', html: '<p>x</p>', text: 'x', recipients: 9, createdAt: daysAgo(41), finishedAt: daysAgo(40) })
+    .returning({ id: newsletterSends.id })
+  await deliver(cancelled!.id, 'done')
+  // A prune cut short (its counts kept, one job left behind): the next round finishes it.
+  const [cutShort] = await db
+    .insert(newsletterSends)
+    .values({
+      sectionSlug: 'world',
+      status: 'sent',
+      subject: 'Cut short',
+      html: '<p>x</p>',
+      text: 'x',
+      recipients: 7,
+      createdAt: daysAgo(41),
+      finishedAt: daysAgo(40),
+      finalCounts: { queued: 0, delivered: 7, failed: 0, bounced: 0, skipped: 0 },
+    })
+    .returning({ id: newsletterSends.id })
+  await deliver(cutShort!.id, 'done')
+  // The automatic send of an article: its dedupe key is what stops a republished article going out again.
+  const autosend = await job('autosend', { topic: 'newsletter.autosend', payload: { article_id: randomUUID() }, dedupeKey: `newsletter-autosend:${randomUUID()}` })
+
   const countsBefore = await uow.repos.newsletterSends.counts(over!.id)
   t.same(countsBefore, { queued: 0, delivered: 3, failed: 0, bounced: 1, skipped: 1 })
   const sendingBefore = await uow.repos.newsletterSends.counts(sending!.id)
@@ -67,6 +92,7 @@ t.test('finished jobs past the retention go with their attempts; everything else
     db.insert(refreshTokens).values({ userId: user!.id, familyId: randomUUID(), tokenHash: name, expiresAt: daysAgo(-10), ...values })
   await token('expired long ago', { expiresAt: daysAgo(31) })
   await token('revoked long ago', { revokedAt: daysAgo(31) })
+  await token('expired long ago too', { expiresAt: daysAgo(60) })
   await token('expired lately', { expiresAt: daysAgo(29) })
   await token('live', {})
 
@@ -83,7 +109,7 @@ t.test('finished jobs past the retention go with their attempts; everything else
     },
   })
   const result = await housekeeping.round()
-  t.same(result, { outboxJobs: 6, sends: 1, sendJobs: 5, refreshTokens: 2 })
+  t.same(result, { outboxJobs: 6, sends: 3, sendJobs: 7, refreshTokens: 3 })
   t.ok(pauses >= 9, `a pause before each statement (${pauses})`)
 
   const left = new Set((await db.select({ id: outbox.id }).from(outbox)).map((r) => r.id))
@@ -95,6 +121,10 @@ t.test('finished jobs past the retention go with their attempts; everything else
   t.equal(overJobs.length, 0, 'the finished send’s recipients’ jobs are deleted')
   t.same(await uow.repos.newsletterSends.counts(over!.id), countsBefore, 'and its counts read the same, kept on the send')
   t.same(await uow.repos.newsletterSends.counts(sending!.id), sendingBefore, 'the send still going is untouched')
+  t.same(await uow.repos.newsletterSends.counts(cancelled!.id), { queued: 0, delivered: 1, failed: 0, bounced: 0, skipped: 0 }, 'a cancelled send: its counts kept')
+  t.same(await uow.repos.newsletterSends.counts(cutShort!.id), { queued: 0, delivered: 7, failed: 0, bounced: 0, skipped: 0 }, 'a prune cut short: finished, the counts it kept unchanged')
+  for (const send of [cancelled!.id, cutShort!.id]) t.equal((await db.select({ id: outbox.id }).from(outbox).where(sql`payload ->> 'send_id' = ${send}`)).length, 0)
+  t.ok(left.has(autosend), 'an article’s automatic-send job stays, however old')
   t.equal((await db.select({ id: outbox.id }).from(outbox).where(sql`payload ->> 'send_id' = ${sending!.id}`)).length, 2)
 
   t.same((await db.select({ name: refreshTokens.tokenHash }).from(refreshTokens).orderBy(refreshTokens.tokenHash)).map((r) => r.name), ['expired lately', 'live'])
@@ -102,4 +132,22 @@ t.test('finished jobs past the retention go with their attempts; everything else
   t.same(await housekeeping.round(), { outboxJobs: 0, sends: 0, sendJobs: 0, refreshTokens: 0 }, 'a second round finds nothing')
   clock.advance(2 * 86_400_000)
   t.same((await housekeeping.round()).outboxJobs, 1, 'two days on, the job done 29 days ago is past the retention too')
+})
+
+t.test('stop() ends a round at its next batch', async (t) => {
+  const testDb = await createTestDatabase()
+  t.teardown(() => testDb.destroy())
+  const db = testDb.database.db
+  await db.insert(outbox).values([1, 2, 3].map((n) => ({ topic: 'email.send', payload: { n }, status: 'done' as const, createdAt: daysAgo(40) })))
+  const housekeeping: ReturnType<typeof createHousekeeping> = createHousekeeping({
+    uow: createUnitOfWork(db),
+    clock: createManualClock(NOW),
+    retentionDays: 30,
+    log: quiet,
+    pollMs: 3_600_000,
+    batch: 1,
+    pause: () => housekeeping.stop(), // stopped (as at shutdown) before its first statement
+  })
+  t.same(await housekeeping.round(), { outboxJobs: 0, sends: 0, sendJobs: 0, refreshTokens: 0 }, 'nothing deleted after stop')
+  t.equal((await db.select({ id: outbox.id }).from(outbox)).length, 3)
 })

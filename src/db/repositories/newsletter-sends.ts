@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { newsletterSends, outbox, subscribers } from '../schema/index.js'
 import { queueSubscriberChunk, type ChunkResult } from './subscriber-chunks.js'
@@ -101,9 +101,9 @@ export function createNewsletterSendRepository(db: Executor) {
     },
 
     async counts(sendId: string): Promise<SendCounts> {
-      // Kept on the send once housekeeping has deleted its recipients' jobs.
-      const [kept] = await db.select({ counts: newsletterSends.finalCounts }).from(newsletterSends).where(eq(newsletterSends.id, sendId))
-      if (kept?.counts) return kept.counts
+      // Counted from the recipients' jobs, unless housekeeping has kept the counts on the send (it
+      // keeps them before it deletes a job): read after the jobs, so counts kept meanwhile win over
+      // jobs read half-deleted, and counts not kept yet mean no job was deleted when they were read.
       const rows = rowsOf(
         await db.execute(sql`
           select status::text as status, coalesce(last_error like 'bounced:%', false) as bounced, coalesce(last_error like 'skipped:%', false) as skipped, count(*) as n
@@ -122,23 +122,26 @@ export function createNewsletterSendRepository(db: Executor) {
           else counts.failed += n
         } else counts.queued += n
       }
-      return counts
+      const [kept] = await db.select({ counts: newsletterSends.finalCounts }).from(newsletterSends).where(eq(newsletterSends.id, sendId))
+      return kept?.counts ?? counts
     },
 
     /**
      * Housekeeping: up to `limit` sends over (sent or cancelled) before `before`, with no job left
-     * pending or in flight, whose recipients' jobs are still there (counts not kept yet).
+     * pending or in flight and some recipients' jobs still there (a prune cut short included).
      */
     async settledBefore(before: Date, limit: number): Promise<string[]> {
+      const jobsOf = (statuses: SQL) =>
+        sql`exists (select 1 from ${outbox} o where o.topic = ${DELIVER_TOPIC} and o.payload ->> 'send_id' = ${newsletterSends.id}::text and o.status in ${statuses})`
       const rows = await db
         .select({ id: newsletterSends.id })
         .from(newsletterSends)
         .where(
           and(
             inArray(newsletterSends.status, ['sent', 'cancelled']),
-            sql`${newsletterSends.finalCounts} is null`,
             sql`coalesce(${newsletterSends.finishedAt}, ${newsletterSends.createdAt}) < ${before.toISOString()}::timestamptz`,
-            sql`not exists (select 1 from ${outbox} o where o.topic = ${DELIVER_TOPIC} and o.payload ->> 'send_id' = ${newsletterSends.id}::text and o.status in ('pending', 'processing'))`,
+            jobsOf(sql`('done', 'failed')`),
+            sql`not ${jobsOf(sql`('pending', 'processing')`)}`,
           ),
         )
         .orderBy(newsletterSends.createdAt)

@@ -103,14 +103,14 @@ export function createOutboxRepository(db: Executor) {
 
     /**
      * Housekeeping: up to `limit` finished jobs (done, or failed for good) created before `before`,
-     * oldest first, with their attempts; none of topic `exceptTopic` (a newsletter send's jobs go
-     * with their send, its counts kept first). Returns how many.
+     * oldest first, with their attempts; none of `exceptTopics`. Returns how many.
      */
-    async deleteFinished(before: Date, limit: number, exceptTopic: string): Promise<number> {
+    async deleteFinished(before: Date, limit: number, exceptTopics: readonly string[]): Promise<number> {
       const result = (await db.execute(sql`
         delete from ${outbox} where id in (
           select id from ${outbox}
-          where status in ('done', 'failed') and created_at < ${before.toISOString()}::timestamptz and topic <> ${exceptTopic}
+          where status in ('done', 'failed') and created_at < ${before.toISOString()}::timestamptz
+            ${exceptTopics.length > 0 ? sql`and topic not in (${sql.join(exceptTopics.map((topic) => sql`${topic}`), sql`, `)})` : sql``}
           order by created_at limit ${limit}
         ) returning id
       `)) as unknown as { rows: unknown[] }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm'
 import type { Executor } from '../client.js'
 import { refreshTokens } from '../schema/index.js'
 
@@ -35,12 +35,14 @@ export function createRefreshTokenRepository(db: Executor) {
         .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
     },
 
-    /** Housekeeping: expired or revoked tokens older than `before`. */
-    async deleteStale(before: Date): Promise<number> {
-      const rows = await db
-        .delete(refreshTokens)
+    /** Housekeeping: up to `limit` tokens expired or revoked before `before`; returns how many. */
+    async deleteStale(before: Date, limit: number): Promise<number> {
+      const stale = db
+        .select({ id: refreshTokens.id })
+        .from(refreshTokens)
         .where(or(lt(refreshTokens.expiresAt, before), lt(refreshTokens.revokedAt, before)))
-        .returning({ id: refreshTokens.id })
+        .limit(limit)
+      const rows = await db.delete(refreshTokens).where(inArray(refreshTokens.id, stale)).returning({ id: refreshTokens.id })
       return rows.length
     },
   }
