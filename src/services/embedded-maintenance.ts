@@ -67,7 +67,7 @@ export function createEmbeddedMaintenance(deps: {
   /** One pass over every table; resolves with what it did, in order. */
   async function round(): Promise<{ table: string; action: MaintenanceAction }[]> {
     await pause()
-    const done: { table: string; action: MaintenanceAction }[] = []
+    const done: { table: string; action: MaintenanceAction; ms: number }[] = []
     for (const table of await maintenance.tables()) {
       const action = maintenanceFor(table, { touchedByThisProcess: touched.has(table.name) })
       if (!action) continue
@@ -81,10 +81,18 @@ export function createEmbeddedMaintenance(deps: {
         continue
       }
       touched.add(table.name)
-      log.info({ table: table.name, action, ms: Math.round(now() - started) }, `embedded database: ${action === 'vacuum' ? 'vacuumed and analyzed' : 'analyzed'} ${table.name}`)
-      done.push({ table: table.name, action })
+      done.push({ table: table.name, action, ms: Math.round(now() - started) })
     }
-    return done
+    // One line a round that did anything: the tables by action, and each one's milliseconds.
+    if (done.length > 0) {
+      const of = (action: MaintenanceAction) => done.filter((d) => d.action === action).map((d) => `${d.table} (${d.ms} ms)`)
+      const [vacuumed, analyzed] = [of('vacuum'), of('analyze')]
+      log.info(
+        { vacuumed: vacuumed.length, analyzed: analyzed.length, ms: done.reduce((n, d) => n + d.ms, 0) },
+        `embedded database: ${[vacuumed.length > 0 && `vacuumed and analyzed ${vacuumed.join(', ')}`, analyzed.length > 0 && `analyzed ${analyzed.join(', ')}`].filter(Boolean).join('; ')}`,
+      )
+    }
+    return done.map(({ table, action }) => ({ table, action }))
   }
 
   const poller = createPoller({

@@ -193,6 +193,7 @@ t.test('a table that fails is logged and skipped; the others are still done', { 
   await client.exec(`create table maintenance_gone (id int); insert into maintenance_gone select generate_series(1, 2000)`)
   await client.exec(`create table maintenance_probe (id int primary key, pad text not null); insert into maintenance_probe select g, 'x' from generate_series(1, 2000) g`)
   const warnings: string[] = []
+  const infos: string[] = []
   const maintenance = createEmbeddedMaintenance({
     maintenance: {
       ...repo,
@@ -203,11 +204,13 @@ t.test('a table that fails is logged and skipped; the others are still done', { 
       },
     },
     pause: async () => {},
-    log: { info() {}, warn: (_obj: object, msg: string) => void warnings.push(msg) },
+    log: { info: (_obj: object, msg: string) => void infos.push(msg), warn: (_obj: object, msg: string) => void warnings.push(msg) },
     pollMs: 3_600_000,
   })
   const done = await maintenance.round()
   t.notOk(done.some((d) => d.table === 'maintenance_gone'))
   t.ok(done.some((d) => d.table === 'maintenance_probe' && d.action === 'vacuum'), 'the table after it was still vacuumed')
   t.match(warnings, [/could not vacuum maintenance_gone; trying the other tables/])
+  t.equal(infos.length, 1, 'one line for the round')
+  t.match(infos[0], /^embedded database: vacuumed and analyzed (.+, )?maintenance_probe \(\d+ ms\)/)
 })
