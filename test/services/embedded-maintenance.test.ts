@@ -47,7 +47,8 @@ t.test('maintenanceFor: autovacuum’s thresholds, and the catalog’s signs onc
   t.equal(maintenanceFor(table({ analyzed: false, pages: 0, allVisiblePages: 0, tuples: 0 }), fresh), null, 'an empty table: nothing')
 })
 
-async function setup(t: Test) {
+/** A test database with an empty table of its own (maintenance_probe), dropped at the end. */
+async function probeDatabase(t: Test) {
   const testDb = await createTestDatabase()
   const client = testDb.database.pglite!
   await client.exec(`create table maintenance_probe (id int primary key, pad text not null)`)
@@ -55,9 +56,14 @@ async function setup(t: Test) {
     await client.exec('drop table if exists maintenance_probe')
     await testDb.destroy()
   })
+  return { client, repo: createMaintenanceRepository(testDb.database.db) }
+}
+
+async function setup(t: Test) {
+  const { client, repo } = await probeDatabase(t)
   const pauses: number[] = []
   const maintenance = createEmbeddedMaintenance({
-    maintenance: createMaintenanceRepository(testDb.database.db),
+    maintenance: repo,
     pause: async () => {
       pauses.push(pauses.length)
     },
@@ -127,15 +133,8 @@ t.test('a table an earlier process filled is vacuumed and analyzed once, by what
   t.same(await small(), [], 'once')
 })
 
-t.test('a round waits for its pause before each statement', { skip: !pglite && 'embedded only (PostgreSQL runs its own autovacuum)' }, async (t) => {
-  const testDb = await createTestDatabase()
-  const client = testDb.database.pglite!
-  await client.exec(`create table maintenance_probe (id int primary key, pad text not null)`)
-  t.teardown(async () => {
-    await client.exec('drop table if exists maintenance_probe')
-    await testDb.destroy()
-  })
-  const repo = createMaintenanceRepository(testDb.database.db)
+t.test('a round waits for its pause before its check and before each table', { skip: !pglite && 'embedded only (PostgreSQL runs its own autovacuum)' }, async (t) => {
+  const { client, repo } = await probeDatabase(t)
   await client.exec(`insert into maintenance_probe select g, repeat('x', 100) from generate_series(1, 5000) g`)
 
   const events: string[] = []
