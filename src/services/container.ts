@@ -129,13 +129,14 @@ export function createServices({ config, database, clock, log, tokens, previews,
   // Precomputed Related Posts, ranked on the primary (reads use them through reads.related).
   // On the embedded database, background passes step aside for requests (see Foreground).
   const foreground = database.kind === 'pglite' ? createForeground() : undefined
+  const stepAside = foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS))
   const relatedLists = createRelatedLists({
     related: createRelatedRepository(database.db),
     articles: repos.articleReads,
     clock,
     log,
     pollMs: 300_000,
-    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
+    pause: stepAside,
   })
   const housekeeping = createHousekeeping({
     uow,
@@ -143,17 +144,10 @@ export function createServices({ config, database, clock, log, tokens, previews,
     retentionDays: config.outbox.retentionDays,
     log,
     pollMs: 3_600_000,
-    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
+    pause: stepAside,
   })
   // PGlite runs no autovacuum: the server does its work (vacuum, analyze) by autovacuum's rules.
-  const embeddedMaintenance =
-    foreground &&
-    createEmbeddedMaintenance({
-      maintenance: createMaintenanceRepository(database.db),
-      pause: () => foreground.idle(BACKGROUND_MAX_WAIT_MS),
-      log,
-      pollMs: 60_000,
-    })
+  const embeddedMaintenance = stepAside && createEmbeddedMaintenance({ maintenance: createMaintenanceRepository(database.db), pause: stepAside, log, pollMs: 60_000 })
   events.on((change) => {
     if (changesPublicContent(change)) invalidateCaches()
     if (change.kind === 'article' || change.kind === 'tag' || change.kind === 'section') relatedLists.kick()
@@ -177,7 +171,7 @@ export function createServices({ config, database, clock, log, tokens, previews,
     events,
     settings: { allowPrivateFetch: config.imports.allowPrivateFetch, maxImageBytes: config.media.maxBytes },
     kickOutbox: () => outbox.kick(),
-    pause: foreground && (() => foreground.idle(BACKGROUND_MAX_WAIT_MS)),
+    pause: stepAside,
   })
   outboxHandlers[IMPORT_TOPIC] = imports.runJob
   const unsubscribeTokens = createSignedIds(config.auth.jwtSecret ?? '', 'newsletter-unsubscribe')
