@@ -350,22 +350,17 @@ async function main() {
     const ceilingRows: Row[] = []
     const roundNotes: string[] = []
     const env = { ...databaseEnv, ...compressionEnv, JWT_SECRET, SEED: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_POOL_SIZE: '10' }
-    if (numbers.soak > 0) {
-      const soakEnv = { ...env, RESPONSE_CACHE: 'true' }
+    // The soak and the first-start reads run one API with one setting of the cache, printed first.
+    const oneApi = async (cache: boolean, run: (apiEnv: Record<string, string>) => Promise<void>) => {
+      const apiEnv = { ...env, RESPONSE_CACHE: String(cache) }
       process.stdout.write(
-        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults):\n${describeSettings({ ...soakEnv, PORT: undefined })}\n` +
+        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults):\n${describeSettings({ ...apiEnv, PORT: undefined })}\n` +
           `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}\n`,
       )
-      return await soak(soakEnv)
+      await run(apiEnv)
     }
-    if (numbers.firstStartReads > 0) {
-      const readsEnv = { ...env, RESPONSE_CACHE: 'false' }
-      process.stdout.write(
-        `\nconfiguration (API variables; PORT and PUBLIC_URL its own; all others at their defaults):\n${describeSettings({ ...readsEnv, PORT: undefined })}\n` +
-          `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}\n`,
-      )
-      return await firstStartReads(readsEnv)
-    }
+    if (numbers.soak > 0) return await oneApi(true, soak)
+    if (numbers.firstStartReads > 0) return await oneApi(false, firstStartReads)
     process.stdout.write(
       `\nconfiguration (API variables of every run; RESPONSE_CACHE=false, then true; PORT and PUBLIC_URL each API's own; all others at their defaults):\n${describeSettings({ ...env, PORT: undefined })}\n` +
         `API: compiled (dist/server.js), NODE_ENV=production, NODE_OPTIONS=${imageNodeOptions()}; ` +
